@@ -1,0 +1,5 @@
+"""Allow `python -m booklet`."""
+
+from .cli import main
+
+main()

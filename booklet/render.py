@@ -1,0 +1,148 @@
+"""Rendering: a validated Booklet becomes one HTML string, through Jinja2 templates.
+
+Templates and stylesheets are looked up in the project's own styles folder
+first and the package defaults second, so a project overrides file by file.
+The environment autoescapes everything and fails on undefined names: content
+is always text, never markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+import segno
+
+from . import __version__, fonts
+from .model import Booklet
+
+
+def default_styles_dir() -> Path:
+    """The package's own templates and stylesheets (shipped as package data)."""
+    return Path(str(resources.files("booklet.styles")))
+
+
+@dataclass(frozen=True)
+class Options:
+    """Rendering options that change the HTML (and so the PDF)."""
+
+    page_size: str = "A4"
+    large_print: bool = False
+    duplex: bool = False
+    blank_page_text: str = "This page is intentionally left blank"
+    forms: bool = True
+    edition: str = "print"
+    """'print' for the PDF, 'web' for the self-contained HTML edition."""
+    extra_css: tuple[str, ...] = field(default=())
+
+
+def style_dirs(project_styles: Path | None) -> list[Path]:
+    """Folders searched for templates and CSS, the project's first."""
+    dirs = []
+    if project_styles is not None and project_styles.is_dir():
+        dirs.append(project_styles)
+    default = default_styles_dir()
+    if not dirs or dirs[0].resolve() != default.resolve():
+        dirs.append(default)
+    return dirs
+
+
+@cache
+def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["qr"] = qr_data_uri
+    env.filters["display_url"] = display_url
+    env.filters["host"] = lambda url: urlsplit(url).hostname or url
+    return env
+
+
+@cache
+def qr_data_uri(url: str, dark: str = "#000000") -> str:
+    """A vector (SVG) QR code for `url` as a data: URI."""
+    code = segno.make(url, error="m", micro=False)
+    return code.svg_data_uri(border=0, scale=4, dark=dark, omitsize=True)
+
+
+def display_url(url: str) -> str:
+    """The address as printed: exactly what the QR code holds."""
+    return url
+
+
+def read_style(name: str, dirs: list[Path]) -> str:
+    """Text of a stylesheet from the first styles folder that has it."""
+    for folder in dirs:
+        path = folder / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError(name)
+
+
+def stylesheets(options: Options) -> list[str]:
+    """Names of the stylesheets that make up this variant, in cascade order."""
+    names = ["booklet.css"]
+    if options.large_print:
+        names.append("large-print.css")
+    if options.edition == "web":
+        names = ["web.css"] + (["large-print.css"] if options.large_print else [])
+    return names
+
+
+def render_html(
+    booklet: Booklet,
+    options: Options = Options(),
+    project_styles: Path | None = None,
+    brand: Any = None,
+) -> str:
+    """The complete HTML document for `booklet`, with its CSS inlined."""
+    dirs = style_dirs(project_styles)
+    env = environment(tuple(dirs))
+    css = [fonts.font_face_css()]
+    css += [read_style(name, dirs) for name in stylesheets(options)]
+    css += [page_css(options)]
+    if brand is not None and getattr(brand, "accent", None):
+        css.append(brand_css(brand.accent, getattr(brand, "accent_text", "#ffffff")))
+    css += list(options.extra_css)
+    template = env.get_template("booklet.html.j2" if options.edition == "print" else "web.html.j2")
+    return template.render(
+        booklet=booklet,
+        frame=booklet.frame,
+        brand=brand,
+        options=options,
+        css="\n".join(css),
+        generator=f"booklet {__version__}",
+    )
+
+
+def page_css(options: Options) -> str:
+    """Page-size and duplex rules that depend on options rather than on the style."""
+    rules = [f"@page {{ size: {options.page_size} portrait; }}"]
+    if options.duplex:
+        rules.append(".major { break-before: right; }")
+        rules.append(
+            "@page :blank { @top-center { content: %s; } }"
+            % _css_string(options.blank_page_text)
+        )
+    return "\n".join(rules)
+
+
+def brand_css(accent: str, accent_text: str) -> str:
+    """Colour overrides for a careers service's brand."""
+    return (
+        f":root {{ --accent: {accent}; --on-accent: {accent_text}; }}\n"
+        f"@page cover {{ background: {accent}; }}\n@page back {{ background: {accent}; }}"
+    )
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'

@@ -1,0 +1,72 @@
+"""Shared fixtures: each distinct PDF is rendered once per test session."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from booklet.build import Result, build
+from booklet.check import load_project_content
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+
+
+@dataclass
+class BuiltPdf:
+    """A PDF built by the tool plus cached views of it for assertions."""
+
+    path: Path
+    result: Result
+
+    @cached_property
+    def reader(self) -> PdfReader:
+        return PdfReader(self.path)
+
+    @cached_property
+    def page_texts(self) -> list[str]:
+        return [page.extract_text() or "" for page in self.reader.pages]
+
+    @cached_property
+    def text(self) -> str:
+        return "\n".join(self.page_texts)
+
+    def flat(self, index: int) -> str:
+        """Page text with all white space removed (addresses may wrap across lines)."""
+        return re.sub(r"\s+", "", self.page_texts[index])
+
+
+@pytest.fixture(scope="session")
+def content():
+    loaded = load_project_content(CONTENT, ROOT)
+    assert not loaded.errors, [p.line() for p in loaded.errors]
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def booklet_model(content):
+    return content.booklet
+
+
+@pytest.fixture(scope="session")
+def default_pdf(tmp_path_factory) -> BuiltPdf:
+    out = tmp_path_factory.mktemp("default") / "booklet.pdf"
+    result = build(content=CONTENT, output=out, write_html=True)
+    # Any WeasyPrint warning (bad CSS, missing resource, blocked address) fails the suite.
+    assert result.warnings == [], result.warnings
+    return BuiltPdf(out, result)
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A writable copy of the default project (content and styles)."""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    shutil.copytree(ROOT / "styles", tmp_path / "styles", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "output").mkdir()
+    return tmp_path

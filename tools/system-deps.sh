@@ -1,0 +1,20 @@
+#!/bin/sh
+# Install the system libraries WeasyPrint and the tests need, or say exactly how.
+# Pango (text layout), libharfbuzz-subset0 (fast font subsetting) and poppler-utils (pdftoppm).
+set -eu
+want="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils"
+[ "${BOOKLET_BROWSER_TESTS:-0}" = 1 ] && want="$want chromium"
+missing=""
+for pkg in $want; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing system packages:$missing"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+  echo "booklet needs these system packages:$missing" >&2
+  echo "Install them with:  sudo apt-get install -y$missing" >&2
+  exit 1
+fi
