@@ -1,33 +1,58 @@
 """Planning and running builds: content → tailored booklet → HTML → PDF → file.
 
-A `Job` describes one output file; `run_job` makes it. Jobs are plain data so
-they can go to worker processes; each worker keeps its imports, font
-configuration and templates between jobs.
+`plan` turns a request (which audiences, which options) into `Job`s, each one
+output file with its tailored booklet. `run` skips jobs whose cache key is
+unchanged, builds the rest (in worker processes when asked), writes every file
+atomically and records the keys. Jobs are plain data so they cross process
+boundaries; each worker keeps its imports and font configuration between jobs.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
+import os
 import time
-from dataclasses import dataclass, field, replace
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable
 
-from .check import Content, load_project_content
+from . import __version__, fonts
+from .audience import tailor
+from .check import BrandAssets, Content, load_project_content
 from .errors import BookletError, Exit
 from .finish import write_atomic
+from .model import Booklet
 from .project import Project
-from .render import Options, render_html
+from .render import Options, render_html, style_dirs
+
+CACHE_FILE = ".booklet-cache.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything on the command line that changes what a build writes."""
+
+    options: Options = Options()
+    pdf_standard: str = "ua-1"
+    write_html: bool = False
+    imposition: str = "none"
+    """none, or saddle: A5 pages imposed 2-up on A4 sheets for folding."""
 
 
 @dataclass(frozen=True)
 class Job:
-    """One PDF to build."""
+    """One output file to build, with the booklet already tailored for it."""
 
     project: Project
     output: Path
-    options: Options = Options()
-    pdf_standard: str = "ua-1"
-    write_html: bool = False
+    booklet: Booklet
+    brand: BrandAssets | None = None
+    settings: Settings = Settings()
     audience: str | None = None
+    name: str = "default"
 
 
 @dataclass
@@ -35,62 +60,231 @@ class Result:
     """What a job produced."""
 
     output: Path
+    name: str = "default"
     pages: int = 0
     size: int = 0
     seconds: float = 0.0
     status: str = "built"
+    """built, unchanged (skipped by the cache) or failed."""
     warnings: list[str] = field(default_factory=list)
+    error: str = ""
     audience: str | None = None
 
 
-def default_output(project: Project, content: Content) -> Path:
+def _suffix(settings: Settings) -> str:
+    """File-name suffix for non-default variants, so variants never overwrite each other."""
+    options = settings.options
+    parts = []
+    if options.edition == "web":
+        return ""
+    if options.page_size != "A4":
+        parts.append(options.page_size.lower())
+    if settings.imposition != "none":
+        parts.append(settings.imposition)
+    if options.bleed_mm:
+        parts.append("print-ready")
+    if options.large_print:
+        parts.append("large-print")
+    if options.duplex:
+        parts.append("duplex")
+    if settings.pdf_standard not in ("ua-1",):
+        parts.append(settings.pdf_standard)
+    return "".join(f"-{p}" for p in parts)
+
+
+def output_path(project: Project, file_name: str, settings: Settings) -> Path:
+    """Where a booklet with this file name is written for these settings."""
+    stem = Path(file_name).stem + _suffix(settings)
+    extension = ".html" if settings.options.edition == "web" else ".pdf"
+    return project.output / f"{stem}{extension}"
+
+
+def plan(
+    project: Project,
+    content: Content,
+    audiences: Iterable[str] = (),
+    all_audiences: bool = False,
+    output: Path | None = None,
+    settings: Settings = Settings(),
+) -> list[Job]:
+    """The jobs for a request: the default booklet, chosen audiences, or all of them."""
+    content.raise_errors()
     assert content.booklet is not None
-    return project.output / content.booklet.frame.output
+    chosen = [content.audience(a) for a in dict.fromkeys(audiences)]
+    if all_audiences:
+        chosen = list(content.audiences)
+    jobs = []
+    if all_audiences or not chosen:
+        path = output or output_path(project, content.booklet.frame.output, settings)
+        jobs.append(Job(project, path, content.booklet, content.brand, settings))
+    for audience in chosen:
+        path = output_path(project, audience.output, settings)
+        if output is not None and len(chosen) == 1 and not all_audiences:
+            path = output
+        jobs.append(
+            Job(project, path, tailor(content.booklet, audience), content.brand, settings, audience.id, audience.id)
+        )
+    return jobs
 
 
-def render_pdf(job: Job, content: Content) -> tuple[bytes, int, str, list[str]]:
-    """Render the booklet of `content` for `job`: (pdf, pages, html, warnings)."""
+def _files_digest(folders: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(job: Job) -> str:
+    """Everything that affects one output: its tailored content, brand, styles, fonts, tool, options."""
+    digest = hashlib.sha256()
+    digest.update(__version__.encode())
+    digest.update(job.booklet.model_dump_json().encode())
+    if job.brand is not None:
+        digest.update(job.brand.brand.model_dump_json().encode())
+        digest.update(job.brand.logo_uri.encode())
+    digest.update(repr(job.settings).encode())
+    digest.update(_files_digest(style_dirs(job.project.styles)).encode())
+    for path in fonts.font_files().values():
+        stat = path.stat()
+        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+class Cache:
+    """Which outputs are up to date: output name → (cache key, hash of the file written)."""
+
+    def __init__(self, project: Project) -> None:
+        self.path = project.output / CACHE_FILE
+        try:
+            self.entries: dict[str, dict[str, str]] = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def fresh(self, job: Job, key: str) -> bool:
+        entry = self.entries.get(str(job.output))
+        if not entry or entry.get("key") != key or not job.output.is_file():
+            return False
+        # Never serve a file someone replaced or damaged since we wrote it.
+        return hashlib.sha256(job.output.read_bytes()).hexdigest() == entry.get("sha256")
+
+    def record(self, job: Job, key: str) -> None:
+        self.entries[str(job.output)] = {
+            "key": key,
+            "sha256": hashlib.sha256(job.output.read_bytes()).hexdigest(),
+        }
+
+    def save(self) -> None:
+        write_atomic(self.path, json.dumps(self.entries, indent=1, sort_keys=True).encode())
+
+
+def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
+    """Render a job's booklet: (file bytes, pages, html, warnings)."""
+    from .finish import finish_pdf
     from .pdf import html_to_pdf
 
-    booklet = content.booklet
-    assert booklet is not None
-    html = render_html(booklet, job.options, job.project.styles)
+    options = job.settings.options
+    html = render_html(job.booklet, options, job.project.styles, job.brand)
+    if options.edition == "web":
+        return html.encode("utf-8"), 0, html, []
     rendered = html_to_pdf(
         html,
         job.project.allowed_dirs(),
         base_url=job.project.root,
-        pdf_standard=job.pdf_standard,
-        forms=job.options.forms,
+        pdf_standard=job.settings.pdf_standard,
+        forms=options.forms,
     )
-    warnings = [f"blocked {url}" for url in rendered.blocked] + rendered.warnings
-    return rendered.pdf, rendered.pages, html, warnings
+    warnings = [f"warning: blocked {url} (requested by a stylesheet, template or image)" for url in rendered.blocked]
+    warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
+    pdf = finish_pdf(rendered.pdf, job.settings)
+    return pdf, rendered.pages, html, warnings
 
 
-def run_job(job: Job, content: Content | None = None) -> Result:
-    """Build one PDF and write it atomically; raise BookletError on failure."""
+def run_job(job: Job) -> Result:
+    """Build one output and write it atomically; failures come back as a failed Result."""
     start = time.perf_counter()
-    if content is None:
-        content = load_project_content(job.project.content, job.project.root)
-    content.raise_errors()
     try:
-        pdf, pages, html, warnings = render_pdf(job, content)
-    except BookletError:
+        data, pages, html, warnings = render_job(job)
+        write_atomic(job.output, data)
+        if job.settings.write_html and job.settings.options.edition != "web":
+            write_atomic(job.output.with_suffix(".html"), html.encode("utf-8"))
+    except BookletError as exc:
+        return Result(job.output, job.name, status="failed", error=str(exc), audience=job.audience)
+    except KeyboardInterrupt:
         raise
-    except Exception as exc:  # WeasyPrint failures are render errors, not content errors
-        raise BookletError.single(
-            f"could not render the PDF: {type(exc).__name__}: {exc}", file=job.output, code=Exit.RENDER
-        ) from exc
-    write_atomic(job.output, pdf)
-    if job.write_html:
-        write_atomic(job.output.with_suffix(".html"), html.encode("utf-8"))
+    except Exception as exc:  # noqa: BLE001 - a render failure must not lose the other jobs
+        return Result(
+            job.output, job.name, status="failed", error=f"could not render: {type(exc).__name__}: {exc}",
+            audience=job.audience,
+        )
     return Result(
-        output=job.output,
-        pages=pages,
-        size=len(pdf),
-        seconds=time.perf_counter() - start,
-        warnings=[w.line() for w in content.warnings] + warnings,
-        audience=job.audience,
+        job.output, job.name, pages=pages, size=len(data), seconds=time.perf_counter() - start,
+        warnings=warnings, audience=job.audience,
     )
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork shares the already imported WeasyPrint with the workers; spawn would re-import it.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run(
+    jobs: list[Job],
+    workers: int = 1,
+    force: bool = False,
+    on_start: Callable[[Job], None] | None = None,
+    on_done: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    """Build the jobs that are not up to date; returns one Result per job, in job order."""
+    if not jobs:
+        return []
+    cache = Cache(jobs[0].project)
+    keys = {job.output: cache_key(job) for job in jobs}
+    results: dict[Path, Result] = {}
+    todo = []
+    for job in jobs:
+        if not force and cache.fresh(job, keys[job.output]):
+            results[job.output] = Result(
+                job.output, job.name, status="unchanged", size=job.output.stat().st_size, audience=job.audience
+            )
+            if on_done:
+                on_done(results[job.output])
+        else:
+            todo.append(job)
+
+    def finished(job: Job, result: Result) -> None:
+        results[job.output] = result
+        if result.status == "built":
+            cache.record(job, keys[job.output])
+        if on_done:
+            on_done(result)
+
+    workers = max(1, min(workers, len(todo)))
+    try:
+        if workers == 1:
+            for job in todo:
+                if on_start:
+                    on_start(job)
+                finished(job, run_job(job))
+        else:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+                futures = {}
+                for job in todo:
+                    if on_start:
+                        on_start(job)
+                    futures[pool.submit(run_job, job)] = job
+                for future in as_completed(futures):
+                    finished(futures[future], future.result())
+    finally:
+        cache.save()
+    return [results[job.output] for job in jobs]
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def build(
@@ -100,10 +294,28 @@ def build(
     options: Options = Options(),
     pdf_standard: str = "ua-1",
     write_html: bool = False,
-) -> Result:
-    """Build the default booklet of a project (library entry point)."""
+    audiences: Iterable[str] = (),
+    all_audiences: bool = False,
+    brand: Path | None = None,
+    workers: int = 1,
+    force: bool = True,
+    imposition: str = "none",
+) -> list[Result] | Result:
+    """Build booklets without the CLI.
+
+    With no audiences it returns the default booklet's Result (and raises
+    BookletError if it failed); otherwise a list of Results, one per output.
+    """
     project = Project.locate(content, styles)
-    loaded = load_project_content(project.content, project.root)
-    loaded.raise_errors()
-    job = Job(project, output or default_output(project, loaded), options, pdf_standard, write_html)
-    return run_job(replace(job), loaded)
+    loaded = load_project_content(project.content, project.root, brand)
+    settings = Settings(options, pdf_standard, write_html, imposition)
+    jobs = plan(project, loaded, audiences, all_audiences, output, settings)
+    results = run(jobs, workers=workers, force=force)
+    if not audiences and not all_audiences:
+        result = results[0]
+        if result.status == "failed":
+            raise BookletError.single(result.error, file=result.output, code=Exit.RENDER)
+        result.warnings = [w.line() for w in loaded.warnings] + result.warnings
+        return result
+    return results
+

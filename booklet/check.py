@@ -158,6 +158,17 @@ def validate(
         return None, problems
 
 
+@dataclass(frozen=True)
+class BrandAssets:
+    """A validated brand with its logo ready to embed (a data: URI, never a file path)."""
+
+    brand: model.Brand
+    logo_uri: str = ""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.brand, name)
+
+
 @dataclass
 class Content:
     """Everything read from a content folder: the booklet (if valid), its files and problems."""
@@ -165,6 +176,18 @@ class Content:
     booklet: model.Booklet | None
     documents: dict[str, Document] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    audiences: list[model.Audience] = field(default_factory=list)
+    brand: BrandAssets | None = None
+
+    def audience(self, audience_id: str) -> model.Audience:
+        """The audience with this id, or a clear error listing the known ones."""
+        for audience in self.audiences:
+            if audience.id == audience_id:
+                return audience
+        known = [a.id for a in self.audiences]
+        close = difflib.get_close_matches(audience_id, known, n=1)
+        hint = (f"did you mean {close[0]!r}? " if close else "") + "known: " + (", ".join(known) or "none")
+        raise BookletError([Problem(Where("audiences.yaml"), f"unknown audience {audience_id!r}", hint)])
 
     @property
     def errors(self) -> list[Problem]:
@@ -242,7 +265,85 @@ def _duplicates(items: list[Any], what: str, docs: list[Document], loc_of: Any) 
     return problems
 
 
-def load_project_content(content_dir: Path, root: Path | None = None) -> Content:
+LOGO_MAX_BYTES = 2_000_000
+
+
+def _logo_uri(path: Path, name: str, doc: Document) -> tuple[str, list[Problem]]:
+    """Read a logo file into a data: URI, checking it really is a PNG or an SVG."""
+    import base64
+
+    where = doc.where(("logo",))
+    if not path.is_file():
+        return "", [Problem(where, f"logo file {name!r} not found", "the path is relative to the brand file", "logo")]
+    raw = path.read_bytes()
+    if len(raw) > LOGO_MAX_BYTES:
+        return "", [Problem(where, f"logo is {len(raw) // 1000} kB; the limit is 2000 kB", "", "logo")]
+    if path.suffix.lower() == ".png":
+        if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
+            return "", [Problem(where, "logo is not a PNG image", "export it again as PNG", "logo")]
+        mime = "image/png"
+    else:
+        if b"<svg" not in raw[:4096]:
+            return "", [Problem(where, "logo is not an SVG image", "export it again as SVG", "logo")]
+        mime = "image/svg+xml"
+    return f"data:{mime};base64,{base64.b64encode(raw).decode()}", []
+
+
+def _check_audiences(audiences: list[model.Audience], booklet_ids: dict[str, set[str]],
+                     tags: dict[str, set[str]], doc: Document) -> list[Problem]:
+    """Audiences may only name organisations, routes, points and tags that exist."""
+    problems = []
+    seen: set[str] = set()
+    for index, audience in enumerate(audiences):
+        base = ("audiences", index)
+        if audience.id in seen:
+            problems.append(Problem(doc.where((*base, "id")), f"duplicate audience id {audience.id!r}",
+                                    "ids must be unique", ".".join(map(str, (*base, "id")))))
+        seen.add(audience.id)
+        for kind in ("organisations", "routes", "points"):
+            selector = getattr(audience, kind)
+            for rule_kind in ("include", "exclude"):
+                for j, rule in enumerate(getattr(selector, rule_kind)):
+                    loc = (*base, kind, rule_kind, j)
+                    if rule.startswith("tag:"):
+                        if rule[4:] not in tags[kind]:
+                            problems.append(Problem(doc.where(loc), f"no {kind} carry the tag {rule[4:]!r}",
+                                                    _suggest(rule[4:], tags[kind]), ".".join(map(str, loc))))
+                    elif rule not in booklet_ids[kind]:
+                        problems.append(Problem(doc.where(loc), f"names {kind[:-1] if kind != 'points' else 'point'} {rule!r}, which does not exist",
+                                                _suggest(rule, booklet_ids[kind]), ".".join(map(str, loc))))
+        for j, org_id in enumerate(audience.featured):
+            if org_id not in booklet_ids["organisations"]:
+                loc = (*base, "featured", j)
+                problems.append(Problem(doc.where(loc), f"features organisation {org_id!r}, which does not exist",
+                                        _suggest(org_id, booklet_ids["organisations"]), ".".join(map(str, loc))))
+    return problems
+
+
+def _suggest(word: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known))
+
+
+def load_brand(path: Path, reader: _Reader | None = None, root: Path | None = None) -> tuple[BrandAssets | None, list[Problem], Document | None]:
+    """Read and check a brand file; its logo is embedded, so it may live beside the brand file."""
+    reader = reader or _Reader(path.parent, root or path.parent)
+    before = len(reader.problems)
+    doc = reader.read(path)
+    brand = reader.validate(doc, model.Brand)
+    problems = reader.problems[before:]
+    if brand is None or doc is None:
+        return None, problems, doc
+    uri = ""
+    if brand.logo:
+        uri, logo_problems = _logo_uri((path.parent / brand.logo), brand.logo, doc)
+        problems = problems + logo_problems
+        if logo_problems:
+            return None, problems, doc
+    return BrandAssets(brand, uri), problems, doc
+
+
+def load_project_content(content_dir: Path, root: Path | None = None, brand_file: Path | None = None) -> Content:
     """Read, validate and cross-check a content folder. Never raises for content problems."""
     root = root or content_dir.parent
     if not content_dir.is_dir():
@@ -295,7 +396,38 @@ def load_project_content(content_dir: Path, root: Path | None = None) -> Content
             section = getattr(frame.sections, key)
             problems += _duplicates(section.items, "point", [doc],
                                     lambda i, k=key: (doc, ("sections", k, "items", i, "id")))
+    audiences: list[model.Audience] = []
+    audiences_path = content_dir / "audiences.yaml"
+    audiences_doc = reader.read(audiences_path, required=False)
+    parsed = reader.validate(audiences_doc, model.Audiences)
+    if parsed is not None and audiences_doc is not None and frame is not None and routes is not None:
+        audiences = parsed.audiences
+        points = [p for key in ("why", "challenges", "skills") for p in getattr(frame.sections, key).items]
+        ids = {
+            "organisations": {o.id for o in organisations},
+            "routes": {r.id for r in routes.routes},
+            "points": {p.id for p in points},
+        }
+        tags = {
+            "organisations": {t for o in organisations for t in o.tags},
+            "routes": {t for r in routes.routes for t in r.tags},
+            "points": {t for p in points for t in p.tags},
+        }
+        problems += _check_audiences(audiences, ids, tags, audiences_doc)
+
+    brand = None
+    brand_path = brand_file or (content_dir / "brand.yaml")
+    if brand_file is not None or brand_path.exists():
+        if brand_file is not None and not brand_file.exists():
+            problems.append(Problem(Where(str(brand_file)), "brand file not found", "check the --brand path"))
+        else:
+            brand_reader = reader if brand_file is None else _Reader(brand_path.parent, brand_path.parent)
+            brand, brand_problems, _ = load_brand(brand_path, brand_reader)
+            if brand_reader is reader:
+                brand_problems = [p for p in brand_problems if p not in problems]
+            problems += brand_problems
+
     booklet = None
     if frame is not None and routes is not None and not [p for p in problems if not p.warning]:
         booklet = model.Booklet(frame=frame, organisations=organisations, routes=routes.routes)
-    return Content(booklet, reader.documents, problems)
+    return Content(booklet, reader.documents, problems, audiences, brand)

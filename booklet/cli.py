@@ -6,6 +6,7 @@ import functools
 import sys
 import tempfile
 import traceback
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Callable
 
@@ -89,6 +90,22 @@ def human_size(size: int) -> str:
     return f"{size / 1024:.0f} kB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
+class PageFormat(str, Enum):
+    a4 = "a4"
+    a5 = "a5"
+
+
+class Imposition(str, Enum):
+    none = "none"
+    saddle = "saddle"
+
+
+class PdfStandard(str, Enum):
+    ua1 = "ua-1"
+    a3u = "a-3u"
+    none = "none"
+
+
 @app.command()
 @guarded
 def build(
@@ -96,25 +113,165 @@ def build(
     styles: StylesOpt = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="PDF file to write (default: output/<name>.pdf).", show_default=False),
+        typer.Option("--output", "-o", help="File to write (default: output/<name>.pdf). One booklet only.",
+                     show_default=False),
     ] = None,
     html: Annotated[bool, typer.Option("--html", help="Also write the HTML that was printed, beside the PDF.")] = False,
+    audience: Annotated[
+        list[str] | None,
+        typer.Option("--audience", "-a", help="Build the booklet for this audience (repeatable).", show_default=False),
+    ] = None,
+    all_audiences: Annotated[bool, typer.Option("--all", help="Build the default booklet and every audience.")] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: the core count).",
+                                 show_default=False)
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+    brand: Annotated[
+        Path | None, typer.Option("--brand", help="Brand file of a careers service (default: content/brand.yaml).",
+                                  show_default=False)
+    ] = None,
+    page_format: Annotated[PageFormat, typer.Option("--format", help="Page size of the booklet.")] = PageFormat.a4,
+    imposition: Annotated[
+        Imposition, typer.Option("--imposition", help="saddle: A5 pages 2-up on A4 sheets, in folding order.")
+    ] = Imposition.none,
+    print_ready: Annotated[bool, typer.Option("--print-ready", help="Add bleed and crop marks for a print shop.")] = False,
+    bleed: Annotated[float, typer.Option("--bleed", min=0, max=10, help="Bleed in mm with --print-ready.")] = 3.0,
+    pdf_standard: Annotated[PdfStandard, typer.Option("--pdf-standard", help="PDF standard to follow.")] = PdfStandard.ua1,
+    duplex: Annotated[bool, typer.Option("--duplex", help="Start main sections on a right-hand page (A4).")] = False,
+    blank_text: Annotated[
+        str, typer.Option("--blank-text", help="Text on pages left blank by --duplex or imposition.")
+    ] = "This page is intentionally left blank",
+    large_print: Annotated[bool, typer.Option("--large-print", help="Body text 16 pt and larger headings.")] = False,
+    html_edition: Annotated[
+        bool, typer.Option("--html-edition", help="Write the accessible HTML edition instead of a PDF.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
 ) -> None:
-    """Build the booklet PDF from YAML content.
+    """Build the booklet PDF (or several) from YAML content.
 
-    Example: booklet build --content content --output output/ai-careers.pdf --html
+    Example: booklet build --all --jobs 2      (every audience, two at a time)
+    Example: booklet build --audience graduates --format a5 --imposition saddle
     """
-    from .build import build as run_build
+    from .build import Settings, default_workers, plan, run
+    from .check import load_project_content
+    from .project import Project
+    from .render import Options
 
-    if output is not None and output.suffix.lower() != ".pdf":
+    if output is not None and output.suffix.lower() not in (".pdf", ".html"):
         raise BookletError.single("the output file must end in .pdf", file=output, code=Exit.USAGE)
-    result = run_build(content=content, styles=styles, output=output, write_html=html)
+    if output is not None and all_audiences:
+        raise BookletError.single("--output builds one booklet; it cannot be used with --all", code=Exit.USAGE)
+    if imposition is Imposition.saddle and page_format is not PageFormat.a5:
+        page_format = PageFormat.a5
+    if pdf_standard is PdfStandard.a3u and (imposition is not Imposition.none):
+        raise BookletError.single(
+            "--pdf-standard a-3u cannot be combined with --imposition: imposed sheets lose the tagged structure",
+            code=Exit.USAGE,
+        )
+    options = Options(
+        page_size=page_format.value.upper(),
+        large_print=large_print,
+        duplex=duplex,
+        blank_page_text=blank_text,
+        bleed_mm=bleed if print_ready else 0.0,
+        edition="web" if html_edition else "print",
+        forms=imposition is Imposition.none,
+    )
+    settings = Settings(options, pdf_standard.value, html, imposition.value)
+    project = Project.locate(content, styles)
+    loaded = load_project_content(project.content, project.root, brand)
+    for problem in loaded.warnings:
+        err(problem.line())
+    planned = plan(project, loaded, audience or (), all_audiences, output, settings)
+    results = run_with_progress(planned, jobs or default_workers(), force, quiet)
+    failed = [r for r in results if r.status == "failed"]
+    raise typer.Exit(int(Exit.RENDER) if failed else 0)
+
+
+def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool = False) -> list[Any]:
+    """Run jobs, with a progress display and a summary table when there are several."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from .build import run
+
+    console = Console(stderr=False, highlight=False)
+    if len(planned) == 1:
+        results = run(planned, workers=1, force=force)
+        report_line(results[0], console)
+        return results
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(), console=console, transient=True, disable=quiet or not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("Building booklets", total=len(planned))
+        results = run(planned, workers=workers, force=force, on_done=lambda _r: progress.advance(task))
+    table = Table(title=None, show_edge=False)
+    for column in ("audience", "file", "pages", "size", "seconds", "status"):
+        table.add_column(column, justify="right" if column in ("pages", "size", "seconds") else "left")
+    for result in results:
+        table.add_row(
+            result.name, _relative(result.output), str(result.pages or "-"), human_size(result.size),
+            f"{result.seconds:.1f}" if result.status == "built" else "-", result.status,
+        )
+    console.print(table)
+    for result in results:
+        for warning in result.warnings:
+            err(f"{result.name}: {warning}")
+        if result.error:
+            err(f"error: {result.name}: {result.error}")
+    return results
+
+
+def report_line(result: Any, console: Any = None) -> None:
+    """One line for one output: path, pages, size and seconds, or why it failed."""
     for warning in result.warnings:
         err(warning)
-    print(
-        f"{_relative(result.output)}: {result.pages} pages, {human_size(result.size)}, "
-        f"{result.seconds:.1f} s"
-    )
+    if result.status == "failed":
+        err(f"error: {result.error}")
+        return
+    pages = f"{result.pages} pages, " if result.pages else ""
+    if result.status == "unchanged":
+        print(f"{_relative(result.output)}: unchanged, {human_size(result.size)} (use --force to rebuild)")
+    else:
+        print(f"{_relative(result.output)}: {pages}{human_size(result.size)}, {result.seconds:.1f} s")
+
+
+@app.command()
+@guarded
+def audiences(content: ContentOpt = None) -> None:
+    """List the audiences: id, name and output file.
+
+    Example: booklet audiences --content content
+    """
+    from .check import load_project_content
+    from .project import Project
+
+    project = Project.locate(content)
+    loaded = load_project_content(project.content, project.root)
+    loaded.raise_errors()
+    width = max((len(a.id) for a in loaded.audiences), default=0)
+    for item in loaded.audiences:
+        print(f"{item.id:<{width}}  {item.name}  →  output/{item.output}")
+
+
+@app.command()
+@guarded
+def watch(
+    content: ContentOpt = None,
+    styles: StylesOpt = None,
+    all_audiences: Annotated[bool, typer.Option("--all/--default", help="Watch every audience or only the default.")] = True,
+    brand: Annotated[Path | None, typer.Option("--brand", help="Brand file.", show_default=False)] = None,
+) -> None:
+    """Rebuild the booklets affected by each change to content or styles, until Ctrl-C.
+
+    Example: booklet watch --content content
+    """
+    from .watch import watch_project
+
+    watch_project(content, styles, all_audiences, brand, print_line=print, print_error=err)
 
 
 def _relative(path: Path) -> str:

@@ -8,6 +8,10 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .build import Settings
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -31,3 +35,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def finish_pdf(pdf: bytes, settings: Settings) -> bytes:
+    """Post-process rendered PDF bytes for the requested print settings."""
+    return pdf

@@ -12,7 +12,9 @@ import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .colour import MIN_TEXT_CONTRAST, contrast
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
@@ -213,3 +215,131 @@ class Booklet(Model):
     """Extra notes for one audience, printed after the introduction."""
     featured: list[str] = []
     """Ids of organisations printed with emphasis."""
+    layout: str = "booklet"
+    """booklet or handout (see Audience.layout)."""
+
+
+class Selector(Model):
+    """Which items an audience gets: by id or by `tag:NAME`; empty include means all."""
+
+    include: list[str] = []
+    """Ids or tags (written tag:NAME) to keep; leave empty to keep everything."""
+    exclude: list[str] = []
+    """Ids or tags (written tag:NAME) to drop, applied after include."""
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _selector_form(cls, values: list[str]) -> list[str]:
+        for value in values:
+            name = value[4:] if value.startswith("tag:") else value
+            if not re.match(ID_PATTERN, name):
+                raise ValueError(f"{value!r} is not an id or tag:NAME (e.g. gds or tag:technical)")
+        return values
+
+    def picks(self, item_id: str, tags: list[str]) -> bool:
+        """Whether an item with this id and these tags is selected."""
+
+        def matches(rule: str) -> bool:
+            return rule == item_id or (rule.startswith("tag:") and rule[4:] in tags)
+
+        kept = not self.include or any(matches(r) for r in self.include)
+        return kept and not any(matches(r) for r in self.exclude)
+
+
+class Audience(Model):
+    """A tailored booklet for one audience (an entry in audiences.yaml)."""
+
+    id: Id
+    """Identifier used on the command line: booklet build --audience ID."""
+    name: Text
+    """Who it is for, e.g. "School and college leavers"."""
+    output: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.pdf$")
+    """File name of this audience's PDF in output/."""
+    cover_line: str = ""
+    """Line printed on the cover under the strapline, e.g. "For school and college leavers"."""
+    introduction: list[Text] | None = None
+    """Introduction paragraphs that replace the booklet's own for this audience."""
+    organisations: Selector = Selector()
+    """Which organisations appear."""
+    routes: Selector = Selector()
+    """Which entry routes appear."""
+    points: Selector = Selector()
+    """Which reasons, challenges and skills appear."""
+    featured: list[Id] = []
+    """Organisations printed first and emphasised, in this order."""
+    notes: list[Text] = []
+    """Extra notes for this audience, printed after the introduction."""
+    layout: str = Field(default="booklet", pattern=r"^(booklet|handout)$")
+    """booklet (the full booklet) or handout (at most four A4 pages for careers fairs)."""
+    max_steps: int | None = Field(default=None, ge=1, le=6)
+    """Print at most this many first steps per route (useful for handouts)."""
+
+
+class Audiences(Model):
+    """The audiences file (audiences.yaml)."""
+
+    audiences: list[Audience] = Field(min_length=1)
+    """The audiences, in the order `booklet audiences` lists them."""
+
+
+def _email(value: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(f"{value!r} is not an email address ({exc})") from None
+
+
+def _phone(value: str) -> str:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"{value!r} is not a phone number (e.g. 020 7946 0000)") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"{value!r} is not a valid phone number (e.g. 020 7946 0000)")
+    return value
+
+
+class Brand(Model):
+    """A careers service's co-branding for the cover and back cover (brand.yaml)."""
+
+    name: Text
+    """The careers service's name, e.g. "University of Exampleton Careers Service"."""
+    logo: str | None = None
+    """Logo file (SVG or PNG), relative to the brand file."""
+    logo_alt: str | None = None
+    """Text alternative for the logo, required when there is a logo."""
+    email: Annotated[str, AfterValidator(_email)] | None = None
+    """Contact email address."""
+    phone: Annotated[str, AfterValidator(_phone)] | None = None
+    """Contact phone number, e.g. 020 7946 0000."""
+    web: HttpsUrl | None = None
+    """The careers service's website."""
+    hours: str | None = None
+    """Opening hours, e.g. "Monday to Friday, 9am to 5pm"."""
+    accent: str = Field(default="#12436d", pattern=HEX_COLOUR)
+    """Accent colour for covers and headings, six hex digits, e.g. #1d70b8."""
+    accent_text: str = Field(default="#ffffff", pattern=HEX_COLOUR)
+    """Colour of text on the accent colour; must contrast at least 4.5:1 with it."""
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_kind(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().endswith((".svg", ".png")):
+            raise ValueError("the logo must be an .svg or .png file")
+        return value
+
+    @model_validator(mode="after")
+    def _accessible(self) -> Brand:
+        if self.logo and not (self.logo_alt or "").strip():
+            raise ValueError("a logo needs logo_alt: a short text alternative, e.g. the service's name")
+        ratio = contrast(self.accent, self.accent_text)
+        if ratio < MIN_TEXT_CONTRAST:
+            raise ValueError(
+                f"accent {self.accent} and accent_text {self.accent_text} contrast {ratio:.2f}:1; "
+                f"text needs at least {MIN_TEXT_CONTRAST}:1 (try a darker accent)"
+            )
+        return self

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import re
+
 import jinja2
 import segno
 
@@ -36,6 +38,8 @@ class Options:
     duplex: bool = False
     blank_page_text: str = "This page is intentionally left blank"
     forms: bool = True
+    bleed_mm: float = 0.0
+    """Bleed around each page for print shops (0: none); crop marks come with it."""
     edition: str = "print"
     """'print' for the PDF, 'web' for the self-contained HTML edition."""
     extra_css: tuple[str, ...] = field(default=())
@@ -64,6 +68,7 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.globals["qr"] = qr_data_uri
     env.filters["display_url"] = display_url
     env.filters["host"] = lambda url: urlsplit(url).hostname or url
+    env.filters["first_sentence"] = first_sentence
     return env
 
 
@@ -72,6 +77,12 @@ def qr_data_uri(url: str, dark: str = "#000000") -> str:
     """A vector (SVG) QR code for `url` as a data: URI."""
     code = segno.make(url, error="m", micro=False)
     return code.svg_data_uri(border=0, scale=4, dark=dark, omitsize=True)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a paragraph (for the handout's one-line summaries)."""
+    match = re.search(r"(?<=[.!?])\s+(?=[A-Z])", text)
+    return text[: match.start()] if match else text
 
 
 def display_url(url: str) -> str:
@@ -113,7 +124,11 @@ def render_html(
     if brand is not None and getattr(brand, "accent", None):
         css.append(brand_css(brand.accent, getattr(brand, "accent_text", "#ffffff")))
     css += list(options.extra_css)
-    template = env.get_template("booklet.html.j2" if options.edition == "print" else "web.html.j2")
+    if options.edition == "web":
+        template_name = "web.html.j2"
+    else:
+        template_name = "handout.html.j2" if booklet.layout == "handout" else "booklet.html.j2"
+    template = env.get_template(template_name)
     return template.render(
         booklet=booklet,
         frame=booklet.frame,
