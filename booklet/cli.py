@@ -274,6 +274,86 @@ def watch(
     watch_project(content, styles, all_audiences, brand, print_line=print, print_error=err)
 
 
+@app.command()
+@guarded
+def check(
+    content: ContentOpt = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    stale: Annotated[bool, typer.Option("--stale", help="List every item whose review is older than --months.")] = False,
+    months: Annotated[int, typer.Option("--months", min=1, help="Age in months after which a review is stale.")] = 12,
+    brand: Annotated[Path | None, typer.Option("--brand", help="Also check this brand file.", show_default=False)] = None,
+    accessibility: Annotated[
+        Path | None,
+        typer.Option("--accessibility", help="Check a built PDF for accessibility instead of the content.",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """Check all content without rendering and report every problem, one per line.
+
+    Example: booklet check --content content --strict
+    Example: booklet check --accessibility output/ai-careers-uk-public-sector.pdf
+    """
+    if accessibility is not None:
+        from .accessibility import run_accessibility_check
+
+        raise typer.Exit(run_accessibility_check(accessibility, print))
+    from .check import run_check
+
+    raise typer.Exit(run_check(content, strict=strict, stale=stale, months=months, brand=brand,
+                               print_line=print, print_error=err))
+
+
+@app.command()
+@guarded
+def schema(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder to write the JSON Schema files into.")
+    ] = Path("content/schemas"),
+) -> None:
+    """Write the JSON Schema of every content file, for editor autocomplete.
+
+    Example: booklet schema --output content/schemas
+    """
+    from .schema import write_schemas
+
+    for path in write_schemas(output):
+        print(path)
+
+
+@app.command()
+@guarded
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new booklet project (created).")],
+) -> None:
+    """Start a new booklet project with example content that builds at once.
+
+    Example: booklet init my-booklet && cd my-booklet && booklet build
+    """
+    from .scaffold import init_project
+
+    init_project(directory, print_line=print)
+
+
+@app.command()
+@guarded
+def preview(
+    content: ContentOpt = None,
+    audience: Annotated[str | None, typer.Option("--audience", "-a", help="Preview this audience's booklet.",
+                                                 show_default=False)] = None,
+    pages: Annotated[str | None, typer.Option("--pages", help="Pages to render, e.g. 1-4 or 1,3,5 (default: all).",
+                                              show_default=False)] = None,
+    dpi: Annotated[int, typer.Option("--dpi", min=20, max=300, help="Resolution of the PNG pages.")] = 50,
+) -> None:
+    """Render PNG previews of pages and one contact sheet of the whole booklet.
+
+    Example: booklet preview --audience graduates --pages 1-4
+    """
+    from .preview import make_previews
+
+    for path in make_previews(content, audience, pages, dpi):
+        print(_relative(path))
+
+
 def _relative(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
