@@ -21,7 +21,11 @@ import jinja2
 import segno
 
 from . import __version__, fonts
+from .colour import MIN_TEXT_CONTRAST, contrast
 from .model import Booklet
+
+
+PAPER = "#ffffff"
 
 
 def default_styles_dir() -> Path:
@@ -152,11 +156,19 @@ def page_css(options: Options) -> str:
 
 
 def brand_css(accent: str, accent_text: str) -> str:
-    """Colour overrides for a careers service's brand."""
-    return (
-        f":root {{ --accent: {accent}; --on-accent: {accent_text}; }}\n"
-        f"@page cover {{ background: {accent}; }}\n@page back {{ background: {accent}; }}"
-    )
+    """Colour overrides for a careers service's brand.
+
+    Covers always take the brand colour (its text colour is contrast-checked
+    by the model); headings on white paper take it only when it is dark enough.
+    """
+    rules = [
+        f".cover, .back {{ --on-accent: {accent_text}; }}",
+        f"@page cover {{ background: {accent}; }}",
+        f"@page back {{ background: {accent}; }}",
+    ]
+    if contrast(accent, PAPER) >= MIN_TEXT_CONTRAST:
+        rules.append(f":root {{ --accent: {accent}; }}")
+    return "\n".join(rules)
 
 
 def _css_string(text: str) -> str:
