@@ -12,6 +12,16 @@ booklet: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# ruff (lint and format check) and mypy, configured in pyproject.toml; CI runs this after the tests.
+lint: $(VENV)/.lint-installed
+	$(BIN)/ruff check booklet tests
+	$(BIN)/ruff format --check booklet tests
+	$(BIN)/mypy
+
+$(VENV)/.lint-installed: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,lint]'
+	@touch $@
+
 system-deps:
 	@sh tools/system-deps.sh
 

@@ -350,7 +350,7 @@ def preview(
     """
     from .preview import make_previews
 
-    for path in make_previews(content, audience, pages, dpi):
+    for path in make_previews(content, audience, pages, dpi, print_error=err):
         print(_relative(path))
 
 
