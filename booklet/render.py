@@ -144,14 +144,28 @@ def render_html(
 
 
 def page_css(options: Options) -> str:
-    """Page-size and duplex rules that depend on options rather than on the style."""
+    """Page rules that depend on options rather than on the style: size, A5, duplex, bleed.
+
+    A5 adds the package's `print.css` (smaller margins, covers and QR codes).
+    Duplex starts each main section on a right-hand page, puts the back cover on
+    a left-hand one (the back of the last sheet) and prints the blank-page text
+    on pages left empty for that. Bleed grows every page by `bleed_mm` on each
+    side and draws crop marks in it; page backgrounds (the covers) fill it.
+    """
     rules = [f"@page {{ size: {options.page_size} portrait; }}"]
+    if options.page_size.upper() == "A5":
+        rules.append(read_style("print.css", [default_styles_dir()]))
     if options.duplex:
         rules.append(".major { break-before: right; }")
+        rules.append(".back { break-before: left; }")
+        blank = _css_string(options.blank_page_text)
         rules.append(
-            "@page :blank { @top-center { content: %s; } }"
-            % _css_string(options.blank_page_text)
+            f"@page :blank {{ @top-center {{ content: {blank}; font-family: 'Booklet Sans', sans-serif;"
+            " font-size: 12pt; color: #444444; vertical-align: bottom; }"
+            " @bottom-left { content: none; } @bottom-right { content: none; } }"
         )
+    if options.bleed_mm:
+        rules.append(f"@page {{ bleed: {options.bleed_mm:g}mm; marks: crop cross; }}")
     return "\n".join(rules)
 
 
