@@ -31,5 +31,18 @@ $(STAMP): pyproject.toml | system-deps
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $(STAMP)
 
+# Build every print variant into output/ and open each PDF there in three independent readers:
+# qpdf (pikepdf), pdfium (pypdfium2) and poppler (pdftoppm); then run the print tests.
+verify: $(STAMP)
+	$(BIN)/booklet build --force -q
+	$(BIN)/booklet build --force -q --format a5
+	$(BIN)/booklet build --force -q --imposition saddle
+	$(BIN)/booklet build --force -q --print-ready
+	$(BIN)/booklet build --force -q --print-ready --format a5
+	$(BIN)/booklet build --force -q --duplex
+	$(BIN)/booklet build --force -q --pdf-standard a-3u
+	$(BIN)/python -m tests.test_print_variants output/*.pdf
+	$(BIN)/python -m pytest -q tests/test_imposition.py tests/test_finish.py tests/test_print_variants.py
+
 clean:
 	rm -rf $(VENV) output/*.pdf output/*.html .pytest_cache

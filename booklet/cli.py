@@ -163,10 +163,23 @@ def build(
     if output is not None and all_audiences:
         raise BookletError.single("--output builds one booklet; it cannot be used with --all", code=Exit.USAGE)
     if imposition is Imposition.saddle and page_format is not PageFormat.a5:
-        page_format = PageFormat.a5
+        page_format = PageFormat.a5  # saddle folds A5 pages from A4 sheets
     if pdf_standard is PdfStandard.a3u and (imposition is not Imposition.none):
         raise BookletError.single(
             "--pdf-standard a-3u cannot be combined with --imposition: imposed sheets lose the tagged structure",
+            hint="archive the A5 or A4 booklet instead",
+            code=Exit.USAGE,
+        )
+    if print_ready and imposition is not Imposition.none:
+        raise BookletError.single(
+            "--print-ready cannot be combined with --imposition saddle: a print shop imposes single pages "
+            "with bleed itself, and an office printer cannot print bleed",
+            hint="use --print-ready --format a5 for a print shop, --imposition saddle for an office printer",
+            code=Exit.USAGE,
+        )
+    if html_edition and (print_ready or imposition is not Imposition.none):
+        raise BookletError.single(
+            "--html-edition cannot be combined with --print-ready or --imposition: they shape printed pages",
             code=Exit.USAGE,
         )
     options = Options(
@@ -185,6 +198,17 @@ def build(
         err(problem.line())
     planned = plan(project, loaded, audience or (), all_audiences, output, settings)
     results = run_with_progress(planned, jobs or default_workers(), force, quiet)
+    if imposition is Imposition.saddle and not quiet:
+        from .imposition import counts
+
+        for result in results:
+            if result.status == "built":
+                c = counts(result.pages)
+                print(
+                    f"{_relative(result.output)}: {c.padded} A5 pages ({c.blanks} blank) on {c.sides} A4 sides, "
+                    f"{c.sheets} sheets: print both sides, flip on short edge, fold and staple (docs/printing.md)\n"
+                    "  a print file: no tags, links or form fields; give readers the A5 or A4 PDF on screen"
+                )
     failed = [r for r in results if r.status == "failed"]
     raise typer.Exit(int(Exit.RENDER) if failed else 0)
 
