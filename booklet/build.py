@@ -22,8 +22,9 @@ from typing import Callable, Iterable
 from . import __version__, fonts
 from .audience import tailor
 from .check import BrandAssets, Content, load_project_content
-from .errors import BookletError, Exit
+from .errors import BookletError, Exit, bug_message, save_traceback
 from .finish import write_atomic
+from .load import short
 from .model import Booklet
 from .project import Project
 from .render import Options, render_html, style_dirs
@@ -40,6 +41,8 @@ class Settings:
     write_html: bool = False
     imposition: str = "none"
     """none, or saddle: A5 pages imposed 2-up on A4 sheets for folding."""
+    strict: bool = False
+    """Warnings are errors: content warnings stop the build, a blocked URL fails the job."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def plan(
     settings: Settings = Settings(),
 ) -> list[Job]:
     """The jobs for a request: the default booklet, chosen audiences, or all of them."""
-    content.raise_errors()
+    content.raise_errors(strict=settings.strict)
     assert content.booklet is not None
     chosen = [content.audience(a) for a in dict.fromkeys(audiences)]
     if all_audiences:
@@ -195,30 +198,41 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
         base_url=job.project.root,
         pdf_standard=job.settings.pdf_standard,
         forms=options.forms,
+        strict=job.settings.strict,
     )
-    warnings = [f"warning: blocked {url} (requested by a stylesheet, template or image)" for url in rendered.blocked]
+    warnings = [f"warning: {item} (only files inside the project are read)" for item in rendered.blocked]
     warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
     pdf = finish_pdf(rendered.pdf, job.settings)
     return pdf, rendered.pages, html, warnings
 
 
 def run_job(job: Job) -> Result:
-    """Build one output and write it atomically; failures come back as a failed Result."""
+    """Build one output and write it atomically; failures come back as a failed Result.
+
+    Whatever fails (bad content, a render error, a full disk), the previous
+    output file is left exactly as it was: write_atomic renames a complete
+    temporary file into place or removes it. Ctrl-C (KeyboardInterrupt) is
+    passed on after the same clean-up.
+    """
     start = time.perf_counter()
+
+    def failed(error: str) -> Result:
+        return Result(job.output, job.name, status="failed", error=error, audience=job.audience)
+
     try:
         data, pages, html, warnings = render_job(job)
+    except BookletError as exc:
+        return failed(str(exc))
+    except Exception as exc:  # noqa: BLE001 - a render failure must not lose the other jobs
+        saved = save_traceback(f"job: {job.name} -> {job.output}")
+        return failed(f"could not render ({type(exc).__name__}: {short(str(exc), 120)}); " + bug_message(saved))
+    try:
         write_atomic(job.output, data)
         if job.settings.write_html and job.settings.options.edition != "web":
             write_atomic(job.output.with_suffix(".html"), html.encode("utf-8"))
-    except BookletError as exc:
-        return Result(job.output, job.name, status="failed", error=str(exc), audience=job.audience)
-    except KeyboardInterrupt:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a render failure must not lose the other jobs
-        return Result(
-            job.output, job.name, status="failed", error=f"could not render: {type(exc).__name__}: {exc}",
-            audience=job.audience,
-        )
+    except OSError as exc:
+        # Disk full, read-only folder, permissions: the previous file is as it was.
+        return failed(f"could not write {job.output}: {exc.strerror or exc}; the previous file is unchanged")
     return Result(
         job.output, job.name, pages=pages, size=len(data), seconds=time.perf_counter() - start,
         warnings=warnings, audience=job.audience,
@@ -270,6 +284,8 @@ def run(
                     on_start(job)
                 finished(job, run_job(job))
         else:
+            from . import pdf  # noqa: F401 - imported once here, inherited by forked workers
+
             with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
                 futures = {}
                 for job in todo:

@@ -1,0 +1,295 @@
+"""Benchmark of booklet: overhead over WeasyPrint, parallel audiences, cache, scale, watch.
+
+Run with `make bench` (or `.venv/bin/python bench/run.py --runs 5`). It prints every figure
+and writes docs/benchmarks.md plus docs/bench-scale.png. Every ratio is computed from
+medians measured in this one run, since the machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+BOOKLET = str(BIN / "booklet")
+WEASYPRINT = str(BIN / "weasyprint")
+
+
+@dataclass
+class Timing:
+    label: str
+    runs: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+    def __str__(self) -> str:
+        spread = f"{min(self.runs):.2f}–{max(self.runs):.2f}"
+        return f"{self.label}: median {self.median:.2f} s over {len(self.runs)} runs ({spread})"
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{done.stdout}\n{done.stderr}")
+    return elapsed
+
+
+def peak_rss_mb(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB) of a command, measured by GNU time's %M if present."""
+    wrapper = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else None
+    if wrapper is None:
+        import resource
+
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        seconds = timed(command, cwd)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        return seconds, max(after, before) / 1024
+    start = time.perf_counter()
+    done = subprocess.run(wrapper + command, cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
+def project_copy(where: Path) -> Path:
+    shutil.copytree(ROOT / "content", where / "content")
+    shutil.copytree(ROOT / "styles", where / "styles", ignore=shutil.ignore_patterns("__pycache__"))
+    (where / "output").mkdir()
+    return where
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, AttributeError):
+        pass
+    import weasyprint
+
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; WeasyPrint {weasyprint.__version__}"
+    )
+
+
+def bench_overhead(work: Path, runs: int) -> tuple[Timing, Timing, int]:
+    """a. Cold CLI build vs weasyprint on the HTML our tool printed (same variant, forms)."""
+    project = project_copy(work / "overhead")
+    html = project / "output" / "booklet.html"
+    timed([BOOKLET, "build", "--force", "-o", "output/booklet.pdf", "--html"], project)
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(timed([BOOKLET, "build", "--force", "-o", "output/booklet.pdf"], project))
+        theirs.append(
+            timed([WEASYPRINT, "--pdf-variant", "pdf/ua-1", "--pdf-forms", str(html), "output/plain.pdf"], project)
+        )
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(project / "output" / "booklet.pdf").pages)
+    return Timing("booklet build (CLI, cold)", ours), Timing("weasyprint CLI on the same HTML", theirs), pages
+
+
+def bench_parallel(work: Path, runs: int) -> tuple[Timing, Timing]:
+    """b. All audiences with one worker vs two."""
+    project = project_copy(work / "parallel")
+    one, two = [], []
+    for _ in range(runs):
+        one.append(timed([BOOKLET, "build", "--all", "--force", "--jobs", "1", "-q"], project))
+        two.append(timed([BOOKLET, "build", "--all", "--force", "--jobs", "2", "-q"], project))
+    return Timing("build --all --jobs 1", one), Timing("build --all --jobs 2", two)
+
+
+def bench_cache(work: Path, runs: int) -> tuple[Timing, Timing]:
+    """c. A no-change rebuild vs a full build (both of all audiences, one worker)."""
+    project = project_copy(work / "cache")
+    full, again = [], []
+    for _ in range(runs):
+        full.append(timed([BOOKLET, "build", "--all", "--force", "--jobs", "1", "-q"], project))
+        again.append(timed([BOOKLET, "build", "--all", "--jobs", "1", "-q"], project))
+    return Timing("full build --all", full), Timing("no-change rebuild --all", again)
+
+
+def synthetic_project(where: Path, organisations: int) -> Path:
+    """A copy of the default project with `organisations` generated organisation files."""
+    project = project_copy(where)
+    (project / "content" / "audiences.yaml").unlink()  # audiences name the real organisations
+    folder = project / "content" / "organisations"
+    templates = sorted(folder.glob("*.yaml"))
+    texts = [t.read_text() for t in templates]
+    for path in templates:
+        path.unlink()
+    for index in range(organisations):
+        text = re.sub(r"^id: .*\n", "", texts[index % len(texts)], flags=re.M)
+        text = re.sub(r"^name: (.*)$", rf"name: \1 {index + 1}", text, count=1, flags=re.M)
+        text = re.sub(r"^order: .*$", f"order: {index}", text, count=1, flags=re.M)
+        (folder / f"org-{index:04d}.yaml").write_text(text)
+    return project
+
+
+def bench_scale(work: Path, sizes: list[int], runs: int) -> list[dict[str, float]]:
+    """d. Seconds per page and peak memory for synthetic projects of growing size."""
+    from pypdf import PdfReader
+
+    rows = []
+    for size in sizes:
+        project = synthetic_project(work / f"scale-{size}", size)
+        seconds, peaks = [], []
+        for _ in range(runs):
+            elapsed, peak = peak_rss_mb([BOOKLET, "build", "--force", "-o", "output/scale.pdf"], project)
+            seconds.append(elapsed)
+            peaks.append(peak)
+        pages = len(PdfReader(project / "output" / "scale.pdf").pages)
+        median = statistics.median(seconds)
+        rows.append({"organisations": size, "pages": pages, "seconds": median,
+                     "per_page": median / pages, "peak_mb": max(peaks)})
+        print(f"  scale {size:>4} organisations: {pages} pages, {median:.1f} s, "
+              f"{median / pages:.3f} s/page, peak {max(peaks):.0f} MB", flush=True)
+    return rows
+
+
+def bench_watch(work: Path, runs: int) -> tuple[Timing, Timing]:
+    """e. Time from an edit to the new PDF in watch mode vs the render time alone."""
+    project = project_copy(work / "watch")
+    process = subprocess.Popen(
+        [BOOKLET, "watch", "--default"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        bufsize=1,
+    )
+    latencies, renders = [], []
+    try:
+        line = ""
+        while not line.startswith("watching"):
+            line = process.stdout.readline()
+            if not line:
+                raise SystemExit("watch ended early")
+        booklet = project / "content" / "booklet.yaml"
+        original = booklet.read_text()
+        for run in range(runs):
+            booklet.write_text(original.replace("strapline: ", f"strapline: Edit {run}. ", 1))
+            start = time.perf_counter()
+            line = process.stdout.readline()
+            latencies.append(time.perf_counter() - start)
+            match = re.search(r"in (\d+\.\d+) s", line)
+            if not match:
+                raise SystemExit(f"unexpected watch output: {line!r}")
+            renders.append(float(match.group(1)))
+            time.sleep(0.5)
+    finally:
+        process.terminate()
+        process.wait(10)
+    return Timing("watch: edit → new PDF", latencies), Timing("render alone (as reported)", renders)
+
+
+def plot(rows: list[dict[str, float]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(6, 4), dpi=100)
+    axis.plot([r["pages"] for r in rows], [r["seconds"] for r in rows], marker="o", color="#12436d")
+    for row in rows:
+        axis.annotate(f"{row['organisations']} orgs", (row["pages"], row["seconds"]),
+                      textcoords="offset points", xytext=(5, -12))
+    axis.set_xlabel("pages")
+    axis.set_ylabel("seconds (median, cold CLI build)")
+    axis.set_title("booklet build time vs pages")
+    axis.grid(alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path)
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
+    parser.add_argument("--scale-runs", type=int, default=3)
+    parser.add_argument("--sizes", default="50,200,400")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    lines: list[str] = []
+
+    def say(text: str = "") -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
+        work = Path(tmp)
+        say(f"Machine: {machine()}")
+        say(f"Date: {dt.date.today().isoformat()}")
+        say()
+        ours, theirs, pages = bench_overhead(work, args.runs)
+        overhead = ours.median / theirs.median
+        say(f"a. {ours}\n   {theirs}\n   default booklet: {pages} pages")
+        say(f"   overhead ratio {overhead:.3f} (target ≤ 1.05: {verdict(overhead <= 1.05)})")
+        one, two = bench_parallel(work, args.runs)
+        parallel = two.median / one.median
+        say(f"b. {one}\n   {two}\n   ratio jobs 2 ÷ jobs 1 = {parallel:.3f} (target ≤ 0.6: {verdict(parallel <= 0.6)})")
+        full, again = bench_cache(work, args.runs)
+        cache = again.median / full.median
+        say(f"c. {full}\n   {again}\n   ratio no-change ÷ full = {cache:.3f} (target ≤ 0.1: {verdict(cache <= 0.1)})")
+        say("d. scale (cold CLI build of the default booklet with N generated organisations):")
+        rows = bench_scale(work, sizes, args.scale_runs)
+        lines.extend(
+            f"  scale {r['organisations']:>4} organisations: {r['pages']} pages, {r['seconds']:.1f} s, "
+            f"{r['per_page']:.3f} s/page, peak {r['peak_mb']:.0f} MB" for r in rows
+        )
+        per_page = [r["per_page"] for r in rows]
+        mid = statistics.median(per_page)
+        spread = max(abs(p / mid - 1) for p in per_page)
+        say(f"   seconds per page within ±{spread * 100:.0f} % of their median (target ±20 %: {verdict(spread <= 0.2)})")
+        say(f"   peak memory at {rows[-1]['organisations']}: {rows[-1]['peak_mb']:.0f} MB "
+            f"(target < 1024 MB: {verdict(rows[-1]['peak_mb'] < 1024)})")
+        latency, render = bench_watch(work, args.runs)
+        say(f"e. {latency}\n   {render}\n   edit-to-PDF minus render: {latency.median - render.median:.2f} s "
+            f"(target ≤ 2 s: {verdict(latency.median - render.median <= 2)})")
+        plot(rows, args.out.parent / "bench-scale.png")
+
+    write_report(args.out, lines)
+    print(f"\nwrote {args.out} and {args.out.parent / 'bench-scale.png'}")
+
+
+def write_report(path: Path, lines: list[str]) -> None:
+    """Replace the generated block of docs/benchmarks.md, keeping the hand-written notes."""
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    block = f"{begin}\n```text\n" + "\n".join(lines) + f"\n```\n\n![Seconds vs pages](bench-scale.png)\n{end}"
+    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]
+    else:
+        text += "\n" + block + "\n"
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
