@@ -10,6 +10,8 @@ booklet: $(STAMP)
 	$(BIN)/booklet build
 
 test: $(STAMP)
+	@# As root (CI), also install Debian's chromium so the HTML edition's browser tests run; elsewhere they skip.
+	@if [ "$$(id -u)" = 0 ]; then BOOKLET_BROWSER_TESTS=1 sh tools/system-deps.sh; fi
 	$(BIN)/python -m pytest -q
 
 # ruff (lint and format check) and mypy, configured in pyproject.toml; CI runs this after the tests.
