@@ -6,8 +6,9 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: booklet test lint bench verify clean system-deps
 
+# The default booklet and every audience in content/audiences.yaml; unchanged ones are skipped.
 booklet: $(STAMP)
-	$(BIN)/booklet build
+	$(BIN)/booklet build --all
 
 test: $(STAMP)
 	@# As root (CI), also install Debian's chromium so the HTML edition's browser tests run; elsewhere they skip.
@@ -22,6 +23,14 @@ lint: $(VENV)/.lint-installed
 
 $(VENV)/.lint-installed: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,lint]'
+	@touch $@
+
+# Prints every figure of docs/benchmarks.md and rewrites its generated block (takes a few minutes).
+bench: $(VENV)/.bench-installed
+	$(BIN)/python bench/run.py
+
+$(VENV)/.bench-installed: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	@touch $@
 
 system-deps:
