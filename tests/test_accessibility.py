@@ -237,3 +237,33 @@ def test_contrast_is_measured_on_the_real_backgrounds(default_pdf):
     assert ("#1b1b1b", "#eef3f8") in pairs
     assert ("#1b1b1b", "#ffffff") in pairs
     assert min(s.contrast for s in samples) >= 4.5
+
+
+@pytest.fixture(scope="module")
+def branded_pdf(tmp_path_factory) -> Path:
+    """The default booklet co-branded with the starter project's careers service (logo and green accent)."""
+    import shutil
+
+    from booklet.build import build
+
+    from .conftest import CONTENT, ROOT
+
+    folder = tmp_path_factory.mktemp("branded")
+    shutil.copytree(CONTENT, folder / "content")
+    for name in ("brand.yaml", "logo.svg"):
+        shutil.copy(ROOT / "booklet" / "starter" / "content" / name, folder / "content" / name)
+    out = folder / "branded.pdf"
+    result = build(content=folder / "content", output=out, brand=folder / "content" / "brand.yaml")
+    assert result.warnings == [], result.warnings
+    return out
+
+
+def test_a_brand_logo_is_a_figure_with_its_alt_text_and_brand_colours_keep_contrast(branded_pdf):
+    with pikepdf.open(branded_pdf) as pdf:
+        alts = [str(e.get("/Alt", "")) for e in structure_elements(pdf) if str(e.S) == "/Figure"]
+    assert alts.count("Your Careers Service") == 2  # cover and back cover
+    assert all(alt.strip() for alt in alts)
+    report = check_pdf(branded_pdf)
+    assert report.passed, [rule.line() for rule in report.rules]
+    samples = accessibility.text_samples(branded_pdf)
+    assert ("#ffffff", "#0b5e55") in {(s.colour, s.background) for s in samples}  # the brand's cover

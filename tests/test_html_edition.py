@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from html.parser import HTMLParser
 from itertools import pairwise
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 from booklet.build import build
 from booklet.render import Options
 
-from .conftest import CONTENT
+from .conftest import CONTENT, ROOT
 
 CHROMIUM = Path(os.environ.get("BOOKLET_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -82,6 +83,20 @@ def html_edition(tmp_path_factory) -> Path:
 def large_print_edition(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("web-large") / "booklet.html"
     build(content=CONTENT, output=out, options=Options(edition="web", large_print=True))
+    return out
+
+
+@pytest.fixture(scope="session")
+def branded_edition(tmp_path_factory) -> Path:
+    """The HTML edition co-branded with the starter project's careers service (logo, contact details)."""
+    folder = tmp_path_factory.mktemp("web-branded")
+    shutil.copytree(CONTENT, folder / "content")
+    for name in ("brand.yaml", "logo.svg"):
+        shutil.copy(ROOT / "booklet" / "starter" / "content" / name, folder / "content" / name)
+    out = folder / "branded.html"
+    build(
+        content=folder / "content", output=out, options=Options(edition="web"), brand=folder / "content" / "brand.yaml"
+    )
     return out
 
 
@@ -167,6 +182,15 @@ def test_has_a_print_stylesheet(html_edition):
     assert 'content: " (" attr(href) ")"' in print_css
 
 
+def test_a_brand_adds_its_logo_with_alt_text_and_its_contact_details(branded_edition):
+    branded = Page(branded_edition.read_text(encoding="utf-8"))
+    logos = [a for t, a in branded.tags if t == "img"]
+    assert len(logos) == 1 and logos[0]["alt"] == "Your Careers Service"
+    assert logos[0]["src"].startswith("data:image/svg+xml")
+    assert ("mailto:careers@example.ac.uk", "careers@example.ac.uk") in branded.links
+    assert (2, "Your Careers Service") in branded.headings
+
+
 def test_large_print_edition_uses_16_pt_text(large_print_edition):
     html = large_print_edition.read_text(encoding="utf-8")
     assert "--body-size: 16pt" in html
@@ -223,8 +247,11 @@ def test_axe_finds_no_wcag_2_2_aa_violations(open_page, html_edition, viewport):
     assert axe_violations(tab) == []
 
 
-def test_axe_finds_no_violations_in_large_print_or_print_media(open_page, large_print_edition, html_edition):
+def test_axe_finds_no_violations_in_large_print_branded_or_print_media(
+    open_page, large_print_edition, branded_edition, html_edition
+):
     assert axe_violations(open_page(large_print_edition, PHONE)) == []
+    assert axe_violations(open_page(branded_edition, DESKTOP)) == []
     tab = open_page(html_edition)
     tab.emulate_media(media="print")
     assert axe_violations(tab) == []
