@@ -24,7 +24,6 @@ from .audience import tailor
 from .check import BrandAssets, Content, load_project_content
 from .errors import BookletError, Exit, bug_message, save_traceback
 from .finish import write_atomic
-from .load import short
 from .model import Booklet
 from .project import Project
 from .render import Options, render_html, style_dirs
@@ -180,7 +179,10 @@ class Cache:
         }
 
     def save(self) -> None:
-        write_atomic(self.path, json.dumps(self.entries, indent=1, sort_keys=True).encode())
+        try:
+            write_atomic(self.path, json.dumps(self.entries, indent=1, sort_keys=True).encode())
+        except OSError:
+            pass  # e.g. a full disk: an unsaved cache only costs a rebuild next time
 
 
 def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
@@ -225,7 +227,8 @@ def run_job(job: Job) -> Result:
         return failed(str(exc))
     except Exception as exc:  # noqa: BLE001 - a render failure must not lose the other jobs
         saved = save_traceback(f"job: {job.name} -> {job.output}")
-        return failed(f"could not render ({type(exc).__name__}: {short(str(exc), 120)}); " + bug_message(saved))
+        detail = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "…"
+        return failed(f"could not render ({type(exc).__name__}: {detail}); " + bug_message(saved))
     try:
         write_atomic(job.output, data)
         if job.settings.write_html and job.settings.options.edition != "web":

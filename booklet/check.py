@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
 from . import model
-from .errors import BookletError, Problem, Where
-from .load import Document, Loc, load
+from .errors import BookletError, Exit, Problem, Where
+from .load import Document, Loc, dotted, load, read_bytes, short
 
 EXAMPLES = {
     "str": "text, e.g. title: AI Careers",
@@ -36,14 +39,30 @@ _TYPE_NAMES = {
     list: "a list",
     dict: "a mapping of keys",
     dt.date: "a date",
+    dt.datetime: "a date and time",
     type(None): "nothing",
 }
+
+_EXPECTED = {
+    "string_type": "str",
+    "list_type": "list",
+    "dict_type": "dict",
+    "model_type": "dict",
+    "model_attributes_type": "dict",
+    "int_type": "int",
+    "int_parsing": "int",
+    "int_from_float": "int",
+    "bool_type": "str",
+}
+"""pydantic error types that mean "wrong kind of value", and the kind that was wanted."""
 
 
 def describe(value: Any) -> str:
     """A person's word for what a YAML value is."""
     for kind, word in _TYPE_NAMES.items():
         if type(value) is kind:
+            if kind is str and not value.strip():
+                return "empty text"
             return word
     return type(value).__name__
 
@@ -72,11 +91,34 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def _field_doc(root: type[BaseModel], loc: Loc) -> str:
-    owner = _model_at(root, loc[:-1]) if loc else None
-    if owner is None or not loc:
+    named = tuple(part for part in loc if not isinstance(part, int))
+    owner = _model_at(root, named[:-1]) if named else None
+    if owner is None or not named:
         return ""
-    info = owner.model_fields.get(str(loc[-1]))
+    info = owner.model_fields.get(str(named[-1]))
     return (info.description or "").split("\n")[0] if info else ""
+
+
+def _example(root: type[BaseModel], loc: Loc, kind: str) -> str:
+    """An example line for the value at `loc`: the field's own e.g. if its docstring has one."""
+    named = [part for part in loc if not isinstance(part, int)]
+    key = str(named[-1]) if named else "key"
+    doc = _field_doc(root, loc)
+    found = re.search(r"e\.g\. (.+?)\.?$", doc)
+    if kind == "list":
+        item = found.group(1).strip('"') if found else "…"
+        return f"e.g. {key}: [{item}], or one '- ' line per item"
+    if kind == "dict":
+        return "write the keys indented under it, e.g. 'heading: …'"
+    if found:
+        return f"e.g. {key}: {found.group(1)}"
+    return f"e.g. {key}: " + {"date": "2026-11-28", "int": "10", "str": "some text"}[kind]
+
+
+def _split_hint(message: str) -> tuple[str, str]:
+    """'must be x (e.g. y)' → ('must be x', 'e.g. y')."""
+    match = re.match(r"^(.*\S) \(([^()]*)\)$", message)
+    return (match.group(1), match.group(2)) if match else (message, "")
 
 
 def explain(error: dict[str, Any], root: type[BaseModel]) -> tuple[str, str]:
@@ -89,26 +131,27 @@ def explain(error: dict[str, Any], root: type[BaseModel]) -> tuple[str, str]:
     if kind == "extra_forbidden":
         owner = _model_at(root, loc[:-1])
         known = sorted(owner.model_fields) if owner else []
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(known)
-        return f"unknown key {key!r}", hint
+        return f"unknown key {short(key)}", hint
     if kind == "missing":
         doc = _field_doc(root, loc)
         return f"missing required key {key!r}", doc
-    if kind in ("string_type", "list_type", "dict_type", "model_type", "date_type", "int_type",
-                "model_attributes_type", "int_parsing", "date_from_datetime_parsing",
-                "date_parsing", "bool_type"):
-        expected = {
-            "string_type": "str", "list_type": "list", "dict_type": "dict",
-            "model_type": "dict", "model_attributes_type": "dict", "date_type": "date",
-            "date_parsing": "date", "date_from_datetime_parsing": "date",
-            "int_type": "int", "int_parsing": "int", "bool_type": "str",
-        }[kind]
-        return (
-            f"expected {EXAMPLES[expected].split(',')[0]}, found {describe(value)}",
-            "e.g. " + EXAMPLES[expected].split("e.g. ")[-1] if "e.g." in EXAMPLES[expected]
-            else EXAMPLES[expected],
-        )
+    if kind in _EXPECTED or kind.startswith("date"):
+        expected = _EXPECTED.get(kind, "date")
+        found = describe(value)
+        if kind == "int_from_float":
+            found = "a number with a fraction"
+        if kind == "date_from_datetime_inexact" and isinstance(value, (int, float)):
+            found = "a number"
+        elif expected == "date" and isinstance(value, str):
+            found = f"{short(value)}"
+        hint = _example(root, loc, expected)
+        if expected == "list" and isinstance(value, str) and value.strip():
+            hint = f"e.g. {key}: [{value.strip()[:60]}], or one '- ' line per item"
+        if expected == "str" and isinstance(value, (bool, int, float, dt.date)):
+            hint = f'put it in quotes if it is text: {key}: "…"'
+        return f"expected {EXAMPLES[expected].split(',')[0]}, found {found}", hint
     if kind == "too_short":
         return (
             f"needs at least {ctx.get('min_length')} item(s), found {ctx.get('actual_length')}",
@@ -121,20 +164,29 @@ def explain(error: dict[str, Any], root: type[BaseModel]) -> tuple[str, str]:
         )
     if kind == "string_too_short":
         return "must not be empty", _field_doc(root, loc)
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return error["msg"].replace("Input should be", "must be"), _field_doc(root, loc)
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == model.ID_PATTERN:
-            return f"{value!r} is not a valid id", "use lower case letters, digits and hyphens, e.g. fast-stream"
+            return f"{short(value)} is not a valid id", "use lower case letters, digits and hyphens, e.g. fast-stream"
         if ctx.get("pattern") == model.HEX_COLOUR:
-            return f"{value!r} is not a colour", "use six hex digits, e.g. #1d70b8"
-        return f"{value!r} has the wrong form", _field_doc(root, loc)
+            return f"{short(value)} is not a colour", "use six hex digits, e.g. #1d70b8"
+        return f"{short(value)} has the wrong form", _field_doc(root, loc)
     if kind == "value_error":
-        return str(ctx.get("error", error["msg"])), ""
+        message, hint = _split_hint(str(ctx.get("error", error["msg"])))
+        if isinstance(value, str) and message.startswith("must be an https://"):
+            rest = value.strip().split("://", 1)[-1]
+            hint = f"write it as https://{rest}" + (", if the site has an https address" if "://" in value else "")
+        elif isinstance(value, str) and message.startswith("must not contain a user name"):
+            parts = urlsplit(value.strip())
+            hint = f"write it as {parts._replace(netloc=parts.netloc.rsplit('@', 1)[-1]).geturl()}"
+        if message.startswith(("must ", "needs ")) and isinstance(value, str):
+            message = f"{short(value)} {message}"
+        return message, hint
     return error["msg"], _field_doc(root, loc)
 
 
-def validate(
-    doc: Document, cls: type[BaseModel], data: Any = None, prefix: Loc = ()
-) -> tuple[Any, list[Problem]]:
+def validate(doc: Document, cls: type[BaseModel], data: Any = None, prefix: Loc = ()) -> tuple[Any, list[Problem]]:
     """Validate `doc` (or part of it) against `cls`; return (instance or None, problems)."""
     data = doc.data if data is None else data
     if not isinstance(data, dict):
@@ -143,19 +195,39 @@ def validate(
                 doc.where(prefix),
                 f"expected a mapping of keys, found {describe(data)}",
                 "each line should look like 'key: value'",
+                path=dotted(prefix),
             )
         ]
     try:
         return cls.model_validate(data), []
     except ValidationError as exc:
+        errors = exc.errors(include_url=False)
         problems = []
-        for error in exc.errors(include_url=False):
-            loc = (*prefix, *error["loc"])
-            what, hint = explain({**error, "loc": error["loc"]}, cls)
-            problems.append(
-                Problem(doc.where(loc), what, hint, path=".".join(str(p) for p in loc))
-            )
+        for error in _without_typo_echoes(errors, cls):
+            loc = tuple(error["loc"])
+            if not loc and isinstance(data, dict):
+                # A check across fields (e.g. brand contrast): point at the first field it names.
+                named = [k for k in data if re.search(rf"\b{re.escape(str(k))}\b", error["msg"])]
+                loc = (named[0],) if named else ()
+            what, hint = explain(error, cls)
+            loc = (*prefix, *loc)
+            problems.append(Problem(doc.where(loc), what, hint, path=dotted(loc)))
         return None, problems
+
+
+def _without_typo_echoes(errors: list[dict[str, Any]], cls: type[BaseModel]) -> list[dict[str, Any]]:
+    """Drop "missing key X" when the same mapping has an unknown key whose did-you-mean is X.
+
+    `websit:` is one mistake; reporting it once (as the typo, with the fix) is clearer than twice.
+    """
+    suggested = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            _, hint = explain(error, cls)
+            match = re.match(r"did you mean '(.+)'\?", hint)
+            if match:
+                suggested.add((*error["loc"][:-1], match.group(1)))
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in suggested)]
 
 
 @dataclass(frozen=True)
@@ -169,6 +241,18 @@ class BrandAssets:
         return getattr(self.brand, name)
 
 
+@dataclass(frozen=True)
+class Stale:
+    """A sourced item whose review is older than the allowed age."""
+
+    item: str
+    """How the item is named in messages, e.g. "organisation 'gds'"."""
+    reviewed: dt.date
+    months: int
+    source: str
+    problem: Problem
+
+
 @dataclass
 class Content:
     """Everything read from a content folder: the booklet (if valid), its files and problems."""
@@ -178,6 +262,10 @@ class Content:
     problems: list[Problem] = field(default_factory=list)
     audiences: list[model.Audience] = field(default_factory=list)
     brand: BrandAssets | None = None
+    stale: list[Stale] = field(default_factory=list)
+    """Items due for review, oldest first (their warnings are in `problems` too)."""
+    sourced: int = 0
+    """How many sourced items (organisations and routes) carry a review date."""
 
     def audience(self, audience_id: str) -> model.Audience:
         """The audience with this id, or a clear error listing the known ones."""
@@ -197,15 +285,22 @@ class Content:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.warning]
 
-    def raise_errors(self) -> None:
-        if self.errors:
-            raise BookletError(self.errors)
+    def raise_errors(self, strict: bool = False) -> None:
+        """Raise the errors (and with `strict`, the warnings as errors) as one BookletError."""
+        problems = self.errors + ([replace(p, warning=False) for p in self.warnings] if strict else [])
+        if problems:
+            raise BookletError(sorted_problems(problems))
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """Problems in reading order: by file, line and column (file-level ones first)."""
+    return sorted(problems, key=lambda p: (p.where.file, p.where.line, p.where.col, p.path, p.what))
 
 
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
         return False
     return True
 
@@ -229,11 +324,18 @@ class _Reader:
         name = self.name(path)
         if not path.exists() and not path.is_symlink():
             if required:
-                self.problems.append(Problem(Where(name), "is missing", "every booklet needs this file"))
+                hint = "every booklet needs this file"
+                if path.suffix == ".yaml" and path.with_suffix(".yml").exists():
+                    hint = f"rename {path.with_suffix('.yml').name} to {path.name}"
+                self.problems.append(Problem(Where(name), "is missing", hint))
             return None
         if not _inside(path, self.root):
             self.problems.append(
-                Problem(Where(name), "links to a file outside the project", "copy the file in instead")
+                Problem(
+                    Where(name),
+                    "links to a file outside the project",
+                    "content is read only from inside the project; copy the file in instead",
+                )
             )
             return None
         try:
@@ -252,32 +354,54 @@ class _Reader:
         return value
 
 
-def _duplicates(items: list[Any], what: str, docs: list[Document], loc_of: Any) -> list[Problem]:
-    seen: dict[str, int] = {}
+def _duplicates(items: list[Any], what: str, doc: Document, loc_of: Callable[[int], Loc]) -> list[Problem]:
+    first: dict[str, int] = {}
     problems = []
     for index, item in enumerate(items):
-        if item.id in seen:
-            doc, loc = loc_of(index)
+        if item.id in first:
+            loc = loc_of(index)
+            line = doc.where(loc_of(first[item.id])).line
             problems.append(
-                Problem(doc.where(loc), f"duplicate {what} id {item.id!r}", "ids must be unique")
+                Problem(
+                    doc.where(loc),
+                    f"duplicate {what} id {item.id!r} (first at line {line})",
+                    "ids must be unique; rename one of them",
+                    dotted(loc),
+                )
             )
-        seen.setdefault(item.id, index)
+        first.setdefault(item.id, index)
     return problems
 
 
 LOGO_MAX_BYTES = 2_000_000
 
 
-def _logo_uri(path: Path, name: str, doc: Document) -> tuple[str, list[Problem]]:
-    """Read a logo file into a data: URI, checking it really is a PNG or an SVG."""
+def _logo_uri(path: Path, name: str, doc: Document, folder: Path) -> tuple[str, list[Problem]]:
+    """Read a logo file into a data: URI, checking it really is a PNG or an SVG.
+
+    The logo must sit in the brand file's folder (or below it): a brand file
+    from someone else must not be able to pull in any other file on the disk.
+    """
     import base64
 
     where = doc.where(("logo",))
+    if Path(name).is_absolute() or not _inside(path, folder):
+        return "", [
+            Problem(
+                where,
+                f"logo {short(name)} is outside the brand file's folder",
+                "put the logo beside the brand file and give its name, e.g. logo: logo.svg",
+                "logo",
+            )
+        ]
     if not path.is_file():
-        return "", [Problem(where, f"logo file {name!r} not found", "the path is relative to the brand file", "logo")]
-    raw = path.read_bytes()
-    if len(raw) > LOGO_MAX_BYTES:
-        return "", [Problem(where, f"logo is {len(raw) // 1000} kB; the limit is 2000 kB", "", "logo")]
+        return "", [
+            Problem(where, f"logo file {short(name)} not found", "the path is relative to the brand file", "logo")
+        ]
+    try:
+        raw = read_bytes(path, doc.name + ": logo", LOGO_MAX_BYTES, "logos")
+    except BookletError as exc:
+        return "", [replace(p, where=where, path="logo") for p in exc.problems]
     if path.suffix.lower() == ".png":
         if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
             return "", [Problem(where, "logo is not a PNG image", "export it again as PNG", "logo")]
@@ -289,43 +413,67 @@ def _logo_uri(path: Path, name: str, doc: Document) -> tuple[str, list[Problem]]
     return f"data:{mime};base64,{base64.b64encode(raw).decode()}", []
 
 
-def _check_audiences(audiences: list[model.Audience], booklet_ids: dict[str, set[str]],
-                     tags: dict[str, set[str]], doc: Document) -> list[Problem]:
-    """Audiences may only name organisations, routes, points and tags that exist."""
-    problems = []
-    seen: set[str] = set()
+def _check_audiences(
+    audiences: list[model.Audience],
+    booklet_ids: dict[str, set[str] | None],
+    tags: dict[str, set[str] | None],
+    doc: Document,
+) -> list[Problem]:
+    """Audiences may only name organisations, routes, points and tags that exist.
+
+    A kind whose ids (or tags) are unknown because its files have errors is
+    skipped, so one broken file does not echo as false "does not exist" lines.
+    """
+    problems = _duplicates(audiences, "audience", doc, lambda i: ("audiences", i, "id"))
     for index, audience in enumerate(audiences):
         base = ("audiences", index)
-        if audience.id in seen:
-            problems.append(Problem(doc.where((*base, "id")), f"duplicate audience id {audience.id!r}",
-                                    "ids must be unique", ".".join(map(str, (*base, "id")))))
-        seen.add(audience.id)
         for kind in ("organisations", "routes", "points"):
             selector = getattr(audience, kind)
             for rule_kind in ("include", "exclude"):
                 for j, rule in enumerate(getattr(selector, rule_kind)):
                     loc = (*base, kind, rule_kind, j)
                     if rule.startswith("tag:"):
-                        if rule[4:] not in tags[kind]:
-                            problems.append(Problem(doc.where(loc), f"no {kind} carry the tag {rule[4:]!r}",
-                                                    _suggest(rule[4:], tags[kind]), ".".join(map(str, loc))))
-                    elif rule not in booklet_ids[kind]:
-                        problems.append(Problem(doc.where(loc), f"names {kind[:-1] if kind != 'points' else 'point'} {rule!r}, which does not exist",
-                                                _suggest(rule, booklet_ids[kind]), ".".join(map(str, loc))))
+                        if tags[kind] is not None and rule[4:] not in tags[kind]:
+                            problems.append(
+                                Problem(
+                                    doc.where(loc),
+                                    f"no {kind} carry the tag {rule[4:]!r}",
+                                    _suggest(rule[4:], tags[kind]),
+                                    dotted(loc),
+                                )
+                            )
+                    elif booklet_ids[kind] is not None and rule not in booklet_ids[kind]:
+                        noun = {"organisations": "organisation", "routes": "route", "points": "point"}[kind]
+                        problems.append(
+                            Problem(
+                                doc.where(loc),
+                                f"names {noun} {rule!r}, which does not exist",
+                                _suggest(rule, booklet_ids[kind]),
+                                dotted(loc),
+                            )
+                        )
         for j, org_id in enumerate(audience.featured):
-            if org_id not in booklet_ids["organisations"]:
+            if booklet_ids["organisations"] is not None and org_id not in booklet_ids["organisations"]:
                 loc = (*base, "featured", j)
-                problems.append(Problem(doc.where(loc), f"features organisation {org_id!r}, which does not exist",
-                                        _suggest(org_id, booklet_ids["organisations"]), ".".join(map(str, loc))))
+                problems.append(
+                    Problem(
+                        doc.where(loc),
+                        f"features organisation {org_id!r}, which does not exist",
+                        _suggest(org_id, booklet_ids["organisations"]),
+                        dotted(loc),
+                    )
+                )
     return problems
 
 
 def _suggest(word: str, known: set[str]) -> str:
     close = difflib.get_close_matches(word, sorted(known), n=1)
-    return f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known))
+    return f"did you mean {close[0]!r}?" if close else "known: " + (", ".join(sorted(known)) or "none")
 
 
-def load_brand(path: Path, reader: _Reader | None = None, root: Path | None = None) -> tuple[BrandAssets | None, list[Problem], Document | None]:
+def load_brand(
+    path: Path, reader: _Reader | None = None, root: Path | None = None
+) -> tuple[BrandAssets | None, list[Problem], Document | None]:
     """Read and check a brand file; its logo is embedded, so it may live beside the brand file."""
     reader = reader or _Reader(path.parent, root or path.parent)
     before = len(reader.problems)
@@ -336,89 +484,284 @@ def load_brand(path: Path, reader: _Reader | None = None, root: Path | None = No
         return None, problems, doc
     uri = ""
     if brand.logo:
-        uri, logo_problems = _logo_uri((path.parent / brand.logo), brand.logo, doc)
+        uri, logo_problems = _logo_uri(path.parent / brand.logo, brand.logo, doc, path.parent)
         problems = problems + logo_problems
         if logo_problems:
             return None, problems, doc
     return BrandAssets(brand, uri), problems, doc
 
 
-def load_project_content(content_dir: Path, root: Path | None = None, brand_file: Path | None = None) -> Content:
-    """Read, validate and cross-check a content folder. Never raises for content problems."""
+# ---------------------------------------------------------------------------
+# Freshness and length: checks on the meaning of valid-looking content.
+
+REVIEW_MONTHS = 12
+"""Default age (in months) after which a sourced item is due for review."""
+
+PROFILE_LIMIT = 1_600
+"""Characters of a profile (name + summary + roles, 3 more per role) that fit one A4 page.
+
+Measured with the default style (12 pt, A4): a card split across two pages at
+about 1,690-1,720 such characters whatever the number of roles (1 to 60), so
+1,600 leaves some room. A5 and large print fit much less (about 580 and 880).
+"""
+
+
+def today() -> dt.date:
+    """Today's date (a function so tests can fix it)."""
+    return dt.date.today()
+
+
+def months_between(earlier: dt.date, later: dt.date) -> int:
+    """Whole months from `earlier` to `later` (0 when later is earlier)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if later.day < earlier.day:
+        months -= 1
+    return max(months, 0)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def _sourced_items(
+    documents: dict[str, Document], content_name: str
+) -> list[tuple[str, Document, Loc, dict[str, Any]]]:
+    """Every (name, document, location, raw mapping) carrying facts: organisations and routes.
+
+    Works on the raw data, so freshness is reported even for files with other problems.
+    """
+    items = []
+    for name, doc in documents.items():
+        parent = Path(name).parent.name
+        if parent == "organisations" and isinstance(doc.data, dict):
+            items.append((f"organisation {Path(name).stem!r}", doc, (), doc.data))
+        elif Path(name).name == "routes.yaml" and isinstance(doc.data, dict):
+            routes = doc.data.get("routes")
+            if isinstance(routes, list):
+                for index, route in enumerate(routes):
+                    if isinstance(route, dict):
+                        label = route.get("id") if isinstance(route.get("id"), str) else f"number {index + 1}"
+                        items.append(
+                            (
+                                f"route {label!r}" if isinstance(route.get("id"), str) else f"route {label}",
+                                doc,
+                                ("routes", index),
+                                route,
+                            )
+                        )
+    return items
+
+
+def check_freshness(
+    documents: dict[str, Document], content_name: str, months: int = REVIEW_MONTHS, on: dt.date | None = None
+) -> tuple[list[Problem], list[Stale], int]:
+    """Warnings for reviews older than `months`, errors for reviews in the future."""
+    on = on or today()
+    due = _months_before(on, months)
+    problems: list[Problem] = []
+    stale: list[Stale] = []
+    count = 0
+    for label, doc, base, data in _sourced_items(documents, content_name):
+        reviewed = data.get("reviewed")
+        if not isinstance(reviewed, dt.date) or isinstance(reviewed, dt.datetime):
+            continue  # missing or malformed: the model reports it
+        count += 1
+        loc = (*base, "reviewed")
+        if reviewed > on:
+            problems.append(
+                Problem(
+                    doc.where(loc),
+                    f"{label} says it was reviewed on {reviewed}, which is in the future",
+                    f"use the date you last checked the source; today is {on}",
+                    dotted(loc),
+                )
+            )
+        elif reviewed < due:
+            age = months_between(reviewed, on)
+            source = data.get("source") if isinstance(data.get("source"), str) else "its source"
+            problem = Problem(
+                doc.where(loc),
+                f"{label} was last reviewed on {reviewed}, {age} months ago; reviews are due every {months} months",
+                f"check it against {source}, then set reviewed: {on}",
+                dotted(loc),
+                warning=True,
+            )
+            problems.append(problem)
+            stale.append(Stale(label, reviewed, age, source, problem))
+    stale.sort(key=lambda s: (s.reviewed, s.item))
+    return problems, stale, count
+
+
+def profile_length(org: model.Organisation) -> int:
+    """Estimated printed length of a profile in characters (see PROFILE_LIMIT)."""
+    return len(org.name) + len(org.summary) + sum(len(role) + 3 for role in org.roles)
+
+
+def check_lengths(organisations: list[tuple[model.Organisation, Document]]) -> list[Problem]:
+    """Warn about organisation profiles too long to fit on one page."""
+    problems = []
+    for org, doc in organisations:
+        length = profile_length(org)
+        if length > PROFILE_LIMIT:
+            problems.append(
+                Problem(
+                    doc.where(("summary",)),
+                    f"profile {org.id!r} is too long to fit one page: {length:,} characters "
+                    f"(name, summary and {len(org.roles)} role{'s' if len(org.roles) != 1 else ''}); "
+                    f"about {PROFILE_LIMIT:,} fit on an A4 page",
+                    "shorten the summary or list fewer roles",
+                    "summary",
+                    warning=True,
+                )
+            )
+    return problems
+
+
+_IGNORED = ("README", "readme", ".", "_")
+
+
+def _stray_files(reader: _Reader, org_dir: Path) -> list[Problem]:
+    """Files in organisations/ that are not read (wrong extension), so nobody wonders why they are missing."""
+    problems = []
+    if not org_dir.is_dir():
+        return problems
+    for path in sorted(org_dir.iterdir()):
+        if path.name.startswith(_IGNORED) or path.name.endswith("~") or path.is_dir():
+            continue
+        if path.suffix.lower() in (".yaml", ".yml") and path.suffix not in (".yaml", ".yml"):
+            hint = f"rename it to {path.stem}{path.suffix.lower()}"
+        elif path.suffix not in (".yaml", ".yml"):
+            hint = "organisation files end in .yaml; rename it or move it out of this folder"
+        else:
+            continue
+        problems.append(Problem(Where(reader.name(path)), "is not read: it does not end in .yaml", hint, warning=True))
+    return problems
+
+
+def load_project_content(
+    content_dir: Path,
+    root: Path | None = None,
+    brand_file: Path | None = None,
+    *,
+    months: int = REVIEW_MONTHS,
+    on: dt.date | None = None,
+) -> Content:
+    """Read, validate and cross-check a content folder. Never raises for content problems.
+
+    `months` is the review age after which sourced items are reported as stale;
+    `on` is the date to measure it from (today by default).
+    """
     root = root or content_dir.parent
     if not content_dir.is_dir():
         return Content(
             None,
-            problems=[
-                Problem(Where(str(content_dir)), "content folder not found", "pass --content DIR")
-            ],
+            problems=[Problem(Where(str(content_dir)), "content folder not found", "pass --content DIR")],
         )
     reader = _Reader(content_dir, root)
-    frame = reader.validate(reader.read(content_dir / "booklet.yaml"), model.Frame)
+    for folder in (content_dir, content_dir / "organisations"):
+        if folder.is_dir() and not _inside(folder, root):
+            problem = Problem(
+                Where(reader.name(folder)),
+                "links to a folder outside the project",
+                "content is read only from inside the project; copy the files in instead",
+            )
+            return Content(None, problems=[problem])
+    frame_path = content_dir / "booklet.yaml"
+    frame = reader.validate(reader.read(frame_path), model.Frame)
     routes_doc = reader.read(content_dir / "routes.yaml")
     routes = reader.validate(routes_doc, model.Routes)
 
     organisations: list[model.Organisation] = []
-    org_docs: list[Document] = []
+    org_docs: list[tuple[model.Organisation, Document]] = []
     org_dir = content_dir / "organisations"
     files = sorted(org_dir.glob("*.yaml")) + sorted(org_dir.glob("*.yml")) if org_dir.is_dir() else []
+    files = [f for f in files if not f.name.startswith(".")]
     if not files:
         reader.problems.append(
             Problem(Where(reader.name(org_dir)), "has no organisation files", "add organisations/NAME.yaml")
         )
+    reader.problems += _stray_files(reader, org_dir)
+    first_file: dict[str, str] = {}
     for path in files:
         doc = reader.read(path)
         if doc is None:
             continue
+        stem = path.stem
+        if stem in first_file:
+            reader.problems.append(
+                Problem(
+                    doc.where(),
+                    f"duplicate organisation id {stem!r}: {first_file[stem]} has the same name",
+                    "ids come from file names; rename or remove one",
+                )
+            )
+            continue
+        first_file[stem] = doc.name
         data = doc.data
         if isinstance(data, dict):
-            stem = path.stem
             if "id" in data and data["id"] != stem:
                 reader.problems.append(
-                    Problem(doc.where(("id",)), f"id {data['id']!r} differs from the file name",
-                            f"use id: {stem}, or rename the file", path="id")
+                    Problem(
+                        doc.where(("id",)),
+                        f"id {short(data['id'])} differs from the file name",
+                        f"use id: {stem}, or rename the file",
+                        path="id",
+                    )
                 )
                 continue
             data = {"id": stem, **data}
         org = reader.validate(doc, model.Organisation, data=data)
         if org is not None:
             organisations.append(org)
-            org_docs.append(doc)
+            org_docs.append((org, doc))
     organisations.sort(key=lambda o: o.order)
 
     problems = reader.problems
     if routes is not None and routes_doc is not None:
-        problems += _duplicates(routes.routes, "route", [routes_doc],
-                                lambda i: (routes_doc, ("routes", i, "id")))
+        problems += _duplicates(routes.routes, "route", routes_doc, lambda i: ("routes", i, "id"))
     if frame is not None:
-        doc = reader.documents[reader.name(content_dir / "booklet.yaml")]
+        doc = reader.documents[reader.name(frame_path)]
         for key in ("why", "challenges", "skills"):
             section = getattr(frame.sections, key)
-            problems += _duplicates(section.items, "point", [doc],
-                                    lambda i, k=key: (doc, ("sections", k, "items", i, "id")))
+            problems += _duplicates(section.items, "point", doc, lambda i, k=key: ("sections", k, "items", i, "id"))
     audiences: list[model.Audience] = []
-    audiences_path = content_dir / "audiences.yaml"
-    audiences_doc = reader.read(audiences_path, required=False)
+    audiences_doc = reader.read(content_dir / "audiences.yaml", required=False)
     parsed = reader.validate(audiences_doc, model.Audiences)
-    if parsed is not None and audiences_doc is not None and frame is not None and routes is not None:
+    if parsed is not None and audiences_doc is not None:
         audiences = parsed.audiences
-        points = [p for key in ("why", "challenges", "skills") for p in getattr(frame.sections, key).items]
-        ids = {
-            "organisations": {o.id for o in organisations},
-            "routes": {r.id for r in routes.routes},
-            "points": {p.id for p in points},
+        stems = {path.stem for path in files}
+        all_valid = len(organisations) == len(files)
+        ids: dict[str, set[str] | None] = {"organisations": stems or None, "routes": None, "points": None}
+        tags: dict[str, set[str] | None] = {
+            "organisations": {t for o in organisations for t in o.tags} if all_valid and stems else None,
+            "routes": None,
+            "points": None,
         }
-        tags = {
-            "organisations": {t for o in organisations for t in o.tags},
-            "routes": {t for r in routes.routes for t in r.tags},
-            "points": {t for p in points for t in p.tags},
-        }
+        if routes is not None:
+            ids["routes"] = {r.id for r in routes.routes}
+            tags["routes"] = {t for r in routes.routes for t in r.tags}
+        elif (
+            routes_doc is not None
+            and isinstance(routes_doc.data, dict)
+            and isinstance(routes_doc.data.get("routes"), list)
+        ):
+            raw = routes_doc.data["routes"]
+            if all(isinstance(r, dict) and re.match(model.ID_PATTERN, str(r.get("id", ""))) for r in raw):
+                ids["routes"] = {r["id"] for r in raw}
+        if frame is not None:
+            points = [p for key in ("why", "challenges", "skills") for p in getattr(frame.sections, key).items]
+            ids["points"] = {p.id for p in points}
+            tags["points"] = {t for p in points for t in p.tags}
         problems += _check_audiences(audiences, ids, tags, audiences_doc)
 
     brand = None
     brand_path = brand_file or (content_dir / "brand.yaml")
-    if brand_file is not None or brand_path.exists():
-        if brand_file is not None and not brand_file.exists():
+    if brand_file is not None or brand_path.exists() or brand_path.is_symlink():
+        if brand_file is not None and not brand_file.is_file():
             problems.append(Problem(Where(str(brand_file)), "brand file not found", "check the --brand path"))
         else:
             brand_reader = reader if brand_file is None else _Reader(brand_path.parent, brand_path.parent)
@@ -427,7 +770,67 @@ def load_project_content(content_dir: Path, root: Path | None = None, brand_file
                 brand_problems = [p for p in brand_problems if p not in problems]
             problems += brand_problems
 
+    fresh_problems, stale, sourced = check_freshness(reader.documents, reader.name(content_dir), months, on)
+    problems += fresh_problems
+    problems += check_lengths(org_docs)
+
     booklet = None
     if frame is not None and routes is not None and not [p for p in problems if not p.warning]:
         booklet = model.Booklet(frame=frame, organisations=organisations, routes=routes.routes)
-    return Content(booklet, reader.documents, problems, audiences, brand)
+    return Content(booklet, reader.documents, sorted_problems(problems), audiences, brand, stale, sourced)
+
+
+# ---------------------------------------------------------------------------
+# booklet check
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def run_check(
+    content: Path | None = None,
+    strict: bool = False,
+    stale: bool = False,
+    months: int = REVIEW_MONTHS,
+    brand: Path | None = None,
+    print_line: Callable[[str], None] = print,
+    print_error: Callable[[str], None] = print,
+) -> int:
+    """`booklet check`: report every problem, one per line; return the exit code.
+
+    Problems go to `print_line` (stdout), sorted by file and line; the summary
+    goes to `print_error` (stderr). Exit 1 when there are errors, or warnings
+    with `strict`; otherwise 0. With `stale`, only the freshness report (and any
+    errors) is printed: every item due for review, oldest first.
+    """
+    from .project import Project
+
+    project = Project.locate(content)
+    loaded = load_project_content(project.content, project.root, brand, months=months)
+    errors, warnings = loaded.errors, loaded.warnings
+    if stale:
+        shown = errors + [s.problem for s in loaded.stale]
+    else:
+        shown = loaded.problems
+    for problem in shown:
+        print_line(problem.line())
+    files = len(loaded.documents)
+    failing = bool(errors) or (strict and bool(loaded.stale if stale else warnings))
+    if stale:
+        due = len(loaded.stale)
+        summary = (
+            f"{_plural(due, 'item')} of {loaded.sourced} last reviewed more than {months} months ago"
+            if due
+            else f"all {_plural(loaded.sourced, 'sourced item')} reviewed in the last {months} months"
+        )
+        if errors:
+            summary += f"; {_plural(len(errors), 'error')}"
+    elif not shown:
+        summary = f"no problems in {_plural(files, 'file')}"
+    else:
+        summary = f"{_plural(len(errors), 'error')}, {_plural(len(warnings), 'warning')} in {_plural(files, 'file')}"
+    if strict and failing and not errors:
+        summary += " (warnings count as errors with --strict)"
+    print_error(summary)
+    return int(Exit.CONTENT) if failing else int(Exit.OK)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import sys
-import tempfile
-import traceback
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Callable
@@ -30,13 +28,17 @@ def err(text: str) -> None:
 
 
 def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn user errors into one-line messages and bugs into a saved traceback."""
+    """Turn user errors into one-line messages and bugs into a saved traceback.
+
+    Exit codes (see errors.Exit): 1 content, 2-3 command line, 4 no file produced,
+    70 internal error (bug), 130 interrupted.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):  # Typer's own: bad usage
             raise
         except BookletError as exc:
             for problem in exc.problems:
@@ -45,13 +47,19 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             err("interrupted: nothing was overwritten")
             raise typer.Exit(int(Exit.INTERRUPTED)) from None
+        except BrokenPipeError:
+            # `booklet check | head`: the reader has gone; stop quietly.
+            import os
+
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+            raise typer.Exit(int(Exit.OK)) from None
         except Exception:  # noqa: BLE001 - the last line of defence
-            with tempfile.NamedTemporaryFile(
-                "w", prefix="booklet-bug-", suffix=".txt", delete=False
-            ) as handle:
-                handle.write(f"booklet {__version__}\n{' '.join(sys.argv)}\n\n")
-                handle.write(traceback.format_exc())
-            err(f"internal error: this is a bug in booklet; the full traceback is in {handle.name}")
+            from .errors import bug_message, save_traceback
+
+            err(bug_message(save_traceback()))
             raise typer.Exit(int(Exit.BUG)) from None
 
     return wrapper

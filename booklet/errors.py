@@ -16,15 +16,20 @@ class Exit(IntEnum):
     """Exit codes of the `booklet` command (documented in the README)."""
 
     OK = 0
+    """Success (warnings may have been printed)."""
     CONTENT = 1
-    """Content or options are wrong: fix the file named in the message."""
-    RENDER = 2
-    """The PDF could not be produced (render or write failure)."""
+    """Content is wrong (or has warnings under --strict): fix the file named in the message."""
+    PARSE = 2
+    """The command line could not be parsed (unknown option, bad value): Typer's own code."""
     USAGE = 3
-    """Typer's own code for a bad command line is 2; ours for bad options is 3."""
-    INTERRUPTED = 130
+    """Options that cannot be used together, or a wrong output name: booklet's own checks."""
+    RENDER = 4
+    """The content was fine but no file could be produced (render failure, disk full, …);
+    the previous output is untouched."""
     BUG = 70
-    """An internal error: a traceback was saved for a bug report."""
+    """An internal error (EX_SOFTWARE): a traceback was saved for a bug report."""
+    INTERRUPTED = 130
+    """Stopped with Ctrl-C (128 + SIGINT); the previous output is untouched."""
 
 
 @dataclass(frozen=True, order=True)
@@ -72,10 +77,42 @@ class BookletError(Exception):
     code: Exit = Exit.CONTENT
 
     @classmethod
-    def single(
-        cls, what: str, *, file: str | Path = "", hint: str = "", code: Exit = Exit.CONTENT
-    ) -> BookletError:
+    def single(cls, what: str, *, file: str | Path = "", hint: str = "", code: Exit = Exit.CONTENT) -> BookletError:
         return cls([Problem(Where(str(file)), what, hint)], code)
 
     def __str__(self) -> str:
         return "\n".join(p.line() for p in self.problems)
+
+
+def save_traceback(header: str = "") -> Path | None:
+    """Write the current exception's traceback to a new file for a bug report; None if that fails too."""
+    import platform
+    import sys
+    import tempfile
+    import time
+    import traceback
+
+    from . import __version__
+
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w",
+            prefix=time.strftime("booklet-bug-%Y%m%d-%H%M%S-"),
+            suffix=".txt",
+            delete=False,
+            encoding="utf-8",
+        ) as handle:
+            handle.write(f"booklet {__version__}, Python {platform.python_version()}, {platform.platform()}\n")
+            handle.write(f"command: {' '.join(sys.argv)}\n")
+            if header:
+                handle.write(header + "\n")
+            handle.write("\n" + traceback.format_exc())
+        return Path(handle.name)
+    except Exception:
+        return None
+
+
+def bug_message(saved: Path | None) -> str:
+    """The one line printed for an internal error."""
+    where = f"the full traceback is in {saved}" if saved else "the traceback could not be saved"
+    return f"internal error: this is a bug in booklet, not in your content; {where} (please attach it to a bug report)"

@@ -12,7 +12,8 @@ import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .colour import MIN_TEXT_CONTRAST, contrast
 
@@ -38,6 +39,17 @@ def _https_only(value: str) -> str:
 HttpsUrl = Annotated[str, AfterValidator(_https_only)]
 """An absolute https:// address, printed exactly as written."""
 
+
+def _calendar_date(value: object) -> object:
+    """Refuse numbers for dates: pydantic would read 86400 as a Unix time (1970-01-02)."""
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_calendar_date)]
+"""A calendar date written YYYY-MM-DD."""
+
 Id = Annotated[str, Field(pattern=ID_PATTERN, examples=["fast-stream"])]
 Text = Annotated[str, Field(min_length=1)]
 
@@ -58,7 +70,7 @@ class Sourced(Model):
 
     source: HttpsUrl
     """Official page the facts were taken from, e.g. https://www.faststream.gov.uk."""
-    reviewed: dt.date
+    reviewed: Date
     """Date someone last checked the facts against the source (YYYY-MM-DD)."""
 
 
@@ -134,7 +146,7 @@ class Frame(Model):
     """One line under the title on the cover."""
     publisher: Text
     """Who publishes the booklet; on the cover and as the PDF author."""
-    edition: dt.date
+    edition: Date
     """Edition date printed on the cover (YYYY-MM-DD)."""
     subject: Text
     """One-sentence description stored as the PDF subject."""
