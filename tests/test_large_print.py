@@ -103,3 +103,11 @@ def test_large_print_combines_with_an_audience(project_copy):
     assert min(printed.sizes) >= LARGE_PT
     text = " ".join(line["text"] for _, lines in printed.lines for line in lines)
     assert "For students and graduates" in text
+
+
+def test_large_print_wins_over_the_a5_page_size(tmp_path):
+    """The A5 stylesheet shrinks cover and back-cover type; large print must keep it at 16 pt or more."""
+    out = tmp_path / "a5-large.pdf"
+    result = build(content=CONTENT, output=out, options=Options(page_size="A5", large_print=True))
+    assert result.warnings == []
+    assert min(measure(out).sizes) >= LARGE_PT
