@@ -114,8 +114,6 @@ def init_project(
 
 def _write_schemas(folder: Path) -> list[Path]:
     """JSON Schemas for editor autocomplete (the content files' `$schema=` header lines)."""
-    try:
-        from .schema import write_schemas
-    except ImportError:  # TODO(schema): booklet/schema.py is being written; drop this guard when it lands
-        return []
-    return list(write_schemas(folder))
+    from .schema import write_schemas
+
+    return write_schemas(folder)
