@@ -238,6 +238,10 @@ class BrandAssets:
     logo_uri: str = ""
 
     def __getattr__(self, name: str) -> Any:
+        # Only called for names the dataclass lacks; "brand" itself may be missing while
+        # a worker process unpickles the object, and must not recurse.
+        if name == "brand":
+            raise AttributeError(name)
         return getattr(self.brand, name)
 
 
