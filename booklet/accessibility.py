@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from .colour import MIN_TEXT_CONTRAST, contrast
 
@@ -172,28 +173,37 @@ def mark_page_furniture(pdf_bytes: bytes) -> bytes:
     import pikepdf
 
     with pikepdf.open(BytesIO(pdf_bytes)) as pdf:
-        orphans = orphaned_mcids(pdf)
-        if not orphans:
+        if not mark_furniture_in(pdf):
             return pdf_bytes
-        root = pdf.Root.StructTreeRoot
-        for index, mcids in orphans.items():
-            page = pdf.pages[index]
-            instructions: list = []
-            for instruction in pikepdf.parse_content_stream(page):
-                operands = list(instruction.operands)
-                if str(instruction.operator) == "BDC" and len(operands) == 2:
-                    properties = operands[1]
-                    if isinstance(properties, pikepdf.Dictionary) and int(properties.get("/MCID", -1)) in mcids:
-                        artifact = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
-                        instruction = pikepdf.ContentStreamInstruction(artifact, instruction.operator)
-                instructions.append(instruction)
-            page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-            mapping = _number_tree_get(root.ParentTree, int(page.obj.StructParents))
-            for mcid in mcids:
-                mapping[mcid] = None
         out = BytesIO()
         pdf.save(out)
         return out.getvalue()
+
+
+def mark_furniture_in(pdf: Any) -> bool:
+    """`mark_page_furniture` on an open pikepdf document, in place; True if anything changed."""
+    import pikepdf
+
+    orphans = orphaned_mcids(pdf)
+    if not orphans:
+        return False
+    root = pdf.Root.StructTreeRoot
+    for index, mcids in orphans.items():
+        page = pdf.pages[index]
+        instructions: list = []
+        for instruction in pikepdf.parse_content_stream(page):
+            operands = list(instruction.operands)
+            if str(instruction.operator) == "BDC" and len(operands) == 2:
+                properties = operands[1]
+                if isinstance(properties, pikepdf.Dictionary) and int(properties.get("/MCID", -1)) in mcids:
+                    artifact = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
+                    instruction = pikepdf.ContentStreamInstruction(artifact, instruction.operator)
+            instructions.append(instruction)
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        mapping = _number_tree_get(root.ParentTree, int(page.obj.StructParents))
+        for mcid in mcids:
+            mapping[mcid] = None
+    return True
 
 
 # --- Text on the page: sizes and contrast -------------------------------------------------
@@ -377,7 +387,6 @@ def check_pdf(path: Path, min_size: float = MIN_TEXT_PT, min_contrast: float = M
                 "running headers and footers are artifacts"
                 if not loose
                 else f"{loose} running header/footer texts are tagged outside the structure tree, not as artifacts",
-                required=False,
             )
         )
 
@@ -414,7 +423,9 @@ def _flag(root, dictionary: str, key: str) -> bool:
     return holder is not None and bool(holder.get(key, False))
 
 
-def run_accessibility_check(path: Path, print_line: Callable[[str], None] = print) -> int:
+def run_accessibility_check(
+    path: Path, print_line: Callable[[str], None] = print, min_size: float = MIN_TEXT_PT
+) -> int:
     """`booklet check --accessibility PDF`: one line per rule; 0 when every rule passes, 1 otherwise."""
     from .errors import BookletError, Exit
 
@@ -422,7 +433,7 @@ def run_accessibility_check(path: Path, print_line: Callable[[str], None] = prin
         raise BookletError.single("no such PDF", file=path, hint="build it first with `booklet build`", code=Exit.USAGE)
     if path.read_bytes()[:5] != b"%PDF-":
         raise BookletError.single("not a PDF file", file=path, code=Exit.USAGE)
-    report = check_pdf(path)
+    report = check_pdf(path, min_size=min_size)
     print_line(f"Accessibility of {path}:")
     for rule in report.rules:
         print_line(f"  {rule.line()}")

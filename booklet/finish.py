@@ -69,6 +69,10 @@ def finish_pdf(pdf: bytes, settings: Settings) -> bytes:
         changed = complete_checkboxes(document)
         if settings.options.bleed_mm:
             changed |= set_bleed_boxes(document)
+        if settings.pdf_standard == "ua-1":
+            from .accessibility import mark_furniture_in
+
+            changed |= mark_furniture_in(document)
         if not changed:
             return pdf
         out = io.BytesIO()
