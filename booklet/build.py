@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -68,6 +68,8 @@ class Result:
     seconds: float = 0.0
     status: str = "built"
     """built, unchanged (skipped by the cache) or failed."""
+    bug: bool = False
+    """The failure was an internal error (a traceback was saved), not a problem with the input."""
     warnings: list[str] = field(default_factory=list)
     error: str = ""
     audience: str | None = None
@@ -78,7 +80,7 @@ def _suffix(settings: Settings) -> str:
     options = settings.options
     parts = []
     if options.edition == "web":
-        return ""
+        return "-large-print" if options.large_print else ""
     if options.page_size != "A4":
         parts.append(options.page_size.lower())
     if settings.imposition != "none":
@@ -188,20 +190,31 @@ class Cache:
 def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
     """Render a job's booklet: (file bytes, pages, html, warnings)."""
     from .finish import finish_pdf
-    from .pdf import html_to_pdf
+    from .pdf import Rendered, html_to_pdf
 
     options = job.settings.options
     html = render_html(job.booklet, options, job.project.styles, job.brand)
     if options.edition == "web":
         return html.encode("utf-8"), 0, html, []
-    rendered = html_to_pdf(
-        html,
-        job.project.allowed_dirs(),
-        base_url=job.project.root,
-        pdf_standard=job.settings.pdf_standard,
-        forms=options.forms,
-        strict=job.settings.strict,
-    )
+    saddle = job.settings.imposition == "saddle"
+
+    def layout(html: str) -> Rendered:
+        return html_to_pdf(
+            html,
+            job.project.allowed_dirs(),
+            base_url=job.project.root,
+            # An imposed print file cannot keep a structure tree, so it is not tagged at all.
+            pdf_standard="none" if saddle else job.settings.pdf_standard,
+            forms=options.forms,
+            strict=job.settings.strict,
+        )
+
+    rendered = layout(html)
+    if saddle and rendered.pages % 4:
+        # Lay out again with the blank pages inside the document, so "Page X of Y" counts them.
+        options = replace(options, filler_pages=-rendered.pages % 4)
+        html = render_html(job.booklet, options, job.project.styles, job.brand)
+        rendered = layout(html)
     warnings = [f"warning: {item} (only files inside the project are read)" for item in rendered.blocked]
     warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
     pdf = finish_pdf(rendered.pdf, job.settings)
@@ -218,8 +231,8 @@ def run_job(job: Job) -> Result:
     """
     start = time.perf_counter()
 
-    def failed(error: str) -> Result:
-        return Result(job.output, job.name, status="failed", error=error, audience=job.audience)
+    def failed(error: str, bug: bool = False) -> Result:
+        return Result(job.output, job.name, status="failed", error=error, audience=job.audience, bug=bug)
 
     try:
         data, pages, html, warnings = render_job(job)
@@ -228,7 +241,7 @@ def run_job(job: Job) -> Result:
     except Exception as exc:  # noqa: BLE001 - a render failure must not lose the other jobs
         saved = save_traceback(f"job: {job.name} -> {job.output}")
         detail = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "…"
-        return failed(f"could not render ({type(exc).__name__}: {detail}); " + bug_message(saved))
+        return failed(f"could not render ({type(exc).__name__}: {detail}); " + bug_message(saved), bug=True)
     try:
         write_atomic(job.output, data)
         if job.settings.write_html and job.settings.options.edition != "web":

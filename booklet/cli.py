@@ -155,6 +155,9 @@ def build(
         bool, typer.Option("--html-edition", help="Write the accessible HTML edition instead of a PDF.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings as errors: stale reviews, long profiles, blocked addresses.")
+    ] = False,
 ) -> None:
     """Build the booklet PDF (or several) from YAML content.
 
@@ -199,11 +202,12 @@ def build(
         edition="web" if html_edition else "print",
         forms=imposition is Imposition.none,
     )
-    settings = Settings(options, pdf_standard.value, html, imposition.value)
+    settings = Settings(options, pdf_standard.value, html, imposition.value, strict=strict)
     project = Project.locate(content, styles)
     loaded = load_project_content(project.content, project.root, brand)
-    for problem in loaded.warnings:
-        err(problem.line())
+    if not strict:  # with --strict, plan() reports them as errors instead
+        for problem in loaded.warnings:
+            err(problem.line())
     planned = plan(project, loaded, audience or (), all_audiences, output, settings)
     results = run_with_progress(planned, jobs or default_workers(), force, quiet)
     if imposition is Imposition.saddle and not quiet:
@@ -213,27 +217,29 @@ def build(
             if result.status == "built":
                 c = counts(result.pages)
                 print(
-                    f"{_relative(result.output)}: {c.padded} A5 pages ({c.blanks} blank) on {c.sides} A4 sides, "
+                    f"{_relative(result.output)}: {c.padded} A5 pages on {c.sides} A4 sides, "
                     f"{c.sheets} sheets: print both sides, flip on short edge, fold and staple (docs/printing.md)\n"
                     "  a print file: no tags, links or form fields; give readers the A5 or A4 PDF on screen"
                 )
     failed = [r for r in results if r.status == "failed"]
+    if any(r.bug for r in failed):
+        raise typer.Exit(int(Exit.BUG))
     raise typer.Exit(int(Exit.RENDER) if failed else 0)
 
 
 def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool = False) -> list[Any]:
     """Run jobs, with a progress display and a summary table when there are several."""
+    from .build import run
+
+    if len(planned) == 1:  # one line, and no rich import on the common path
+        results = run(planned, workers=1, force=force)
+        report_line(results[0])
+        return results
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from .build import run
-
     console = Console(stderr=False, highlight=False)
-    if len(planned) == 1:
-        results = run(planned, workers=1, force=force)
-        report_line(results[0], console)
-        return results
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(), console=console, transient=True, disable=quiet or not console.is_terminal,
@@ -257,7 +263,7 @@ def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool
     return results
 
 
-def report_line(result: Any, console: Any = None) -> None:
+def report_line(result: Any) -> None:
     """One line for one output: path, pages, size and seconds, or why it failed."""
     for warning in result.warnings:
         err(warning)
@@ -303,7 +309,10 @@ def watch(
     """
     from .watch import watch_project
 
-    watch_project(content, styles, all_audiences, brand, print_line=print, print_error=err)
+    watch_project(
+        content, styles, all_audiences, brand,
+        print_line=lambda line: print(line, flush=True), print_error=err,
+    )
 
 
 @app.command()
@@ -319,16 +328,20 @@ def check(
         typer.Option("--accessibility", help="Check a built PDF for accessibility instead of the content.",
                      show_default=False),
     ] = None,
+    min_size: Annotated[
+        float, typer.Option("--min-size", min=1, help="Smallest text size allowed, in pt (16 for large print).")
+    ] = 12.0,
 ) -> None:
     """Check all content without rendering and report every problem, one per line.
 
     Example: booklet check --content content --strict
     Example: booklet check --accessibility output/ai-careers-uk-public-sector.pdf
+    Example: booklet check --accessibility output/ai-careers-uk-public-sector-large-print.pdf --min-size 16
     """
     if accessibility is not None:
         from .accessibility import run_accessibility_check
 
-        raise typer.Exit(run_accessibility_check(accessibility, print))
+        raise typer.Exit(run_accessibility_check(accessibility, print, min_size))
     from .check import run_check
 
     raise typer.Exit(run_check(content, strict=strict, stale=stale, months=months, brand=brand,

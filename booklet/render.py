@@ -41,6 +41,8 @@ class Options:
     large_print: bool = False
     duplex: bool = False
     blank_page_text: str = "This page is intentionally left blank"
+    filler_pages: int = 0
+    """Blank pages added before the back cover (saddle stitching needs a multiple of four)."""
     forms: bool = True
     bleed_mm: float = 0.0
     """Bleed around each page for print shops (0: none); crop marks come with it."""
@@ -105,11 +107,16 @@ def read_style(name: str, dirs: list[Path]) -> str:
 
 def stylesheets(options: Options) -> list[str]:
     """Names of the stylesheets that make up this variant, in cascade order."""
-    names = ["booklet.css"]
+    if options.edition == "web":
+        names = ["web.css"]
+    else:
+        names = ["booklet.css"]
+        if options.page_size.upper() == "A5":
+            names.append("print.css")  # smaller margins, covers and QR codes for A5 pages
     if options.large_print:
         names.append("large-print.css")
-    if options.edition == "web":
-        names = ["web.css"] + (["large-print.css"] if options.large_print else [])
+        if options.edition != "web" and options.page_size.upper() == "A5":
+            names.append("large-print-a5.css")
     return names
 
 
@@ -122,13 +129,16 @@ def render_html(
     """The complete HTML document for `booklet`, with its CSS inlined."""
     dirs = style_dirs(project_styles)
     env = environment(tuple(dirs))
-    css = [fonts.font_face_css()]
+    web = options.edition == "web"
+    # A website cannot read the builder's font files, so the web edition uses the reader's sans serif.
+    css = [] if web else [fonts.font_face_css()]
     css += [read_style(name, dirs) for name in stylesheets(options)]
-    css += [page_css(options)]
+    if not web:
+        css.append(page_css(options))
     if brand is not None and getattr(brand, "accent", None):
         css.append(brand_css(brand.accent, getattr(brand, "accent_text", "#ffffff")))
     css += list(options.extra_css)
-    if options.edition == "web":
+    if web:
         template_name = "web.html.j2"
     else:
         template_name = "handout.html.j2" if booklet.layout == "handout" else "booklet.html.j2"
@@ -146,24 +156,24 @@ def render_html(
 def page_css(options: Options) -> str:
     """Page rules that depend on options rather than on the style: size, A5, duplex, bleed.
 
-    A5 adds the package's `print.css` (smaller margins, covers and QR codes).
     Duplex starts each main section on a right-hand page, puts the back cover on
     a left-hand one (the back of the last sheet) and prints the blank-page text
     on pages left empty for that. Bleed grows every page by `bleed_mm` on each
     side and draws crop marks in it; page backgrounds (the covers) fill it.
     """
     rules = [f"@page {{ size: {options.page_size} portrait; }}"]
-    if options.page_size.upper() == "A5":
-        rules.append(read_style("print.css", [default_styles_dir()]))
+    blank_page = (
+        f"{{ @top-center {{ content: {_css_string(options.blank_page_text)}; font-family: 'Booklet Sans',"
+        " sans-serif; font-size: 12pt; color: #444444; vertical-align: bottom; }"
+        " @bottom-left { content: none; } @bottom-right { content: none; } }"
+    )
     if options.duplex:
         rules.append(".major { break-before: right; }")
         rules.append(".back { break-before: left; }")
-        blank = _css_string(options.blank_page_text)
-        rules.append(
-            f"@page :blank {{ @top-center {{ content: {blank}; font-family: 'Booklet Sans', sans-serif;"
-            " font-size: 12pt; color: #444444; vertical-align: bottom; }"
-            " @bottom-left { content: none; } @bottom-right { content: none; } }"
-        )
+        rules.append(f"@page :blank {blank_page}")
+    if options.filler_pages:
+        rules.append(".filler { page: filler; break-before: page; }")
+        rules.append(f"@page filler {blank_page}")
     if options.bleed_mm:
         rules.append(f"@page {{ bleed: {options.bleed_mm:g}mm; marks: crop cross; }}")
     return "\n".join(rules)

@@ -14,7 +14,7 @@ from PIL import Image
 from booklet.build import Settings
 from booklet.errors import BookletError, Exit
 from booklet.finish import check_settings, complete_checkboxes, set_bleed_boxes
-from booklet.render import Options, page_css
+from booklet.render import Options, page_css, stylesheets
 
 
 def expected_field_names(booklet) -> list[str]:
@@ -147,7 +147,8 @@ def test_page_css_for_bleed_a5_and_duplex():
     assert "bleed: 5mm; marks: crop cross" in page_css(Options(bleed_mm=5.0))
     assert "bleed" not in page_css(Options())
     assert "size: A5 portrait" in page_css(Options(page_size="A5"))
-    assert ".cover { height: 210mm" in page_css(Options(page_size="A5"))
+    assert stylesheets(Options(page_size="A5")) == ["booklet.css", "print.css"]
+    assert stylesheets(Options(page_size="A5", large_print=True))[-1] == "large-print-a5.css"
     duplex = page_css(Options(duplex=True, blank_page_text='Left "blank"'))
     assert ".major { break-before: right; }" in duplex and '"Left \\"blank\\""' in duplex
 
