@@ -7,7 +7,7 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "build"]
 
 
-def build(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201 - thin re-export
+def build(*args, **kwargs):
     """Build booklets without the CLI; see `booklet.build.build` for the arguments."""
     from .build import build as _build
 

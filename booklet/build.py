@@ -14,10 +14,10 @@ import json
 import multiprocessing
 import os
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
 
 from . import __version__, fonts
 from .audience import tailor
@@ -35,7 +35,7 @@ CACHE_FILE = ".booklet-cache.json"
 class Settings:
     """Everything on the command line that changes what a build writes."""
 
-    options: Options = Options()
+    options: Options = field(default_factory=Options)
     pdf_standard: str = "ua-1"
     write_html: bool = False
     imposition: str = "none"
@@ -238,7 +238,7 @@ def run_job(job: Job) -> Result:
         data, pages, html, warnings = render_job(job)
     except BookletError as exc:
         return failed(str(exc))
-    except Exception as exc:  # noqa: BLE001 - a render failure must not lose the other jobs
+    except Exception as exc:
         saved = save_traceback(f"job: {job.name} -> {job.output}")
         detail = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "…"
         return failed(f"could not render ({type(exc).__name__}: {detail}); " + bug_message(saved), bug=True)
@@ -250,8 +250,13 @@ def run_job(job: Job) -> Result:
         # Disk full, read-only folder, permissions: the previous file is as it was.
         return failed(f"could not write {job.output}: {exc.strerror or exc}; the previous file is unchanged")
     return Result(
-        job.output, job.name, pages=pages, size=len(data), seconds=time.perf_counter() - start,
-        warnings=warnings, audience=job.audience,
+        job.output,
+        job.name,
+        pages=pages,
+        size=len(data),
+        seconds=time.perf_counter() - start,
+        warnings=warnings,
+        audience=job.audience,
     )
 
 
@@ -350,4 +355,3 @@ def build(
         result.warnings = [w.line() for w in loaded.warnings] + result.warnings
         return result
     return results
-

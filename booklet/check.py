@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ def describe(value: Any) -> str:
     """A person's word for what a YAML value is."""
     for kind, word in _TYPE_NAMES.items():
         if type(value) is kind:
-            if kind is str and not value.strip():
+            if isinstance(value, str) and not value.strip():
                 return "empty text"
             return word
     return type(value).__name__
@@ -121,7 +122,7 @@ def _split_hint(message: str) -> tuple[str, str]:
     return (match.group(1), match.group(2)) if match else (message, "")
 
 
-def explain(error: dict[str, Any], root: type[BaseModel]) -> tuple[str, str]:
+def explain(error: Mapping[str, Any], root: type[BaseModel]) -> tuple[str, str]:
     """Turn one pydantic error into (message, hint) for an adviser."""
     kind = error["type"]
     loc: Loc = tuple(error["loc"])
@@ -215,7 +216,7 @@ def validate(doc: Document, cls: type[BaseModel], data: Any = None, prefix: Loc 
         return None, problems
 
 
-def _without_typo_echoes(errors: list[dict[str, Any]], cls: type[BaseModel]) -> list[dict[str, Any]]:
+def _without_typo_echoes(errors: Sequence[Mapping[str, Any]], cls: type[BaseModel]) -> list[Mapping[str, Any]]:
     """Drop "missing key X" when the same mapping has an unknown key whose did-you-mean is X.
 
     `websit:` is one mistake; reporting it once (as the typo, with the fix) is clearer than twice.
@@ -358,6 +359,10 @@ class _Reader:
         return value
 
 
+def _point_id_loc(section: str, index: int) -> Loc:
+    return ("sections", section, "items", index, "id")
+
+
 def _duplicates(items: list[Any], what: str, doc: Document, loc_of: Callable[[int], Loc]) -> list[Problem]:
     first: dict[str, int] = {}
     problems = []
@@ -429,6 +434,7 @@ def _check_audiences(
     skipped, so one broken file does not echo as false "does not exist" lines.
     """
     problems = _duplicates(audiences, "audience", doc, lambda i: ("audiences", i, "id"))
+    loc: Loc
     for index, audience in enumerate(audiences):
         base = ("audiences", index)
         for kind in ("organisations", "routes", "points"):
@@ -436,34 +442,36 @@ def _check_audiences(
             for rule_kind in ("include", "exclude"):
                 for j, rule in enumerate(getattr(selector, rule_kind)):
                     loc = (*base, kind, rule_kind, j)
+                    known_tags, known_ids = tags[kind], booklet_ids[kind]
                     if rule.startswith("tag:"):
-                        if tags[kind] is not None and rule[4:] not in tags[kind]:
+                        if known_tags is not None and rule[4:] not in known_tags:
                             problems.append(
                                 Problem(
                                     doc.where(loc),
                                     f"no {kind} carry the tag {rule[4:]!r}",
-                                    _suggest(rule[4:], tags[kind]),
+                                    _suggest(rule[4:], known_tags),
                                     dotted(loc),
                                 )
                             )
-                    elif booklet_ids[kind] is not None and rule not in booklet_ids[kind]:
+                    elif known_ids is not None and rule not in known_ids:
                         noun = {"organisations": "organisation", "routes": "route", "points": "point"}[kind]
                         problems.append(
                             Problem(
                                 doc.where(loc),
                                 f"names {noun} {rule!r}, which does not exist",
-                                _suggest(rule, booklet_ids[kind]),
+                                _suggest(rule, known_ids),
                                 dotted(loc),
                             )
                         )
+        org_ids = booklet_ids["organisations"]
         for j, org_id in enumerate(audience.featured):
-            if booklet_ids["organisations"] is not None and org_id not in booklet_ids["organisations"]:
+            if org_ids is not None and org_id not in org_ids:
                 loc = (*base, "featured", j)
                 problems.append(
                     Problem(
                         doc.where(loc),
                         f"features organisation {org_id!r}, which does not exist",
-                        _suggest(org_id, booklet_ids["organisations"]),
+                        _suggest(org_id, org_ids),
                         dotted(loc),
                     )
                 )
@@ -538,7 +546,7 @@ def _sourced_items(
 
     Works on the raw data, so freshness is reported even for files with other problems.
     """
-    items = []
+    items: list[tuple[str, Document, Loc, dict[str, Any]]] = []
     for name, doc in documents.items():
         parent = Path(name).parent.name
         if parent == "organisations" and isinstance(doc.data, dict):
@@ -586,7 +594,7 @@ def check_freshness(
             )
         elif reviewed < due:
             age = months_between(reviewed, on)
-            source = data.get("source") if isinstance(data.get("source"), str) else "its source"
+            source = str(data["source"]) if isinstance(data.get("source"), str) else "its source"
             problem = Problem(
                 doc.where(loc),
                 f"{label} was last reviewed on {reviewed}, {age} months ago; reviews are due every {months} months",
@@ -630,7 +638,7 @@ _IGNORED = ("README", "readme", ".", "_")
 
 def _stray_files(reader: _Reader, org_dir: Path) -> list[Problem]:
     """Files in organisations/ that are not read (wrong extension), so nobody wonders why they are missing."""
-    problems = []
+    problems: list[Problem] = []
     if not org_dir.is_dir():
         return problems
     for path in sorted(org_dir.iterdir()):
@@ -731,7 +739,7 @@ def load_project_content(
         doc = reader.documents[reader.name(frame_path)]
         for key in ("why", "challenges", "skills"):
             section = getattr(frame.sections, key)
-            problems += _duplicates(section.items, "point", doc, lambda i, k=key: ("sections", k, "items", i, "id"))
+            problems += _duplicates(section.items, "point", doc, functools.partial(_point_id_loc, key))
     audiences: list[model.Audience] = []
     audiences_doc = reader.read(content_dir / "audiences.yaml", required=False)
     parsed = reader.validate(audiences_doc, model.Audiences)

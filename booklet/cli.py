@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import sys
-from enum import Enum
+from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -56,7 +57,7 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             except (OSError, ValueError):
                 pass
             raise typer.Exit(int(Exit.OK)) from None
-        except Exception:  # noqa: BLE001 - the last line of defence
+        except Exception:
             from .errors import bug_message, save_traceback
 
             err(bug_message(save_traceback()))
@@ -98,17 +99,17 @@ def human_size(size: int) -> str:
     return f"{size / 1024:.0f} kB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
-class PageFormat(str, Enum):
+class PageFormat(StrEnum):
     a4 = "a4"
     a5 = "a5"
 
 
-class Imposition(str, Enum):
+class Imposition(StrEnum):
     none = "none"
     saddle = "saddle"
 
 
-class PdfStandard(str, Enum):
+class PdfStandard(StrEnum):
     ua1 = "ua-1"
     a3u = "a-3u"
     none = "none"
@@ -121,8 +122,9 @@ def build(
     styles: StylesOpt = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write (default: output/<name>.pdf). One booklet only.",
-                     show_default=False),
+        typer.Option(
+            "--output", "-o", help="File to write (default: output/<name>.pdf). One booklet only.", show_default=False
+        ),
     ] = None,
     html: Annotated[bool, typer.Option("--html", help="Also write the HTML that was printed, beside the PDF.")] = False,
     audience: Annotated[
@@ -131,21 +133,27 @@ def build(
     ] = None,
     all_audiences: Annotated[bool, typer.Option("--all", help="Build the default booklet and every audience.")] = False,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: the core count).",
-                                 show_default=False)
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: the core count).", show_default=False),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
     brand: Annotated[
-        Path | None, typer.Option("--brand", help="Brand file of a careers service (default: content/brand.yaml).",
-                                  show_default=False)
+        Path | None,
+        typer.Option(
+            "--brand", help="Brand file of a careers service (default: content/brand.yaml).", show_default=False
+        ),
     ] = None,
     page_format: Annotated[PageFormat, typer.Option("--format", help="Page size of the booklet.")] = PageFormat.a4,
     imposition: Annotated[
         Imposition, typer.Option("--imposition", help="saddle: A5 pages 2-up on A4 sheets, in folding order.")
     ] = Imposition.none,
-    print_ready: Annotated[bool, typer.Option("--print-ready", help="Add bleed and crop marks for a print shop.")] = False,
+    print_ready: Annotated[
+        bool, typer.Option("--print-ready", help="Add bleed and crop marks for a print shop.")
+    ] = False,
     bleed: Annotated[float, typer.Option("--bleed", min=0, max=10, help="Bleed in mm with --print-ready.")] = 3.0,
-    pdf_standard: Annotated[PdfStandard, typer.Option("--pdf-standard", help="PDF standard to follow.")] = PdfStandard.ua1,
+    pdf_standard: Annotated[
+        PdfStandard, typer.Option("--pdf-standard", help="PDF standard to follow.")
+    ] = PdfStandard.ua1,
     duplex: Annotated[bool, typer.Option("--duplex", help="Start main sections on a right-hand page (A4).")] = False,
     blank_text: Annotated[
         str, typer.Option("--blank-text", help="Text on pages left blank by --duplex or imposition.")
@@ -156,7 +164,8 @@ def build(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Treat warnings as errors: stale reviews, long profiles, blocked addresses.")
+        bool,
+        typer.Option("--strict", help="Treat warnings as errors: stale reviews, long profiles, blocked addresses."),
     ] = False,
 ) -> None:
     """Build the booklet PDF (or several) from YAML content.
@@ -164,7 +173,7 @@ def build(
     Example: booklet build --all --jobs 2      (every audience, two at a time)
     Example: booklet build --audience graduates --format a5 --imposition saddle
     """
-    from .build import Settings, default_workers, plan, run
+    from .build import Settings, default_workers, plan
     from .check import load_project_content
     from .project import Project
     from .render import Options
@@ -241,8 +250,13 @@ def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool
 
     console = Console(stderr=False, highlight=False)
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(), console=console, transient=True, disable=quiet or not console.is_terminal,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet or not console.is_terminal,
     ) as progress:
         task = progress.add_task("Building booklets", total=len(planned))
         results = run(planned, workers=workers, force=force, on_done=lambda _r: progress.advance(task))
@@ -251,8 +265,12 @@ def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool
         table.add_column(column, justify="right" if column in ("pages", "size", "seconds") else "left")
     for result in results:
         table.add_row(
-            result.name, _relative(result.output), str(result.pages or "-"), human_size(result.size),
-            f"{result.seconds:.1f}" if result.status == "built" else "-", result.status,
+            result.name,
+            _relative(result.output),
+            str(result.pages or "-"),
+            human_size(result.size),
+            f"{result.seconds:.1f}" if result.status == "built" else "-",
+            result.status,
         )
     console.print(table)
     for result in results:
@@ -300,7 +318,9 @@ def audiences(content: ContentOpt = None) -> None:
 def watch(
     content: ContentOpt = None,
     styles: StylesOpt = None,
-    all_audiences: Annotated[bool, typer.Option("--all/--default", help="Watch every audience or only the default.")] = True,
+    all_audiences: Annotated[
+        bool, typer.Option("--all/--default", help="Watch every audience or only the default.")
+    ] = True,
     brand: Annotated[Path | None, typer.Option("--brand", help="Brand file.", show_default=False)] = None,
 ) -> None:
     """Rebuild the booklets affected by each change to content or styles, until Ctrl-C.
@@ -310,8 +330,12 @@ def watch(
     from .watch import watch_project
 
     watch_project(
-        content, styles, all_audiences, brand,
-        print_line=lambda line: print(line, flush=True), print_error=err,
+        content,
+        styles,
+        all_audiences,
+        brand,
+        print_line=lambda line: print(line, flush=True),
+        print_error=err,
     )
 
 
@@ -320,13 +344,18 @@ def watch(
 def check(
     content: ContentOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
-    stale: Annotated[bool, typer.Option("--stale", help="List every item whose review is older than --months.")] = False,
+    stale: Annotated[
+        bool, typer.Option("--stale", help="List every item whose review is older than --months.")
+    ] = False,
     months: Annotated[int, typer.Option("--months", min=1, help="Age in months after which a review is stale.")] = 12,
-    brand: Annotated[Path | None, typer.Option("--brand", help="Also check this brand file.", show_default=False)] = None,
+    brand: Annotated[
+        Path | None, typer.Option("--brand", help="Also check this brand file.", show_default=False)
+    ] = None,
     accessibility: Annotated[
         Path | None,
-        typer.Option("--accessibility", help="Check a built PDF for accessibility instead of the content.",
-                     show_default=False),
+        typer.Option(
+            "--accessibility", help="Check a built PDF for accessibility instead of the content.", show_default=False
+        ),
     ] = None,
     min_size: Annotated[
         float, typer.Option("--min-size", min=1, help="Smallest text size allowed, in pt (16 for large print).")
@@ -344,16 +373,17 @@ def check(
         raise typer.Exit(run_accessibility_check(accessibility, print, min_size))
     from .check import run_check
 
-    raise typer.Exit(run_check(content, strict=strict, stale=stale, months=months, brand=brand,
-                               print_line=print, print_error=err))
+    raise typer.Exit(
+        run_check(content, strict=strict, stale=stale, months=months, brand=brand, print_line=print, print_error=err)
+    )
 
 
 @app.command()
 @guarded
 def schema(
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="Folder to write the JSON Schema files into.")
-    ] = Path("content/schemas"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the JSON Schema files into.")] = Path(
+        "content/schemas"
+    ),
 ) -> None:
     """Write the JSON Schema of every content file, for editor autocomplete.
 
@@ -383,10 +413,13 @@ def init(
 @guarded
 def preview(
     content: ContentOpt = None,
-    audience: Annotated[str | None, typer.Option("--audience", "-a", help="Preview this audience's booklet.",
-                                                 show_default=False)] = None,
-    pages: Annotated[str | None, typer.Option("--pages", help="Pages to render, e.g. 1-4 or 1,3,5 (default: all).",
-                                              show_default=False)] = None,
+    audience: Annotated[
+        str | None, typer.Option("--audience", "-a", help="Preview this audience's booklet.", show_default=False)
+    ] = None,
+    pages: Annotated[
+        str | None,
+        typer.Option("--pages", help="Pages to render, e.g. 1-4 or 1,3,5 (default: all).", show_default=False),
+    ] = None,
     dpi: Annotated[int, typer.Option("--dpi", min=20, max=300, help="Resolution of the PNG pages.")] = 50,
 ) -> None:
     """Render PNG previews of pages and one contact sheet of the whole booklet.

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import FrameType
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -51,7 +52,7 @@ ATTACHMENT = _REQUESTERS[0][1]
 
 def requester() -> str:
     """Who, inside WeasyPrint, is fetching: read from the call stack (WeasyPrint does not say)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     inside_svg = False
     found = ""
     while frame is not None:

@@ -8,6 +8,7 @@ is always text, never markup.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -15,15 +16,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import re
-
 import jinja2
 import segno
 
 from . import __version__, fonts
 from .colour import MIN_TEXT_CONTRAST, contrast
 from .model import Booklet
-
 
 PAPER = "#ffffff"
 

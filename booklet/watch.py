@@ -8,8 +8,8 @@ build cache skip the ones the change did not touch.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .build import Result, plan, run
 from .check import load_project_content

@@ -122,7 +122,7 @@ def test_featured_organisation_comes_first(all_pdfs, content):
         names = {o.id: o.name for o in content.booklet.organisations}
         kept = [o for o in content.booklet.organisations if audience_.organisations.picks(o.id, o.tags)]
         # Positions after the contents page: the first profile printed is the first featured one.
-        body = text[text.index(content.booklet.frame.sections.organisations.heading, text.index("Introduction")):]
+        body = text[text.index(content.booklet.frame.sections.organisations.heading, text.index("Introduction")) :]
         first = min(kept, key=lambda o: body.index(o.name))
         assert first.id == audience_.featured[0], (audience_.id, names[first.id])
 

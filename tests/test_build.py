@@ -69,9 +69,7 @@ def test_a_replaced_or_deleted_pdf_is_rebuilt(built_project):
     statuses = run_all(built_project)
     assert statuses[jobs[1].name] == "built"
     assert statuses[jobs[2].name] == "built"
-    assert [s for n, s in statuses.items() if n not in (jobs[1].name, jobs[2].name)] == ["unchanged"] * (
-        len(jobs) - 2
-    )
+    assert [s for n, s in statuses.items() if n not in (jobs[1].name, jobs[2].name)] == ["unchanged"] * (len(jobs) - 2)
 
 
 def test_force_rebuilds_and_options_are_part_of_the_key(built_project):

@@ -20,9 +20,7 @@ runner = CliRunner()
 
 
 def test_version_via_python_dash_m():
-    done = subprocess.run(
-        [sys.executable, "-m", "booklet", "--version"], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-m", "booklet", "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == f"booklet {__version__}"
 
 
@@ -31,7 +29,9 @@ def test_installed_command_builds_end_to_end(project_copy):
     out = project_copy / "output" / "e2e.pdf"
     done = subprocess.run(
         [str(exe), "build", "--content", "content", "--output", str(out)],
-        cwd=project_copy, capture_output=True, text=True,
+        cwd=project_copy,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     pages = len(PdfReader(out).pages)
@@ -44,7 +44,7 @@ def test_audiences_lists_one_line_per_audience(content):
     assert result.exit_code == 0
     lines = result.stdout.strip().splitlines()
     assert len(lines) == len(content.audiences)
-    for line, audience in zip(lines, content.audiences):
+    for line, audience in zip(lines, content.audiences, strict=True):
         assert line.split()[0] == audience.id
         assert audience.name in line
         assert line.endswith(f"output/{audience.output}")
@@ -80,8 +80,15 @@ def branded(tmp_path_factory):
     out = tmp_path_factory.mktemp("brand") / "branded.pdf"
     result = runner.invoke(
         app,
-        ["build", "--content", str(ROOT / "content"), "--brand", str(ROOT / "examples/brand/brand.yaml"),
-         "-o", str(out)],
+        [
+            "build",
+            "--content",
+            str(ROOT / "content"),
+            "--brand",
+            str(ROOT / "examples/brand/brand.yaml"),
+            "-o",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
@@ -106,8 +113,9 @@ def test_brand_on_cover_and_back_cover(branded):
 def test_poor_accent_colour_reports_the_measured_ratio(tmp_path):
     brand = tmp_path / "brand.yaml"
     brand.write_text('name: Pale Careers\naccent: "#ffdd00"\naccent_text: "#ffffff"\n')
-    result = runner.invoke(app, ["build", "--content", str(ROOT / "content"), "--brand", str(brand),
-                                 "-o", str(tmp_path / "x.pdf")])
+    result = runner.invoke(
+        app, ["build", "--content", str(ROOT / "content"), "--brand", str(brand), "-o", str(tmp_path / "x.pdf")]
+    )
     assert result.exit_code == 1
     assert re.search(r"contrast 1\.\d\d:1; text needs at least 4\.5:1", result.stderr)
     assert result.stderr.count("\n") == 1
@@ -118,7 +126,8 @@ def test_logo_needs_alt_text(tmp_path):
     (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
     brand = tmp_path / "brand.yaml"
     brand.write_text("name: Careers\nlogo: logo.svg\n")
-    result = runner.invoke(app, ["build", "--content", str(ROOT / "content"), "--brand", str(brand),
-                                 "-o", str(tmp_path / "x.pdf")])
+    result = runner.invoke(
+        app, ["build", "--content", str(ROOT / "content"), "--brand", str(brand), "-o", str(tmp_path / "x.pdf")]
+    )
     assert result.exit_code == 1
     assert "logo needs logo_alt" in result.stderr
