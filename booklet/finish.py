@@ -64,7 +64,12 @@ def finish_pdf(pdf: bytes, settings: Settings) -> bytes:
     if settings.imposition == "saddle":
         from .imposition import impose
 
-        return impose(pdf, blank_page(settings.options.page_size, settings.options.blank_page_text))
+        with pikepdf.open(io.BytesIO(pdf)) as source:
+            pages = len(source.pages)
+        # The build lays blank pages out inside the document (so page totals count them);
+        # a blank page is drawn here only for PDFs that arrive without them.
+        blank = None if pages % 4 == 0 else blank_page(settings.options.page_size, settings.options.blank_page_text)
+        return impose(pdf, blank)
     with pikepdf.open(io.BytesIO(pdf)) as document:
         changed = complete_checkboxes(document)
         if settings.options.bleed_mm:
@@ -218,7 +223,7 @@ def blank_page(page_size: str, text: str) -> bytes:
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Blank page</title><style>'
         f"{fonts.font_face_css()}\n"
         f"@page {{ size: {page_size} portrait; margin: {top} 14mm 19mm;"
-        f" @top-center {{ content: {css_string(text)}; font-family: 'Booklet Sans', sans-serif;"
+        f" @top-center {{ content: {css_string(text)}; font-family: {fonts.STACK};"
         " font-size: 12pt; color: #444444; vertical-align: bottom; } }"
         "</style></head><body></body></html>"
     )

@@ -161,8 +161,8 @@ def page_css(options: Options) -> str:
     """
     rules = [f"@page {{ size: {options.page_size} portrait; }}"]
     blank_page = (
-        f"{{ @top-center {{ content: {_css_string(options.blank_page_text)}; font-family: 'Booklet Sans',"
-        " sans-serif; font-size: 12pt; color: #444444; vertical-align: bottom; }"
+        f"{{ @top-center {{ content: {_css_string(options.blank_page_text)}; font-family: {fonts.STACK};"
+        " font-size: 12pt; color: #444444; vertical-align: bottom; }"
         " @bottom-left { content: none; } @bottom-right { content: none; } }"
     )
     if options.duplex:

@@ -92,7 +92,7 @@ def test_styles_guide_recipes_work(tmp_path):
     styles = project / "styles"
     (styles / "fonts").mkdir()
     # Any font file will do; the package's italic keeps the test independent of system fonts.
-    shutil.copy(fonts.font_files()["italic"], styles / "fonts" / "MySans-Regular.ttf")
+    shutil.copy(fonts.variable_files()["italic"], styles / "fonts" / "MySans-Regular.ttf")
     css = (default_styles_dir() / "booklet.css").read_text(encoding="utf-8")
     assert "--muted: #444444;" in css and "'Booklet Sans'" in css
     css = css.replace("--muted: #444444;", "--muted: #3a3a3a;").replace("'Booklet Sans'", "'My Sans'")
