@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import platform
 import re
+import select
 import shutil
 import statistics
 import subprocess
@@ -181,10 +182,17 @@ def bench_watch(work: Path, runs: int) -> tuple[Timing, Timing]:
         bufsize=1,
     )
     latencies, renders = [], []
+
+    def next_line(timeout: float = 60) -> str:
+        ready, _, _ = select.select([process.stdout], [], [], timeout)
+        if not ready:
+            raise SystemExit(f"watch printed nothing for {timeout:.0f} s")
+        return process.stdout.readline()
+
     try:
         line = ""
         while not line.startswith("watching"):
-            line = process.stdout.readline()
+            line = next_line()
             if not line:
                 raise SystemExit("watch ended early")
         booklet = project / "content" / "booklet.yaml"
@@ -192,7 +200,7 @@ def bench_watch(work: Path, runs: int) -> tuple[Timing, Timing]:
         for run in range(runs):
             booklet.write_text(original.replace("strapline: ", f"strapline: Edit {run}. ", 1))
             start = time.perf_counter()
-            line = process.stdout.readline()
+            line = next_line()
             latencies.append(time.perf_counter() - start)
             match = re.search(r"in (\d+\.\d+) s", line)
             if not match:

@@ -45,12 +45,17 @@ ITALIC_WEIGHTS = (400,)
 """Clear Print avoids italic; one weight serves a project style that uses it."""
 
 
-def cache_dir() -> Path:
-    """Where static instances are kept: $BOOKLET_CACHE, else the user's cache folder."""
+def user_cache(kind: str) -> Path:
+    """booklet's folder for `kind` in $BOOKLET_CACHE, else in the user's cache folder."""
     if os.environ.get("BOOKLET_CACHE"):
-        return Path(os.environ["BOOKLET_CACHE"]) / "fonts"
+        return Path(os.environ["BOOKLET_CACHE"]) / kind
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "booklet" / "fonts"
+    return Path(base) / "booklet" / kind
+
+
+def cache_dir() -> Path:
+    """Where static instances of the typeface are kept."""
+    return user_cache("fonts")
 
 
 @cache

@@ -58,6 +58,20 @@ def watch_project(
             (print_error if result.status == "failed" else print_line)(describe(result))
 
     one_pass()
-    print_line(f"watching {', '.join(str(p) for p in paths)} (Ctrl-C to stop)")
-    for _changes in watch(*paths, debounce=100, step=25, stop_event=stop, raise_interrupt=False):
-        one_pass()
+    announced = False
+    # yield_on_timeout: the first (empty) batch arrives once the watcher is really running,
+    # so "watching" is never printed before an edit could be seen.
+    for changes in watch(
+        *paths,
+        debounce=100,
+        step=25,
+        stop_event=stop,
+        raise_interrupt=False,
+        yield_on_timeout=True,
+        rust_timeout=200,
+    ):
+        if not announced:
+            print_line(f"watching {', '.join(str(p) for p in paths)} (Ctrl-C to stop)")
+            announced = True
+        if changes:
+            one_pass()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from booklet.cli import app
 from booklet.render import Options
 
 from .conftest import CONTENT, BuiltPdf
-from .test_booklet_pdf import contents_entries
+from .test_booklet_pdf import assert_contents_pages_correct
 from .test_clear_print import measure, running_text
 
 LARGE_PT = 16.0
@@ -56,18 +55,7 @@ def test_headings_are_larger_than_in_the_default_booklet(large_printed, default_
 
 def test_more_pages_and_contents_page_numbers_still_correct(large_pdf, default_pdf, booklet_model):
     assert large_pdf.result.pages > default_pdf.result.pages
-    entries = contents_entries(large_pdf)
-    expected = [org.name for org in booklet_model.organisations] + [route.title for route in booklet_model.routes]
-    expected += ["Introduction", booklet_model.frame.sections.why.heading]
-    assert set(expected) <= set(entries)
-    contents_index = next(i for i, t in enumerate(large_pdf.page_texts) if t.lstrip().startswith("Contents"))
-    for title, number in entries.items():
-        pages = [
-            i + 1
-            for i, text in enumerate(large_pdf.page_texts)
-            if i > contents_index and title in re.sub(r"\s+", " ", text)
-        ]
-        assert pages and pages[0] == number, f"{title}: contents says {number}, heading is on {pages[:1]}"
+    assert_contents_pages_correct(large_pdf, booklet_model)
     # The footer counts the new total.
     total = len(large_pdf.page_texts)
     assert f"Page 3 of {total}" in large_pdf.page_texts[2]
