@@ -17,8 +17,8 @@ test: $(STAMP)
 
 # ruff (lint and format check) and mypy, configured in pyproject.toml; CI runs this after the tests.
 lint: $(VENV)/.lint-installed
-	$(BIN)/ruff check booklet tests
-	$(BIN)/ruff format --check booklet tests
+	$(BIN)/ruff check booklet tests bench
+	$(BIN)/ruff format --check booklet tests bench
 	$(BIN)/mypy
 
 $(VENV)/.lint-installed: $(STAMP)

@@ -167,10 +167,20 @@ def bench_scale(work: Path, sizes: list[int], runs: int) -> list[dict[str, float
             peaks.append(peak)
         pages = len(PdfReader(project / "output" / "scale.pdf").pages)
         median = statistics.median(seconds)
-        rows.append({"organisations": size, "pages": pages, "seconds": median,
-                     "per_page": median / pages, "peak_mb": max(peaks)})
-        print(f"  scale {size:>4} organisations: {pages} pages, {median:.1f} s, "
-              f"{median / pages:.3f} s/page, peak {max(peaks):.0f} MB", flush=True)
+        rows.append(
+            {
+                "organisations": size,
+                "pages": pages,
+                "seconds": median,
+                "per_page": median / pages,
+                "peak_mb": max(peaks),
+            }
+        )
+        print(
+            f"  scale {size:>4} organisations: {pages} pages, {median:.1f} s, "
+            f"{median / pages:.3f} s/page, peak {max(peaks):.0f} MB",
+            flush=True,
+        )
     return rows
 
 
@@ -178,7 +188,11 @@ def bench_watch(work: Path, runs: int) -> tuple[Timing, Timing]:
     """e. Time from an edit to the new PDF in watch mode vs the render time alone."""
     project = project_copy(work / "watch")
     process = subprocess.Popen(
-        [BOOKLET, "watch", "--default"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [BOOKLET, "watch", "--default"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         bufsize=1,
     )
     latencies, renders = [], []
@@ -222,8 +236,9 @@ def plot(rows: list[dict[str, float]], path: Path) -> None:
     figure, axis = plt.subplots(figsize=(6, 4), dpi=100)
     axis.plot([r["pages"] for r in rows], [r["seconds"] for r in rows], marker="o", color="#12436d")
     for row in rows:
-        axis.annotate(f"{row['organisations']} orgs", (row["pages"], row["seconds"]),
-                      textcoords="offset points", xytext=(5, -12))
+        axis.annotate(
+            f"{row['organisations']} orgs", (row["pages"], row["seconds"]), textcoords="offset points", xytext=(5, -12)
+        )
     axis.set_xlabel("pages")
     axis.set_ylabel("seconds (median, cold CLI build)")
     axis.set_title("booklet build time vs pages")
@@ -270,17 +285,23 @@ def main() -> None:
         rows = bench_scale(work, sizes, args.scale_runs)
         lines.extend(
             f"  scale {r['organisations']:>4} organisations: {r['pages']} pages, {r['seconds']:.1f} s, "
-            f"{r['per_page']:.3f} s/page, peak {r['peak_mb']:.0f} MB" for r in rows
+            f"{r['per_page']:.3f} s/page, peak {r['peak_mb']:.0f} MB"
+            for r in rows
         )
         per_page = [r["per_page"] for r in rows]
         mid = statistics.median(per_page)
         spread = max(abs(p / mid - 1) for p in per_page)
-        say(f"   seconds per page within ±{spread * 100:.0f} % of their median (target ±20 %: {verdict(spread <= 0.2)})")
-        say(f"   peak memory at {rows[-1]['organisations']}: {rows[-1]['peak_mb']:.0f} MB "
-            f"(target < 1024 MB: {verdict(rows[-1]['peak_mb'] < 1024)})")
+        within = verdict(spread <= 0.2)
+        say(f"   seconds per page within ±{spread * 100:.0f} % of their median (target ±20 %: {within})")
+        say(
+            f"   peak memory at {rows[-1]['organisations']}: {rows[-1]['peak_mb']:.0f} MB "
+            f"(target < 1024 MB: {verdict(rows[-1]['peak_mb'] < 1024)})"
+        )
         latency, render = bench_watch(work, args.runs)
-        say(f"e. {latency}\n   {render}\n   edit-to-PDF minus render: {latency.median - render.median:.2f} s "
-            f"(target ≤ 2 s: {verdict(latency.median - render.median <= 2)})")
+        say(
+            f"e. {latency}\n   {render}\n   edit-to-PDF minus render: {latency.median - render.median:.2f} s "
+            f"(target ≤ 2 s: {verdict(latency.median - render.median <= 2)})"
+        )
         plot(rows, args.out.parent / "bench-scale.png")
 
     write_report(args.out, lines)
@@ -293,7 +314,7 @@ def write_report(path: Path, lines: list[str]) -> None:
     block = f"{begin}\n```text\n" + "\n".join(lines) + f"\n```\n\n![Seconds vs pages](bench-scale.png)\n{end}"
     text = path.read_text() if path.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
     if begin in text and end in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
     else:
         text += "\n" + block + "\n"
     path.write_text(text)
