@@ -16,7 +16,6 @@ from .errors import BookletError, Exit
 
 app = typer.Typer(
     name="booklet",
-    help="Turn plain YAML content into a printable, accessible A4 careers booklet (PDF).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
@@ -81,7 +80,7 @@ def main_options(
 ) -> None:
     """Turn plain YAML content into a printable, accessible A4 careers booklet (PDF).
 
-    Example: booklet build --content content --output output/booklet.pdf
+    Example: booklet build --all      (the default booklet and every audience into output/)
     """
 
 

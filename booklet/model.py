@@ -111,13 +111,13 @@ class Sections(Model):
     """The booklet's sections, in the order they are printed."""
 
     why: PointSection
-    """Reasons to work in public sector AI."""
+    """Reasons to work in the field the booklet covers."""
     organisations: Heading
     """Heading for the organisation profiles (the profiles live in organisations/)."""
     unique: Heading
     """Heading over the challenges and skills."""
     challenges: PointSection
-    """Challenges people face in public sector AI."""
+    """Challenges people face in this work."""
     skills: PointSection
     """Skills that matter most."""
     routes: Heading
@@ -174,7 +174,7 @@ class Organisation(Sourced):
     summary: Text
     """What the organisation does, in two or three sentences."""
     roles: list[Text] = Field(min_length=1)
-    """Typical AI and data roles there."""
+    """Typical roles there, e.g. Data Scientists."""
     website: HttpsUrl
     """Careers or home page; printed and encoded in the profile's QR code."""
     order: int = 100

@@ -26,6 +26,8 @@ from .colour import MIN_TEXT_CONTRAST, contrast
 from .model import Booklet
 
 PAPER = "#ffffff"
+CUSTOM_CSS = "custom.css"
+"""A project's own stylesheet, read after the defaults (print and web editions alike)."""
 
 
 def default_styles_dir() -> Path:
@@ -159,6 +161,9 @@ def render_html(
     # A website cannot read the builder's font files, so the web edition uses the reader's sans serif.
     css = [] if web else [fonts.font_face_css()]
     css += [read_style(name, dirs) for name in stylesheets(options)]
+    if project_styles is not None and (project_styles / CUSTOM_CSS).is_file():
+        # A project's small additions (a colour, a margin) without copying booklet.css.
+        css.append((project_styles / CUSTOM_CSS).read_text(encoding="utf-8"))
     if not web:
         css.append(page_css(options))
     if brand is not None and getattr(brand, "accent", None):

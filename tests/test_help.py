@@ -31,6 +31,12 @@ def test_help_has_an_example(command):
     )
 
 
+def test_top_level_help_has_an_example():
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert "Example: booklet build" in result.output
+
+
 def test_short_help_option():
     result = CliRunner().invoke(app, ["init", "-h"])
     assert result.exit_code == 0 and "Example: booklet init" in result.output
