@@ -63,6 +63,14 @@ def default_pdf(tmp_path_factory) -> BuiltPdf:
     return BuiltPdf(out, result)
 
 
+def branded_content(folder: Path) -> Path:
+    """A copy of the default content in `folder`, co-branded with the starter project's careers service."""
+    shutil.copytree(CONTENT, folder / "content")
+    for name in ("brand.yaml", "logo.svg"):
+        shutil.copy(ROOT / "booklet" / "starter" / "content" / name, folder / "content" / name)
+    return folder / "content"
+
+
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
     """A writable copy of the default project (content and styles)."""

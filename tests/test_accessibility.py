@@ -242,18 +242,14 @@ def test_contrast_is_measured_on_the_real_backgrounds(default_pdf):
 @pytest.fixture(scope="module")
 def branded_pdf(tmp_path_factory) -> Path:
     """The default booklet co-branded with the starter project's careers service (logo and green accent)."""
-    import shutil
-
     from booklet.build import build
 
-    from .conftest import CONTENT, ROOT
+    from .conftest import branded_content
 
     folder = tmp_path_factory.mktemp("branded")
-    shutil.copytree(CONTENT, folder / "content")
-    for name in ("brand.yaml", "logo.svg"):
-        shutil.copy(ROOT / "booklet" / "starter" / "content" / name, folder / "content" / name)
+    content = branded_content(folder)
     out = folder / "branded.pdf"
-    result = build(content=folder / "content", output=out, brand=folder / "content" / "brand.yaml")
+    result = build(content=content, output=out, brand=content / "brand.yaml")
     assert result.warnings == [], result.warnings
     return out
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from html.parser import HTMLParser
 from itertools import pairwise
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from booklet.build import build
 from booklet.render import Options
 
-from .conftest import CONTENT, ROOT
+from .conftest import CONTENT, branded_content
 
 CHROMIUM = Path(os.environ.get("BOOKLET_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -90,13 +89,9 @@ def large_print_edition(tmp_path_factory) -> Path:
 def branded_edition(tmp_path_factory) -> Path:
     """The HTML edition co-branded with the starter project's careers service (logo, contact details)."""
     folder = tmp_path_factory.mktemp("web-branded")
-    shutil.copytree(CONTENT, folder / "content")
-    for name in ("brand.yaml", "logo.svg"):
-        shutil.copy(ROOT / "booklet" / "starter" / "content" / name, folder / "content" / name)
+    content = branded_content(folder)
     out = folder / "branded.html"
-    build(
-        content=folder / "content", output=out, options=Options(edition="web"), brand=folder / "content" / "brand.yaml"
-    )
+    build(content=content, output=out, options=Options(edition="web"), brand=content / "brand.yaml")
     return out
 
 
