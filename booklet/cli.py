@@ -247,7 +247,8 @@ def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    console = Console(stderr=False, highlight=False)
+    # Piped or in CI there is no terminal width to fit; keep whole file names on one line.
+    console = Console(stderr=False, highlight=False, width=None if sys.stdout.isatty() else 200)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -261,7 +262,9 @@ def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool
         results = run(planned, workers=workers, force=force, on_done=lambda _r: progress.advance(task))
     table = Table(title=None, show_edge=False)
     for column in ("audience", "file", "pages", "size", "seconds", "status"):
-        table.add_column(column, justify="right" if column in ("pages", "size", "seconds") else "left")
+        table.add_column(
+            column, justify="right" if column in ("pages", "size", "seconds") else "left", no_wrap=column == "file"
+        )
     for result in results:
         table.add_row(
             result.name,
