@@ -216,23 +216,17 @@ def blank_page(page_size: str, text: str) -> bytes:
     """
     from . import fonts
     from .pdf import html_to_pdf
-    from .render import default_styles_dir
+    from .render import blank_page_boxes, default_styles_dir
 
     top = "15mm" if page_size.upper() == "A5" else "20mm"
     html = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Blank page</title><style>'
         f"{fonts.font_face_css()}\n"
-        f"@page {{ size: {page_size} portrait; margin: {top} 14mm 19mm;"
-        f" @top-center {{ content: {css_string(text)}; font-family: {fonts.STACK};"
-        " font-size: 12pt; color: #444444; vertical-align: bottom; } }"
+        f"@page {{ size: {page_size} portrait; margin: {top} 14mm 19mm; }}\n"
+        f"@page {blank_page_boxes(text)}"
         "</style></head><body></body></html>"
     )
     rendered = html_to_pdf(html, fonts.font_dirs(), base_url=default_styles_dir(), pdf_standard="none", forms=False)
     if rendered.warnings or rendered.blocked:
         raise RuntimeError(f"blank page: {rendered.warnings + rendered.blocked}")
     return rendered.pdf
-
-
-def css_string(text: str) -> str:
-    """`text` as a quoted CSS string (for `content:`)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'

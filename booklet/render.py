@@ -193,11 +193,7 @@ def page_css(options: Options) -> str:
     side and draws crop marks in it; page backgrounds (the covers) fill it.
     """
     rules = [f"@page {{ size: {options.page_size} portrait; }}"]
-    blank_page = (
-        f"{{ @top-center {{ content: {_css_string(options.blank_page_text)}; font-family: {fonts.STACK};"
-        " font-size: 12pt; color: #444444; vertical-align: bottom; }"
-        " @bottom-left { content: none; } @bottom-right { content: none; } }"
-    )
+    blank_page = blank_page_boxes(options.blank_page_text)
     if options.duplex:
         rules.append(".major { break-before: right; }")
         rules.append(".back { break-before: left; }")
@@ -226,5 +222,15 @@ def brand_css(accent: str, accent_text: str) -> str:
     return "\n".join(rules)
 
 
-def _css_string(text: str) -> str:
+def blank_page_boxes(text: str) -> str:
+    """The margin boxes of a page left blank on purpose: `text` at the top, no running footer."""
+    return (
+        f"{{ @top-center {{ content: {css_string(text)}; font-family: {fonts.STACK};"
+        " font-size: 12pt; color: #444444; vertical-align: bottom; }"
+        " @bottom-left { content: none; } @bottom-right { content: none; } }"
+    )
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string (for `content:`)."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
