@@ -483,24 +483,20 @@ def _suggest(word: str, known: set[str]) -> str:
     return f"did you mean {close[0]!r}?" if close else "known: " + (", ".join(sorted(known)) or "none")
 
 
-def load_brand(
-    path: Path, reader: _Reader | None = None, root: Path | None = None
-) -> tuple[BrandAssets | None, list[Problem], Document | None]:
-    """Read and check a brand file; its logo is embedded, so it may live beside the brand file."""
-    reader = reader or _Reader(path.parent, root or path.parent)
-    before = len(reader.problems)
+def load_brand(path: Path, reader: _Reader) -> BrandAssets | None:
+    """Read and check a brand file; its problems go to `reader`. The logo is embedded, so it may
+    live beside the brand file."""
     doc = reader.read(path)
     brand = reader.validate(doc, model.Brand)
-    problems = reader.problems[before:]
     if brand is None or doc is None:
-        return None, problems, doc
+        return None
     uri = ""
     if brand.logo:
         uri, logo_problems = _logo_uri(path.parent / brand.logo, brand.logo, doc, path.parent)
-        problems = problems + logo_problems
         if logo_problems:
-            return None, problems, doc
-    return BrandAssets(brand, uri), problems, doc
+            reader.problems.extend(logo_problems)
+            return None
+    return BrandAssets(brand, uri)
 
 
 # ---------------------------------------------------------------------------
@@ -776,11 +772,12 @@ def load_project_content(
         if brand_file is not None and not brand_file.is_file():
             problems.append(Problem(Where(str(brand_file)), "brand file not found", "check the --brand path"))
         else:
-            brand_reader = reader if brand_file is None else _Reader(brand_path.parent, brand_path.parent)
-            brand, brand_problems, _ = load_brand(brand_path, brand_reader)
-            if brand_reader is reader:
-                brand_problems = [p for p in brand_problems if p not in problems]
-            problems += brand_problems
+            # A --brand file may live anywhere: it gets a reader rooted at its own folder.
+            own = brand_file is not None
+            brand_reader = _Reader(brand_path.parent, brand_path.parent) if own else reader
+            brand = load_brand(brand_path, brand_reader)
+            if own:
+                problems += brand_reader.problems
 
     fresh_problems, stale, sourced = check_freshness(reader.documents, reader.name(content_dir), months, on)
     problems += fresh_problems
