@@ -141,19 +141,25 @@ def _files_digest(folders: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def cache_key(job: Job) -> str:
-    """Everything that affects one output: its tailored content, brand, styles, fonts, tool, options."""
-    digest = hashlib.sha256()
-    digest.update(__version__.encode())
+def environment_key(project: Project) -> str:
+    """What every output of a project shares: tool version, styles and templates, fonts."""
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(_files_digest(style_dirs(project.styles)).encode())
+    for path in fonts.font_files().values():
+        stat = path.stat()
+        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def cache_key(job: Job, environment: str | None = None) -> str:
+    """Everything that affects one output: its tailored content, brand and options, plus
+    `environment_key` (pass it in when keying several jobs of one project: it reads every style file)."""
+    digest = hashlib.sha256((environment or environment_key(job.project)).encode())
     digest.update(job.booklet.model_dump_json().encode())
     if job.brand is not None:
         digest.update(job.brand.brand.model_dump_json().encode())
         digest.update(job.brand.logo_uri.encode())
     digest.update(repr(job.settings).encode())
-    digest.update(_files_digest(style_dirs(job.project.styles)).encode())
-    for path in fonts.font_files().values():
-        stat = path.stat()
-        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -277,7 +283,8 @@ def run(
     if not jobs:
         return []
     cache = Cache(jobs[0].project)
-    keys = {job.output: cache_key(job) for job in jobs}
+    environment = environment_key(jobs[0].project)  # plan() gives every job the same project
+    keys = {job.output: cache_key(job, environment) for job in jobs}
     results: dict[Path, Result] = {}
     todo = []
     for job in jobs:
