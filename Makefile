@@ -15,11 +15,13 @@ test: $(STAMP)
 	@if [ "$$(id -u)" = 0 ]; then BOOKLET_BROWSER_TESTS=1 sh tools/system-deps.sh; fi
 	$(BIN)/python -m pytest -q
 
-# ruff (lint and format check) and mypy, configured in pyproject.toml; CI runs this after the tests.
+# ruff (lint and format check), mypy and import-linter's contracts (the pipeline's one-way
+# dependencies), configured in pyproject.toml; CI runs this after the tests.
 lint: $(VENV)/.lint-installed
 	$(BIN)/ruff check booklet tests bench
 	$(BIN)/ruff format --check booklet tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 $(VENV)/.lint-installed: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,lint]'
@@ -52,8 +54,8 @@ verify: $(STAMP)
 	$(BIN)/booklet build --force -q --print-ready --format a5
 	$(BIN)/booklet build --force -q --duplex
 	$(BIN)/booklet build --force -q --pdf-standard a-3u
-	$(BIN)/python -m tests.test_print_variants output/*.pdf
-	$(BIN)/python -m pytest -q tests/test_imposition.py tests/test_finish.py tests/test_print_variants.py
+	$(BIN)/python -m tests.pdf.test_print_variants output/*.pdf
+	$(BIN)/python -m pytest -q tests/pdf/test_imposition.py tests/pdf/test_finish.py tests/pdf/test_print_variants.py
 
 clean:
 	rm -rf $(VENV) output/*.pdf output/*.html .pytest_cache

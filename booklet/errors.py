@@ -92,7 +92,7 @@ def save_traceback(header: str = "") -> Path | None:
     import time
     import traceback
 
-    from . import __version__
+    from .version import __version__
 
     try:
         with tempfile.NamedTemporaryFile(

@@ -33,17 +33,3 @@ class Project:
         elif (root / "styles").is_dir():
             styles = root / "styles"
         return cls(root=root, content=content, styles=styles, output=root / "output")
-
-    def allowed_dirs(self) -> list[Path]:
-        """Folders WeasyPrint may read: the content, the styles, the package styles, the fonts.
-
-        Not the whole project folder: with `--content ~/content` that would be the
-        home folder, and a template could then read any file in it.
-        """
-        from . import fonts
-        from .render import default_styles_dir
-
-        dirs = [self.content, default_styles_dir(), *fonts.font_dirs()]
-        if self.styles is not None:
-            dirs.append(self.styles)
-        return dirs

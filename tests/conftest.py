@@ -12,7 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from booklet.build import Result, build
-from booklet.check import load_project_content
+from booklet.content.load import load_project_content
+from booklet.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -57,7 +58,7 @@ def booklet_model(content):
 @pytest.fixture(scope="session")
 def default_pdf(tmp_path_factory) -> BuiltPdf:
     out = tmp_path_factory.mktemp("default") / "booklet.pdf"
-    result = build(content=CONTENT, output=out, write_html=True)
+    result = build(content=CONTENT, output=out, settings=Settings(write_html=True))
     # Any WeasyPrint warning (bad CSS, missing resource, blocked address) fails the suite.
     assert result.warnings == [], result.warnings
     return BuiltPdf(out, result)

@@ -59,7 +59,7 @@ def structure_tags(pdf: pikepdf.Pdf) -> list[str]:
 
 def describe(path: Path) -> dict:
     if path.suffix == ".html":
-        return {"html": path.read_text(encoding="utf-8").split("<meta name=\"generator\"")[0][-2000:]}
+        return {"html": path.read_text(encoding="utf-8").split('<meta name="generator"')[0][-2000:]}
     reader = pypdf.PdfReader(path)
 
     def outline(items, depth=0):

@@ -1,0 +1,357 @@
+"""The content model: what a booklet is made of, validated by pydantic.
+
+Every model forbids unknown keys and documents each field in a docstring; the
+content guide (docs/content-guide.md) and the JSON Schema are generated from
+these docstrings, so this file is the one place the content format is defined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from ..colour import MIN_TEXT_CONTRAST, contrast
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
+
+
+def _https_only(value: str) -> str:
+    """Accept only absolute https addresses with a host and no credentials."""
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme != "https":
+        raise ValueError("must be an https:// address (e.g. https://www.gov.uk)")
+    if not parts.hostname or "." not in parts.hostname:
+        raise ValueError("needs a web host after https:// (e.g. https://www.gov.uk)")
+    if parts.username or parts.password:
+        raise ValueError("must not contain a user name or password")
+    if re.search(r"\s", value):
+        raise ValueError("must not contain spaces")
+    return value
+
+
+HttpsUrl = Annotated[str, AfterValidator(_https_only)]
+"""An absolute https:// address, printed exactly as written."""
+
+
+def _calendar_date(value: object) -> object:
+    """Refuse numbers for dates: pydantic would read 86400 as a Unix time (1970-01-02)."""
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_calendar_date)]
+"""A calendar date written YYYY-MM-DD."""
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, examples=["fast-stream"])]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Model(BaseModel):
+    """Base for all content models: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        str_strip_whitespace=True,
+    )
+
+
+class Sourced(Model):
+    """A fact a reader may act on: it names where it comes from and when it was checked."""
+
+    source: HttpsUrl
+    """Official page the facts were taken from, e.g. https://www.faststream.gov.uk."""
+    reviewed: Date
+    """Date someone last checked the facts against the source (YYYY-MM-DD)."""
+
+
+class Point(Model):
+    """One titled point in a list section (a reason, a challenge, a skill)."""
+
+    id: Id
+    """Short identifier, lower case with hyphens, unique within its section."""
+    title: Text
+    """The point's heading, e.g. "Large-Scale Impact"."""
+    text: Text
+    """One or two sentences explaining the point."""
+    tags: list[Id] = []
+    """Labels that audiences use to include or exclude this point."""
+
+
+class PointSection(Model):
+    """A section made of a heading, an optional lead paragraph and a list of points."""
+
+    heading: Text
+    """The section heading as printed."""
+    lead: str = ""
+    """Optional paragraph printed under the heading."""
+    items: list[Point] = Field(min_length=1)
+    """The points, in printed order."""
+
+
+class Heading(Model):
+    """A section that only needs a heading and an optional lead paragraph."""
+
+    heading: Text
+    """The section heading as printed."""
+    lead: str = ""
+    """Optional paragraph printed under the heading."""
+
+
+class Sections(Model):
+    """The booklet's sections, in the order they are printed."""
+
+    why: PointSection
+    """Reasons to work in the field the booklet covers."""
+    organisations: Heading
+    """Heading for the organisation profiles (the profiles live in organisations/)."""
+    unique: Heading
+    """Heading over the challenges and skills."""
+    challenges: PointSection
+    """Challenges people face in this work."""
+    skills: PointSection
+    """Skills that matter most."""
+    routes: Heading
+    """Heading for the entry-route checklist (the routes live in routes.yaml)."""
+
+
+class CallToAction(Model):
+    """The closing call to action printed on the back cover."""
+
+    heading: Text
+    """Large heading, e.g. "Ready to Make a Public Impact?"."""
+    text: Text
+    """One sentence under the heading."""
+    label: Text
+    """Text of the action, e.g. "Search Public Sector Jobs"."""
+    url: HttpsUrl
+    """Where the action leads; printed and encoded in the large QR code."""
+
+
+class Frame(Model):
+    """The booklet's frame: cover, introduction, sections and call to action (booklet.yaml)."""
+
+    title: Text
+    """Booklet title, on the cover, in the footer and in the PDF metadata."""
+    strapline: Text
+    """One line under the title on the cover."""
+    publisher: Text
+    """Who publishes the booklet; on the cover and as the PDF author."""
+    edition: Date
+    """Edition date printed on the cover (YYYY-MM-DD)."""
+    subject: Text
+    """One-sentence description stored as the PDF subject."""
+    keywords: list[Text] = []
+    """Keywords stored in the PDF metadata."""
+    output: str = Field(default="booklet.pdf", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.pdf$")
+    """File name of the default booklet in output/, e.g. ai-careers-uk-public-sector.pdf."""
+    language: str = Field(default="en-GB", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
+    """Language of the text (BCP 47), e.g. en-GB or cy-GB."""
+    introduction: list[Text] = Field(min_length=1)
+    """Introduction paragraphs, printed before the first section."""
+    sections: Sections
+    """Headings and points of each section."""
+    call_to_action: CallToAction
+    """Closing call to action on the back cover."""
+
+
+class Organisation(Sourced):
+    """An organisation profile (one file in organisations/; its id is the file name)."""
+
+    id: Id
+    """Identifier, taken from the file name (organisations/gds.yaml has id gds)."""
+    name: Text
+    """Full name as printed, e.g. "Government Digital Service (GDS)"."""
+    summary: Text
+    """What the organisation does, in two or three sentences."""
+    roles: list[Text] = Field(min_length=1)
+    """Typical roles there, e.g. Data Scientists."""
+    website: HttpsUrl
+    """Careers or home page; printed and encoded in the profile's QR code."""
+    order: int = 100
+    """Position among the organisations (smaller first; ties keep file-name order)."""
+    tags: list[Id] = []
+    """Labels that audiences use to include or exclude this organisation."""
+
+    @field_validator("roles")
+    @classmethod
+    def _distinct_roles(cls, roles: list[str]) -> list[str]:
+        seen = {r.casefold() for r in roles}
+        if len(seen) != len(roles):
+            raise ValueError("lists the same role twice")
+        return roles
+
+
+class Route(Sourced):
+    """An entry route into the sector, printed as a checklist (routes.yaml)."""
+
+    id: Id
+    """Identifier, unique among routes, used for form field names and audiences."""
+    title: Text
+    """Route name, e.g. "Fast Stream"."""
+    summary: Text
+    """What the route is, in one or two sentences."""
+    url: HttpsUrl
+    """Official address for the route; printed and encoded in its QR code."""
+    steps: list[Text] = Field(min_length=3, max_length=6)
+    """Three to six concrete first steps, each a tick box on the checklist."""
+    tags: list[Id] = []
+    """Labels that audiences use to include or exclude this route."""
+
+
+class Routes(Model):
+    """The entry routes file (routes.yaml)."""
+
+    routes: list[Route] = Field(min_length=1)
+    """The routes, in printed order."""
+
+
+class Booklet(Model):
+    """A whole booklet: its frame, organisations and routes, ready to render."""
+
+    frame: Frame
+    organisations: list[Organisation]
+    routes: list[Route]
+    cover_line: str = ""
+    """A line for one audience, printed on the cover under the strapline."""
+    notes: list[str] = []
+    """Extra notes for one audience, printed after the introduction."""
+    featured: list[str] = []
+    """Ids of organisations printed with emphasis."""
+    layout: str = "booklet"
+    """booklet or handout (see Audience.layout)."""
+
+
+class Selector(Model):
+    """Which items an audience gets: by id or by `tag:NAME`; empty include means all."""
+
+    include: list[str] = []
+    """Ids or tags (written tag:NAME) to keep; leave empty to keep everything."""
+    exclude: list[str] = []
+    """Ids or tags (written tag:NAME) to drop, applied after include."""
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _selector_form(cls, values: list[str]) -> list[str]:
+        for value in values:
+            name = value[4:] if value.startswith("tag:") else value
+            if not re.match(ID_PATTERN, name):
+                raise ValueError(f"{value!r} is not an id or tag:NAME (e.g. gds or tag:technical)")
+        return values
+
+    def picks(self, item_id: str, tags: list[str]) -> bool:
+        """Whether an item with this id and these tags is selected."""
+
+        def matches(rule: str) -> bool:
+            return rule == item_id or (rule.startswith("tag:") and rule[4:] in tags)
+
+        kept = not self.include or any(matches(r) for r in self.include)
+        return kept and not any(matches(r) for r in self.exclude)
+
+
+class Audience(Model):
+    """A tailored booklet for one audience (an entry in audiences.yaml)."""
+
+    id: Id
+    """Identifier used on the command line: booklet build --audience ID."""
+    name: Text
+    """Who it is for, e.g. "School and college leavers"."""
+    output: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.pdf$")
+    """File name of this audience's PDF in output/."""
+    cover_line: str = ""
+    """Line printed on the cover under the strapline, e.g. "For school and college leavers"."""
+    introduction: list[Text] | None = None
+    """Introduction paragraphs that replace the booklet's own for this audience."""
+    organisations: Selector = Selector()
+    """Which organisations appear."""
+    routes: Selector = Selector()
+    """Which entry routes appear."""
+    points: Selector = Selector()
+    """Which reasons, challenges and skills appear."""
+    featured: list[Id] = []
+    """Organisations printed first and emphasised, in this order."""
+    notes: list[Text] = []
+    """Extra notes for this audience, printed after the introduction."""
+    layout: str = Field(default="booklet", pattern=r"^(booklet|handout)$")
+    """booklet (the full booklet) or handout (at most four A4 pages for careers fairs)."""
+    max_steps: int | None = Field(default=None, ge=1, le=6)
+    """Print at most this many first steps per route (useful for handouts)."""
+
+
+class Audiences(Model):
+    """The audiences file (audiences.yaml)."""
+
+    audiences: list[Audience] = Field(min_length=1)
+    """The audiences, in the order `booklet audiences` lists them."""
+
+
+def _email(value: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(f"{value!r} is not an email address ({exc})") from None
+
+
+def _phone(value: str) -> str:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"{value!r} is not a phone number (e.g. 020 7946 0000)") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"{value!r} is not a valid phone number (e.g. 020 7946 0000)")
+    return value
+
+
+class Brand(Model):
+    """A careers service's co-branding for the cover and back cover (brand.yaml)."""
+
+    name: Text
+    """The careers service's name, e.g. "University of Exampleton Careers Service"."""
+    logo: str | None = None
+    """Logo file (SVG or PNG), relative to the brand file."""
+    logo_alt: str | None = None
+    """Text alternative for the logo, required when there is a logo."""
+    email: Annotated[str, AfterValidator(_email)] | None = None
+    """Contact email address."""
+    phone: Annotated[str, AfterValidator(_phone)] | None = None
+    """Contact phone number, e.g. 020 7946 0000."""
+    web: HttpsUrl | None = None
+    """The careers service's website."""
+    hours: str | None = None
+    """Opening hours, e.g. "Monday to Friday, 9am to 5pm"."""
+    accent: str = Field(default="#12436d", pattern=HEX_COLOUR)
+    """Accent colour for covers and headings, six hex digits, e.g. #1d70b8."""
+    accent_text: str = Field(default="#ffffff", pattern=HEX_COLOUR)
+    """Colour of text on the accent colour; must contrast at least 4.5:1 with it."""
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_kind(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().endswith((".svg", ".png")):
+            raise ValueError("the logo must be an .svg or .png file")
+        return value
+
+    @model_validator(mode="after")
+    def _accessible(self) -> Brand:
+        if self.logo and not (self.logo_alt or "").strip():
+            raise ValueError("a logo needs logo_alt: a short text alternative, e.g. the service's name")
+        ratio = contrast(self.accent, self.accent_text)
+        if ratio < MIN_TEXT_CONTRAST:
+            raise ValueError(
+                f"accent {self.accent} and accent_text {self.accent_text} contrast {ratio:.2f}:1; "
+                f"text needs at least {MIN_TEXT_CONTRAST}:1 (try a darker accent)"
+            )
+        return self

@@ -1,0 +1,377 @@
+"""Safe YAML loading: files become plain data plus the file:line:col of every key.
+
+Only YAML's standard scalar, list and mapping types are built; custom tags
+(`!!python/object` and friends), duplicate keys, tab indentation, control
+characters, binary or non-UTF-8 files, oversized or special files, runaway
+alias expansion ("billion laughs") and deep nesting are refused with a located
+`Problem`, never a traceback. Nothing here knows what the data means; that is
+the model's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import BookletError, Problem, Where
+
+MAX_BYTES = 512_000
+"""Content files are a few kilobytes; half a megabyte is a mistake (and keeps parsing under a second)."""
+MAX_NODES = 100_000
+"""Upper bound on values built from one file, which stops alias ("billion laughs") bombs."""
+MAX_DEPTH = 40
+"""Content nests four or five levels deep; forty is plenty and keeps recursion far from Python's limit."""
+
+Loc = tuple[str | int, ...]
+
+_TAG = "tag:yaml.org,2002:"
+_STANDARD_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_MERGE = _TAG + "merge"
+
+
+def short(value: Any, limit: int = 80) -> str:
+    """`repr` of a value cut to `limit` characters, for messages about huge inputs."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "…" + text[-3:]
+
+
+def dotted(loc: Loc) -> str:
+    """A key path as printed in messages: sections.why.items.2.title."""
+    return ".".join(str(part) for part in loc)
+
+
+@dataclass
+class Document:
+    """A parsed content file: its data and where each key and item starts."""
+
+    path: Path
+    name: str
+    """The file's name as shown to people (relative to the project)."""
+    data: Any
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Loc = ()) -> Where:
+        """The position of `loc`, or of its nearest located parent."""
+        loc = tuple(loc)
+        while loc and loc not in self.positions:
+            loc = loc[:-1]
+        line, col = self.positions.get(loc, (0, 0))
+        return Where(self.name, line, col)
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing to compose deeper than MAX_DEPTH.
+
+    PyYAML composes recursively; counting here keeps deep input ("[[[[...")
+    from ever reaching Python's recursion limit.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _too_deep(name: str, line: int, col: int) -> BookletError:
+    return BookletError(
+        [
+            Problem(
+                Where(name, line, col),
+                f"is nested more than {MAX_DEPTH} levels deep",
+                "content needs only a few levels; check the indentation and the brackets",
+            )
+        ]
+    )
+
+
+class _Builder:
+    """Turns a composed node tree into plain Python data, recording positions."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.count = 0
+        self.positions: dict[Loc, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self.constructor = yaml.SafeLoader("")
+
+    def where(self, node: yaml.Node) -> Where:
+        mark = node.start_mark
+        return Where(self.name, mark.line + 1, mark.column + 1)
+
+    def fail(self, node: yaml.Node, what: str, hint: str = "", loc: Loc = ()) -> BookletError:
+        return BookletError([Problem(self.where(node), what, hint, path=dotted(loc))])
+
+    def build(self, node: yaml.Node, loc: Loc, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(
+                node,
+                f"expands to more than {MAX_NODES:,} values",
+                "remove repeated YAML aliases (*name); content files do not need them",
+            )
+        if depth > MAX_DEPTH:
+            # Only reachable through aliases (the composer limits written nesting).
+            raise self.fail(
+                node,
+                f"is nested more than {MAX_DEPTH} levels deep",
+                "an alias (*name) may refer to the list or mapping it is in",
+            )
+        if node.tag not in _STANDARD_TAGS:
+            raise self.fail(
+                node,
+                f"unsupported YAML tag {short(node.tag.replace(_TAG, '!!'), 60)}",
+                "write plain text, numbers, dates, lists and keys only",
+                loc,
+            )
+        self.positions.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            if node.tag == _TAG + "timestamp":
+                raise self.fail(
+                    node, f"{short(node.value)} is not a real date", "dates are YYYY-MM-DD, e.g. 2026-11-28", loc
+                ) from None
+            raise self.fail(
+                node, f"{short(node.value)} is not a usable number", "put it in quotes if it is text", loc
+            ) from None
+        if isinstance(value, dt.datetime):
+            value = value.date() if value.time() == dt.time() else value
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merges: list[yaml.Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merges.append(value_node)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _STANDARD_TAGS:
+                raise self.fail(key_node, "keys must be plain words", "e.g. title: My booklet", loc)
+            key = str(key_node.value)
+            if key in result:
+                first = self.positions[(*loc, key)]
+                self.problems.append(
+                    Problem(
+                        self.where(key_node),
+                        f"duplicate key {short(key)} (first at line {first[0]})",
+                        "YAML keeps only the last one; remove one of them",
+                        path=dotted((*loc, key)),
+                    )
+                )
+                continue
+            self.positions[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, (*loc, key), depth + 1)
+        # YAML merge keys (<<: *base): keys written here win over merged ones.
+        for merge in merges:
+            sources = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    raise self.fail(source, "<< must be followed by a mapping, e.g. <<: *defaults", loc=loc)
+                for key, value in self.build(source, loc, depth + 1).items():
+                    result.setdefault(key, value)
+        return result
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _text(raw: bytes, name: str) -> str:
+    """Decode a file's bytes as UTF-8 text, refusing binary data with a located message."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BookletError.single("is UTF-16 text", file=name, hint="save it as UTF-8 in your editor")
+    if b"\x00" in raw:
+        raise BookletError.single(
+            "is a binary file, not YAML text", file=name, hint="content files are plain UTF-8 text"
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise BookletError(
+            [
+                Problem(
+                    Where(name, line, col),
+                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                    "save the file as UTF-8 in your editor",
+                )
+            ]
+        ) from None
+
+
+def _check_tabs(text: str, name: str) -> None:
+    for number, line_text in enumerate(text.splitlines(), 1):
+        stripped = line_text.lstrip(" \t-?:")
+        indent = line_text[: len(line_text) - len(stripped)]
+        if "\t" in indent:
+            raise BookletError(
+                [
+                    Problem(
+                        Where(name, number, indent.index("\t") + 1),
+                        "tab used for indentation",
+                        "YAML needs spaces; replace the tab with two spaces",
+                    )
+                ]
+            )
+
+
+_SYNTAX = [
+    # (words in PyYAML's message, point at the context mark?, message, hint)
+    ("'\\t'", False, "tab character here", "YAML needs spaces; replace the tab, or put the text in quotes"),
+    ("quoted scalar", True, "quote is never closed", "end the text with the same quote mark it starts with"),
+    (
+        "mapping values are not allowed",
+        False,
+        "unexpected colon",
+        "put text that contains ': ' in quotes, or line this key up with the keys above",
+    ),
+    ("could not find expected ':'", True, "line has no colon", "write key: value"),
+    (
+        "but found '<block",
+        False,
+        "indentation does not line up with the lines above",
+        "indent with the same number of spaces as the other keys at this level",
+    ),
+    (
+        "but found '?'",
+        False,
+        "a list and keys are mixed at the same indentation",
+        "indent the keys, or start each list item with '- '",
+    ),
+    ("but found '<scalar>'", False, "unexpected text after a quoted value", "put the whole value inside the quotes"),
+    ("that cannot start any token", False, "text cannot start with this character", "put the text in quotes"),
+    (
+        "undefined alias",
+        False,
+        "refers to an anchor (&name) that is not defined",
+        "define it above, or write the value out",
+    ),
+    ("but got", True, "bracket is never closed", "close the [ or { that starts here, or remove it"),
+    ("another document", False, "holds a second YAML document (---)", "one file holds one document; remove the ---"),
+]
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
+    """A PyYAML syntax error, rephrased for people who do not know YAML's grammar."""
+    problem = exc.problem or ""
+    text = f"{exc.context or ''} {problem}"
+    what, hint, mark = f"{exc.context}, {problem}" if exc.context else problem, "", exc.problem_mark
+    for words, at_context, message, advice in _SYNTAX:
+        if words in text:
+            what, hint = message, advice
+            if at_context and exc.context_mark is not None:
+                mark = exc.context_mark
+            break
+    found = re.search(r"found character '(.+?)' that cannot start", problem)
+    if found and what == "text cannot start with this character":
+        what = f"text cannot start with {found.group(1)!r}"
+    mark = mark or exc.context_mark
+    where = Where(name, mark.line + 1, mark.column + 1) if mark else Where(name)
+    return Problem(where, what or "is not valid YAML", hint or "check indentation, colons and quotes")
+
+
+def parse(text: str, name: str, path: Path | None = None) -> Document:
+    """Parse YAML text into a `Document`; raise `BookletError` on anything unsafe or broken."""
+    _check_tabs(text, name)
+    loader = None
+    try:
+        loader = _Loader(text)
+        node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text, exc.position)
+        raise BookletError(
+            [
+                Problem(
+                    Where(name, line, col),
+                    f"contains the control character U+{exc.character:04X}, which YAML does not allow",
+                    "delete it; it often comes from text copied out of a PDF or a word processor",
+                )
+            ]
+        ) from None
+    except _TooDeep as exc:
+        raise _too_deep(name, exc.mark.line + 1, exc.mark.column + 1) from None
+    except yaml.MarkedYAMLError as exc:
+        raise BookletError([_syntax_problem(exc, name)]) from None
+    except yaml.YAMLError as exc:
+        raise BookletError.single(f"is not valid YAML ({short(str(exc), 80)})", file=name) from None
+    except RecursionError:  # belt and braces: _Loader stops long before this
+        raise _too_deep(name, 0, 0) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if node is None:
+        raise BookletError.single("is empty", file=name, hint="a content file needs at least one key")
+    builder = _Builder(name)
+    try:
+        data = builder.build(node, ())
+    except RecursionError:
+        raise _too_deep(name, 0, 0) from None
+    if builder.problems:
+        raise BookletError(builder.problems)
+    return Document(path or Path(name), name, data, builder.positions)
+
+
+def read_bytes(path: Path, name: str, limit: int = MAX_BYTES, what: str = "content files") -> bytes:
+    """Read a regular file of at most `limit` bytes; anything else is a located error.
+
+    FIFOs, devices and folders are refused before they are opened, so a
+    hostile file can neither hang the tool nor make it read forever.
+    """
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise BookletError.single("is a folder, not a file", file=name)
+        if not stat.S_ISREG(info.st_mode):
+            raise BookletError.single("is not a regular file", file=name, hint="replace it with a plain text file")
+        if info.st_size > limit:
+            raise BookletError.single(
+                f"is {_size(info.st_size)}; {what} must be under {_size(limit)}",
+                file=name,
+                hint="is this the right file?",
+            )
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise BookletError.single("is not a regular file", file=name)
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise BookletError.single(f"cannot be read ({exc.strerror or exc})", file=name) from None
+    if len(raw) > limit:  # it grew after stat
+        raise BookletError.single(f"is larger than {_size(limit)}", file=name)
+    return raw
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} kB"
+
+
+def load(path: Path, name: str | None = None) -> Document:
+    """Read and parse one content file."""
+    name = name or str(path)
+    return parse(_text(read_bytes(path, name), name), name, path)

@@ -1,0 +1,205 @@
+"""HTML to PDF bytes with WeasyPrint, behind a sandboxed URL fetcher.
+
+The fetcher lets WeasyPrint read data: URIs and regular files inside the
+allowed folders (the project, the package's default styles and the font
+package) and nothing else: no http, https or ftp, no file outside (symlinks are
+followed before the check), and no attachments at all, wherever they are. It
+serves for the document and everything it pulls in — stylesheets, @import,
+@font-face, images, SVG and what an SVG references — because WeasyPrint hands
+the document's fetcher to each of them (pdf.py is the only place that calls
+WeasyPrint; a test keeps it that way). Each refused address is recorded with
+what asked for it, so the build can report it.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import FrameType
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..errors import BookletError, Exit, Problem, Where
+
+LOGGER = logging.getLogger("weasyprint")
+
+PDF_STANDARDS = {"ua-1": "pdf/ua-1", "a-3u": "pdf/a-3u", "none": None}
+"""Names accepted by --pdf-standard, mapped to WeasyPrint's pdf_variant."""
+
+MAX_RESOURCE_BYTES = 50_000_000
+"""A stylesheet, font or image larger than this is refused (nothing we ship comes close)."""
+
+# Innermost WeasyPrint module on the stack → who asked for a URL, in words.
+_REQUESTERS = (
+    ("weasyprint.pdf.anchors", "an attachment (rel=attachment)"),
+    ("weasyprint.text.fonts", "a font (@font-face)"),
+    ("weasyprint.images", "an image (<img>, <object>, <embed> or a CSS url())"),
+    ("weasyprint.svg", "an SVG image"),
+    ("weasyprint.css", "a stylesheet (<link rel=stylesheet> or @import)"),
+)
+ATTACHMENT = _REQUESTERS[0][1]
+
+
+def requester() -> str:
+    """Who, inside WeasyPrint, is fetching: read from the call stack (WeasyPrint does not say)."""
+    frame: FrameType | None = sys._getframe(1)
+    inside_svg = False
+    found = ""
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if frame.f_code.co_name == "write_pdf_attachment":
+            return ATTACHMENT
+        for prefix, words in _REQUESTERS:
+            if not found and module.startswith(prefix):
+                found = words
+        inside_svg = inside_svg or module.startswith("weasyprint.svg")
+        frame = frame.f_back
+    if found.startswith("an image") and inside_svg:
+        return "an image inside an SVG"
+    return found or "the document"
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A URL the sandbox refused, and who asked for it."""
+
+    url: str
+    by: str
+
+    def __str__(self) -> str:
+        return f"blocked {self.url}, requested by {self.by}"
+
+
+class SandboxedFetcher(URLFetcher):
+    """A URL fetcher that reads only data: URIs and files inside `allowed` folders."""
+
+    def __init__(self, allowed: list[Path]) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.allowed = [p.resolve() for p in allowed]
+        self.blocked: list[Blocked] = []
+
+    def local_path(self, url: str) -> Path | None:
+        """The file a file: URL names, resolved (symlinks followed), if it is inside the allowed folders."""
+        scheme = url.split(":", 1)[0].lower()
+        if scheme != "file":
+            return None
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            return None
+        try:
+            path = Path(url2pathname(unquote(parts.path))).resolve()
+        except (OSError, RuntimeError, ValueError):
+            return None
+        if any(path == root or root in path.parents for root in self.allowed):
+            return path
+        return None
+
+    def permits(self, url: str) -> bool:
+        """Whether `url` may be read (attachments aside)."""
+        return url.split(":", 1)[0].lower() == "data" or self.local_path(url) is not None
+
+    def fetch(self, url, headers=None):
+        by = requester()
+        if by == ATTACHMENT or not self.permits(url):
+            self.blocked.append(Blocked(url, by))
+            raise ValueError(f"blocked by the sandbox: {url}")
+        path = self.local_path(url)
+        if path is None:  # a data: URI
+            return super().fetch(url, headers)
+        # Read the checked path ourselves rather than letting urllib re-read the URL.
+        if not path.is_file():
+            raise ValueError(f"not a file: {url}")
+        with path.open("rb") as handle:
+            body = handle.read(MAX_RESOURCE_BYTES + 1)
+        if len(body) > MAX_RESOURCE_BYTES:
+            raise ValueError(f"larger than {MAX_RESOURCE_BYTES // 1_000_000} MB: {url}")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": mime})
+
+
+@cache
+def font_configuration() -> FontConfiguration:
+    """One FontConfiguration per process: building it costs, reusing it is safe."""
+    return FontConfiguration()
+
+
+@dataclass
+class Rendered:
+    """A finished PDF and what happened while making it."""
+
+    pdf: bytes
+    pages: int
+    blocked: list[Blocked] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def collect_warnings() -> Iterator[_Collector]:
+    """Capture WeasyPrint's warnings instead of letting them print to the terminal."""
+    handler = _Collector()
+    propagate = LOGGER.propagate
+    LOGGER.addHandler(handler)
+    LOGGER.propagate = False
+    try:
+        yield handler
+    finally:
+        LOGGER.removeHandler(handler)
+        LOGGER.propagate = propagate
+
+
+def html_to_pdf(
+    html: str,
+    allowed: list[Path],
+    base_url: Path,
+    pdf_standard: str = "ua-1",
+    forms: bool = True,
+    strict: bool = False,
+) -> Rendered:
+    """Lay out and write the PDF for `html`; fetching is confined to `allowed` folders.
+
+    With `strict`, any blocked URL is an error (BookletError) instead of a warning.
+    """
+    fetcher = SandboxedFetcher(allowed)
+    variant = PDF_STANDARDS[pdf_standard]
+    with collect_warnings() as log:
+        document = HTML(string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=font_configuration(), pdf_forms=forms
+        )
+        pdf = document.write_pdf(pdf_variant=variant, pdf_forms=forms)
+    blocked = list(dict.fromkeys(fetcher.blocked))
+    if strict and blocked:
+        raise BookletError(
+            [
+                Problem(Where(), str(item), "only files inside the project may be used; no network, no attachments")
+                for item in blocked
+            ],
+            code=Exit.CONTENT,
+        )
+    urls = {item.url for item in blocked}
+    fonts_blocked = any(item.by.startswith("a font") for item in blocked)
+    warnings = [
+        m
+        for m in log.messages
+        if not any(url in m for url in urls)
+        and not (fonts_blocked and m.startswith("Font-face ") and m.endswith("cannot be loaded"))
+    ]
+    return Rendered(pdf, len(document.pages), blocked, warnings)

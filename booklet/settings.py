@@ -1,0 +1,44 @@
+"""The one settings value that flows down the pipeline: every option that changes an output.
+
+The command line (or a library caller) makes one `Settings`; `build` hands it to
+each stage, and each stage reads only the fields it needs: `render` the page
+size, edition and print options, `pdf` the standard and form fields, `finish`
+the imposition and bleed. Being frozen and plain, it crosses process
+boundaries and its `repr` is part of every output's cache key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that changes what a build writes."""
+
+    page_size: str = "A4"
+    large_print: bool = False
+    duplex: bool = False
+    """Main sections start on a right-hand page; the back cover is a left-hand page."""
+    blank_page_text: str = "This page is intentionally left blank"
+    filler_pages: int = 0
+    """Blank pages added before the back cover (saddle stitching needs a multiple of four)."""
+    forms: bool = True
+    """Tick boxes are real PDF checkboxes."""
+    bleed_mm: float = 0.0
+    """Bleed around each page for print shops (0: none); crop marks come with it."""
+    edition: str = "print"
+    """'print' for the PDF, 'web' for the self-contained HTML edition."""
+    extra_css: tuple[str, ...] = field(default=())
+    pdf_standard: str = "ua-1"
+    """ua-1 (tagged, accessible), a-3u (archive) or none."""
+    imposition: str = "none"
+    """none, or saddle: A5 pages imposed 2-up on A4 sheets for folding."""
+    write_html: bool = False
+    """Also write the HTML each PDF was rendered from, beside it."""
+    strict: bool = False
+    """Warnings are errors: content warnings stop the build, a blocked URL fails the job."""
+
+    @property
+    def web(self) -> bool:
+        return self.edition == "web"

@@ -1,0 +1,47 @@
+"""Tailoring: a pure function from (booklet, audience) to the booklet that audience gets."""
+
+from __future__ import annotations
+
+from ..content.model import Audience, Booklet, PointSection, Route
+
+
+def _points(section: PointSection, audience: Audience) -> PointSection:
+    items = [p for p in section.items if audience.points.picks(p.id, p.tags)]
+    return section.model_copy(update={"items": items})
+
+
+def _route(route: Route, audience: Audience) -> Route:
+    if audience.max_steps is None:
+        return route
+    return route.model_copy(update={"steps": route.steps[: audience.max_steps]})
+
+
+def tailor(booklet: Booklet, audience: Audience) -> Booklet:
+    """The booklet as `audience` should see it; `booklet` itself is left unchanged."""
+    frame = booklet.frame
+    sections = frame.sections.model_copy(
+        update={key: _points(getattr(frame.sections, key), audience) for key in ("why", "challenges", "skills")}
+    )
+    frame = frame.model_copy(
+        update={
+            "sections": sections,
+            "output": audience.output,
+            "introduction": audience.introduction or frame.introduction,
+        }
+    )
+    organisations = [o for o in booklet.organisations if audience.organisations.picks(o.id, o.tags)]
+    rank = {org_id: i for i, org_id in enumerate(audience.featured)}
+    # Featured organisations first, in the audience's order; the rest keep theirs (sort is stable).
+    organisations.sort(key=lambda o: rank.get(o.id, len(rank)))
+    routes = [_route(r, audience) for r in booklet.routes if audience.routes.picks(r.id, r.tags)]
+    return booklet.model_copy(
+        update={
+            "frame": frame,
+            "organisations": organisations,
+            "routes": routes,
+            "cover_line": audience.cover_line,
+            "notes": [*booklet.notes, *audience.notes],
+            "featured": [o.id for o in organisations if o.id in rank],
+            "layout": audience.layout,
+        }
+    )

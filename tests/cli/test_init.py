@@ -1,0 +1,132 @@
+"""`booklet init`: a new project that validates, builds at once and never overwrites anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from booklet.build import build
+from booklet.cli import app
+from booklet.cli.init import GUIDE_FILE, init_project
+from booklet.content.load import load_project_content
+from booklet.content.starter import DATE_TOKEN, starter_files
+from booklet.errors import BookletError, Exit
+
+TODAY = dt.date.today() - dt.timedelta(days=1)  # not the default, and never in the future
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("init") / "my-booklet"
+    lines: list[str] = []
+    written = init_project(folder, print_line=lines.append, today=TODAY)
+    return folder, written, lines
+
+
+def test_writes_a_complete_project(project):
+    folder, written, lines = project
+    for name in (
+        "README.md",
+        ".gitignore",
+        GUIDE_FILE,
+        "content/booklet.yaml",
+        "content/routes.yaml",
+        "content/audiences.yaml",
+        "content/brand.yaml",
+        "content/logo.svg",
+        "content/organisations/example-employer.yaml",
+        "styles/README.md",
+    ):
+        assert (folder / name).is_file(), name
+        assert folder / name in written
+    assert (folder / "output").is_dir()
+    assert lines[0] == f"Created a booklet project in {folder}"
+    assert any("booklet build" in line for line in lines)
+
+
+def test_every_starter_file_is_copied(project):
+    folder, _, _ = project
+    for relative, _source in starter_files():
+        assert (folder / relative).is_file(), relative
+
+
+def test_content_is_valid_and_dated_today(project):
+    folder, _, _ = project
+    loaded = load_project_content(folder / "content", folder)
+    assert [p.line() for p in loaded.problems] == []
+    assert loaded.booklet.frame.edition == TODAY
+    assert {o.reviewed for o in loaded.booklet.organisations} == {TODAY}
+    assert {r.reviewed for r in loaded.booklet.routes} == {TODAY}
+    assert [a.id for a in loaded.audiences] == ["students", "fair-handout"]
+    assert loaded.brand is not None and loaded.brand.logo_uri.startswith("data:image/svg+xml;base64,")
+    for path in (folder / "content").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        assert DATE_TOKEN not in text, path
+        assert text.startswith("# yaml-language-server: $schema="), path
+
+
+def test_schemas_for_editor_autocomplete(project):
+    folder, written, _ = project
+    for path in (folder / "content").rglob("*.yaml"):
+        header = path.read_text(encoding="utf-8").splitlines()[0]
+        schema = (path.parent / header.split("$schema=", 1)[1]).resolve()
+        assert schema.is_file() and schema in written, (path, schema)
+        assert json.loads(schema.read_text(encoding="utf-8"))["$schema"].startswith("https://json-schema.org/")
+
+
+def test_builds_every_booklet_without_warnings(project):
+    folder, _, _ = project
+    results = build(content=folder / "content", all_audiences=True, workers=1)
+    assert [(r.name, r.status, r.warnings) for r in results] == [
+        ("default", "built", []),
+        ("students", "built", []),
+        ("fair-handout", "built", []),
+    ]
+    default, _students, handout = results
+    assert default.output == folder / "output" / "careers-in-your-sector.pdf"
+    assert handout.pages <= 4
+    text = " ".join(PdfReader(default.output).pages[0].extract_text().split())
+    assert "Careers in Your Sector" in text and "Handed out by Your Careers Service" in text
+
+
+def test_refuses_a_folder_that_is_not_empty(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(BookletError) as caught:
+        init_project(tmp_path, print_line=lambda _line: None)
+    assert caught.value.code == Exit.USAGE
+    assert "not empty" in str(caught.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_refuses_a_file(tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("x")
+    with pytest.raises(BookletError, match="not a folder"):
+        init_project(target, print_line=lambda _line: None)
+
+
+def test_accepts_an_empty_folder(tmp_path):
+    init_project(tmp_path, print_line=lambda _line: None)
+    assert (tmp_path / "content" / "booklet.yaml").is_file()
+
+
+def test_command(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(app, ["init", "x"])
+    assert first.exit_code == 0, first.output
+    assert "Created a booklet project in x" in first.output
+    again = runner.invoke(app, ["init", "x"])
+    assert again.exit_code == Exit.USAGE
+    assert "not empty" in again.output
+
+
+def test_builds_every_booklet_in_parallel(tmp_path):
+    """`booklet build --all` uses worker processes, which must receive the brand intact."""
+    init_project(tmp_path / "p", print_line=lambda _line: None)
+    results = build(content=tmp_path / "p" / "content", all_audiences=True, workers=2, force=True)
+    assert [r.status for r in results] == ["built", "built", "built"]
