@@ -88,20 +88,18 @@ def too_long(laid: Laid, booklet: Booklet, where: Where | None) -> HandoutTooLon
 
     orgs = overflowing("org", [o.id for o in booklet.organisations])
     routes = overflowing("route", [r.id for r in booklet.routes])
-    parts = []
-    if orgs:
-        parts.append(f"{len(orgs)} of {len(booklet.organisations)} organisations ({_names(orgs)})")
-    if routes:
-        parts.append(f"{len(routes)} of {len(booklet.routes)} entry routes ({_names(routes)})")
-    missing = " and ".join(parts) or "the entry routes"
-    keys = " or ".join(k for k, found in (("organisations.exclude", orgs), ("routes.exclude", routes)) if found)
+    fit = (
+        f"only {len(booklet.organisations) - len(orgs)} of {len(booklet.organisations)} organisations and "
+        f"{len(booklet.routes) - len(routes)} of {len(booklet.routes)} entry routes fit"
+    )
+    first = f"; the first that do not: {_names(orgs + routes)}" if orgs or routes else ""
     return HandoutTooLong(
         [
             Problem(
                 where or Where(),
-                f"the handout would take {laid.pages} A4 pages even at its most compact; a handout has at most "
-                f"{HANDOUT_PAGES}: {missing} do not fit",
-                f"exclude them with {keys or 'organisations.exclude'}, or use layout: booklet",
+                f"the handout would take {laid.pages} A4 pages even at its most compact, and a handout has at most "
+                f"{HANDOUT_PAGES}: {fit}{first}",
+                "exclude some with organisations.exclude or routes.exclude, or use layout: booklet",
                 "layout",
             )
         ],
