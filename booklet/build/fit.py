@@ -45,9 +45,7 @@ def compacted(booklet: Booklet, level: int) -> Booklet:
     return booklet.model_copy(update={"routes": routes})
 
 
-def fit_handout(
-    lay_out: Callable[[int], Laid], booklet: Booklet, where: Where | None = None
-) -> tuple[Laid, int, int]:
+def fit_handout(lay_out: Callable[[int], Laid], booklet: Booklet, where: Where | None = None) -> tuple[Laid, int, int]:
     """The least compact layout of at most HANDOUT_PAGES pages: (layout, level, layouts made).
 
     `lay_out(level)` renders the handout at a compaction level. Raises BookletError

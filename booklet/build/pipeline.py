@@ -28,8 +28,8 @@ from ..render.html import allowed_dirs, render_html, style_dirs
 from ..settings import Settings
 from ..tailor.audience import tailor
 from ..util import write_atomic
-from .fit import HandoutTooLong
 from ..version import __version__
+from .fit import HandoutTooLong
 
 CACHE_FILE = ".booklet-cache.json"
 

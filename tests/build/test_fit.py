@@ -59,9 +59,9 @@ class Pages:
 
 def test_the_search_lays_out_few_times_and_picks_the_least_compaction():
     for needed in range(1, max(LEVELS) + 1):
-        made = []
+        made: list[int] = []
 
-        def lay_out(level: int, needed: int = needed) -> Pages:
+        def lay_out(level: int, needed: int = needed, made: list[int] = made) -> Pages:
             made.append(level)
             return Pages(HANDOUT_PAGES if level >= needed else HANDOUT_PAGES + 2)
 
