@@ -224,7 +224,9 @@ def bench_directory(work: Path, sizes: list[int], runs: int) -> list[str]:
         counts = []
         for profiles in ("cards", "directory"):
             project = many_project(work / f"threshold-{size}-{profiles}", size, profiles)
-            subprocess.run([BOOKLET, "build", "--force", "-q", "-o", "output/t.pdf"], cwd=project, check=True)
+            subprocess.run(
+                [BOOKLET, "build", "--force", "-q", "-o", "output/t.pdf"], cwd=project, check=True, capture_output=True
+            )
             counts.append(organisation_pages(project / "output" / "t.pdf"))
         lines.append(f"    {size:>3} organisations: cards {counts[0]} pages, directory {counts[1]} pages")
         print(lines[-1], flush=True)

@@ -231,7 +231,9 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
             laid = layout(job.booklet, replace(settings, filler_pages=-laid.pages % 4))
     html = pages[id(laid)]
     # An imposed print file cannot keep a structure tree, so it is not tagged at all.
-    rendered = write(laid, "none" if saddle else settings.pdf_standard, settings.forms, settings.strict)
+    rendered = write(
+        laid, pdf_standard="none" if saddle else settings.pdf_standard, forms=settings.forms, strict=settings.strict
+    )
     warnings = [f"warning: {item} (only files inside the project are read)" for item in rendered.blocked]
     warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
     pdf = finish_pdf(rendered.pdf, job.settings)

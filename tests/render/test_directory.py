@@ -181,3 +181,11 @@ def test_a_step_address_is_a_link_in_the_pdf(many26):
         if annot.get_object().get("/A")
     }
     assert "https://www.gov.uk/government/organisations" in uris
+
+
+@pytest.mark.parametrize("which", ["default", "handout", "a5"])
+def test_new_layouts_pass_the_accessibility_rules(which, many26):
+    from booklet.pdf.accessibility import check_pdf
+
+    report = check_pdf(getattr(many26, which).path)
+    assert report.passed, [f"{r.name}: {r.detail}" for r in report.rules if not r.passed]
