@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..content.load import BrandAssets, Content, load_project_content
 from ..content.model import Booklet
-from ..errors import BookletError, Exit, bug_message, save_traceback
+from ..errors import BookletError, Exit, Where, bug_message, save_traceback
 from ..project import Project
 from ..render import fonts
 from ..render.html import allowed_dirs, render_html, style_dirs
@@ -29,6 +29,7 @@ from ..settings import Settings
 from ..tailor.audience import tailor
 from ..util import write_atomic
 from ..version import __version__
+from .fit import HandoutTooLong
 
 CACHE_FILE = ".booklet-cache.json"
 
@@ -44,6 +45,8 @@ class Job:
     settings: Settings = field(default_factory=Settings)
     audience: str | None = None
     name: str = "default"
+    origin: Where | None = None
+    """Where the audience is defined (audiences.yaml), for errors about its output."""
 
 
 @dataclass
@@ -62,6 +65,8 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     error: str = ""
     audience: str | None = None
+    code: Exit = Exit.RENDER
+    """The exit code a failure calls for: CONTENT when the content must change (a handout too full)."""
 
 
 def _suffix(settings: Settings) -> str:
@@ -110,12 +115,24 @@ def plan(
     if all_audiences or not chosen:
         path = output or output_path(project, content.booklet.frame.output, settings)
         jobs.append(Job(project, path, content.booklet, content.brand, settings))
+    audiences_doc = next((d for n, d in content.documents.items() if Path(n).name == "audiences.yaml"), None)
     for audience in chosen:
         path = output_path(project, audience.output, settings)
         if output is not None and len(chosen) == 1 and not all_audiences:
             path = output
+        index = content.audiences.index(audience)
+        origin = audiences_doc.where(("audiences", index, "layout")) if audiences_doc is not None else None
         jobs.append(
-            Job(project, path, tailor(content.booklet, audience), content.brand, settings, audience.id, audience.id)
+            Job(
+                project,
+                path,
+                tailor(content.booklet, audience),
+                content.brand,
+                settings,
+                audience.id,
+                audience.id,
+                origin,
+            )
         )
     return jobs
 
@@ -185,35 +202,50 @@ class Cache:
 def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
     """Render a job's booklet: (file bytes, pages, html, warnings)."""
     from ..pdf.finish import finish_pdf
-    from ..pdf.weasy import Rendered, html_to_pdf
+    from ..pdf.weasy import Laid, lay_out, write
 
     settings = job.settings
-    html = render_html(job.booklet, settings, job.project.styles, job.brand)
     if settings.edition == "web":
+        html = render_html(job.booklet, settings, job.project.styles, job.brand)
         return html.encode("utf-8"), 0, html, []
     saddle = settings.imposition == "saddle"
+    pages: dict[int, str] = {}
 
-    def layout(html: str) -> Rendered:
-        return html_to_pdf(
-            html,
-            allowed_dirs(job.project),
-            base_url=job.project.root,
-            # An imposed print file cannot keep a structure tree, so it is not tagged at all.
-            pdf_standard="none" if saddle else settings.pdf_standard,
-            forms=settings.forms,
-            strict=settings.strict,
-        )
+    def layout(booklet: Booklet, settings: Settings) -> Laid:
+        html = render_html(booklet, settings, job.project.styles, job.brand)
+        laid = lay_out(html, allowed_dirs(job.project), base_url=job.project.root, forms=settings.forms)
+        pages[id(laid)] = html
+        return laid
 
-    rendered = layout(html)
-    if saddle and rendered.pages % 4:
-        # Lay out again with the blank pages inside the document, so "Page X of Y" counts them.
-        settings = replace(settings, filler_pages=-rendered.pages % 4)
-        html = render_html(job.booklet, settings, job.project.styles, job.brand)
-        rendered = layout(html)
+    if fits_handout(job.booklet, settings):
+        from .fit import compacted, fit_handout
+
+        def at(level: int) -> Laid:
+            return layout(compacted(job.booklet, level), replace(settings, compact=level))
+
+        laid, _level, _made = fit_handout(at, job.booklet, job.origin)
+    else:
+        laid = layout(job.booklet, settings)
+        if saddle and laid.pages % 4:
+            # Lay out again with the blank pages inside the document, so "Page X of Y" counts them.
+            laid = layout(job.booklet, replace(settings, filler_pages=-laid.pages % 4))
+    html = pages[id(laid)]
+    # An imposed print file cannot keep a structure tree, so it is not tagged at all.
+    rendered = write(
+        laid, pdf_standard="none" if saddle else settings.pdf_standard, forms=settings.forms, strict=settings.strict
+    )
     warnings = [f"warning: {item} (only files inside the project are read)" for item in rendered.blocked]
     warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
     pdf = finish_pdf(rendered.pdf, job.settings)
     return pdf, rendered.pages, html, warnings
+
+
+def fits_handout(booklet: Booklet, settings: Settings) -> bool:
+    """Whether this output keeps the handout's promise of four A4 pages (compacting, or failing, to keep it).
+
+    Large print and A5 handouts are set at their own sizes and may run longer.
+    """
+    return booklet.layout == "handout" and settings.page_size.upper() == "A4" and not settings.large_print
 
 
 def run_job(job: Job) -> Result:
@@ -226,13 +258,14 @@ def run_job(job: Job) -> Result:
     """
     start = time.perf_counter()
 
-    def failed(error: str, bug: bool = False) -> Result:
-        return Result(job.output, job.name, status="failed", error=error, audience=job.audience, bug=bug)
+    def failed(error: str, bug: bool = False, code: Exit = Exit.RENDER) -> Result:
+        return Result(job.output, job.name, status="failed", error=error, audience=job.audience, bug=bug, code=code)
 
     try:
         data, pages, html, warnings = render_job(job)
     except BookletError as exc:
-        return failed(str(exc))
+        # Only a handout too full is the content's to fix; other failures keep the render code.
+        return failed(str(exc), code=exc.code if isinstance(exc, HandoutTooLong) else Exit.RENDER)
     except Exception as exc:
         saved = save_traceback(f"job: {job.name} -> {job.output}")
         detail = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "…"
@@ -343,7 +376,7 @@ def build(
     if not audiences and not all_audiences:
         result = results[0]
         if result.status == "failed":
-            raise BookletError.single(result.error, file=result.output, code=Exit.RENDER)
+            raise BookletError.single(result.error, file=result.output, code=result.code)
         result.warnings = [w.line() for w in loaded.warnings] + result.warnings
         return result
     return results

@@ -241,7 +241,8 @@ def build(
     failed = [r for r in results if r.status == "failed"]
     if any(r.bug for r in failed):
         raise typer.Exit(int(Exit.BUG))
-    raise typer.Exit(int(Exit.RENDER) if failed else 0)
+    # A handout too full to fit is the content's to fix (1); other failures are render failures (4).
+    raise typer.Exit(int(failed[0].code) if failed else 0)
 
 
 def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool = False) -> list[Any]:

@@ -464,3 +464,23 @@ def check_lengths(organisations: list[tuple[model.Organisation, Document]]) -> l
 
 # ---------------------------------------------------------------------------
 # booklet check
+
+
+def check_steps(routes: list[model.Route], doc: Document) -> list[Problem]:
+    """Warn about routes with fewer first steps than advised (the model refuses none or too many)."""
+    problems = []
+    for index, route in enumerate(routes):
+        count = len(route.steps)
+        if count < model.ADVISED_STEPS:
+            loc: Loc = ("routes", index, "steps")
+            problems.append(
+                Problem(
+                    doc.where(loc),
+                    f"route {route.id!r} has {count} first step{'s' if count != 1 else ''}; "
+                    f"a checklist is more useful with {model.ADVISED_STEPS} to {model.MAX_STEPS}",
+                    "add a concrete next step if there is one, or keep it as it is",
+                    dotted(loc),
+                    warning=True,
+                )
+            )
+    return problems

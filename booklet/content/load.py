@@ -29,6 +29,7 @@ from .check import (
     _point_id_loc,
     check_freshness,
     check_lengths,
+    check_steps,
     sorted_problems,
     validate,
 )
@@ -304,6 +305,7 @@ def load_project_content(
     problems = reader.problems
     if routes is not None and routes_doc is not None:
         problems += _duplicates(routes.routes, "route", routes_doc, lambda i: ("routes", i, "id"))
+        problems += check_steps(routes.routes, routes_doc)
     if frame is not None:
         doc = reader.documents[reader.name(frame_path)]
         for key in ("why", "challenges", "skills"):

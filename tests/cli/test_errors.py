@@ -103,7 +103,7 @@ def test_a_render_error_keeps_the_previous_pdf(project, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("the renderer fell over")
 
-    monkeypatch.setattr(booklet.pdf.weasy, "html_to_pdf", explode)
+    monkeypatch.setattr(booklet.pdf.weasy, "lay_out", explode)
     result = build(project)
     # An unexpected exception is a bug in booklet: its own exit code, as the message says.
     assert result.exit_code == Exit.BUG
