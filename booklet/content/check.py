@@ -181,7 +181,7 @@ def explain(error: Mapping[str, Any], root: type[BaseModel]) -> tuple[str, str]:
         elif isinstance(value, str) and message.startswith("must not contain a user name"):
             parts = urlsplit(value.strip())
             hint = f"write it as {parts._replace(netloc=parts.netloc.rsplit('@', 1)[-1]).geturl()}"
-        if message.startswith(("must ", "needs ")) and isinstance(value, str):
+        if message.startswith(("must ", "needs ", "is too long")) and isinstance(value, str):
             message = f"{short(value)} {message}"
         return message, hint
     return error["msg"], _field_doc(root, loc)

@@ -1,0 +1,124 @@
+"""Hostile and mistaken content, as classes of input: every variant gets a clear located message.
+
+Each test is parametrised over several fields, lengths and characters, so a fix
+holds for the class and not for the one string that found it. Nothing here renders
+except `test_the_longest_accepted_addresses_build_and_scan`, which proves that what
+`check` accepts, `build` prints as a code that a real decoder (zxing-cpp) reads.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from booklet.cli import app
+from booklet.content import scannable
+from booklet.errors import Exit
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE = ROOT / "tests" / "invalid" / "_base" / "content"
+
+# Where each QR address lives in the base project: (file, the line as written, kind of code)
+QR_FIELDS = {
+    "website": ("organisations/gds.yaml", "website: https://www.gov.uk/government/organisations/government-digital-service", "card"),
+    "route url": ("routes.yaml", "    url: https://www.faststream.gov.uk\n", "route"),
+    "call to action": ("booklet.yaml", "  url: https://www.civilservicejobs.service.gov.uk\n", "back"),
+}
+
+
+def project(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(BASE, content)
+    return content
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def set_qr_address(content: Path, field: str, url: str) -> None:
+    name, line, _ = QR_FIELDS[field]
+    key, _, _ = line.partition(": ")
+    replace_in(content / name, line, f"{key}: {url}" + ("\n" if line.endswith("\n") else ""))
+
+
+def check(content: Path, *args: str):
+    return CliRunner().invoke(app, ["check", "--content", str(content), *args])
+
+
+# --- 1. QR codes that cannot be scanned (or made) -------------------------------------------
+
+
+@pytest.mark.parametrize("field", sorted(QR_FIELDS))
+@pytest.mark.parametrize("extra", [700, 1_500, 2_400, 5_000])
+def test_addresses_too_long_for_a_scannable_qr_code_are_refused(tmp_path, field, extra):
+    content = project(tmp_path)
+    set_qr_address(content, field, "https://www.gov.uk/" + "a" * extra)
+    result = check(content)
+    assert result.exit_code == Exit.CONTENT, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout
+    assert "too long" in lines[0] and "QR code" in lines[0]
+    assert re.search(r"at most about \d+ characters", lines[0])
+    assert len(lines[0]) < 500  # the address itself is shortened in the message
+
+
+@pytest.mark.parametrize("kind", sorted(scannable.QR_SIZES_MM))
+def test_the_limit_is_the_module_size_at_the_smallest_printed_size(kind):
+    limit = scannable.longest_scannable(kind)
+    smallest = min(scannable.QR_SIZES_MM[kind].values())
+    at = scannable.scan("h" * limit, kind)
+    over = scannable.scan("h" * (limit + 1), kind)
+    assert at.module_mm >= scannable.MIN_MODULE_MM > over.module_mm
+    assert at.size_mm == smallest
+    assert scannable.problem("h" * limit, kind) is None
+    assert scannable.problem("h" * (limit + 1), kind)
+
+
+def test_the_printed_sizes_match_the_stylesheets():
+    """Every QR width in the stylesheets is in the table, and the table's minimum is the stylesheets' minimum."""
+    widths: dict[str, set[float]] = {"card": set(), "route": set(), "back": set()}
+    for css in (ROOT / "styles").glob("*.css"):
+        for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css.read_text(encoding="utf-8")):
+            width = re.search(r"(?<![-\w])width:\s*([\d.]+)mm", body)
+            if not width or "qr" not in selector or "tile" in selector:
+                continue
+            for part in selector.split(","):
+                part = part.strip()
+                kind = "back" if "back-qr" in part else "route" if ".route" in part else "card" if ".qr" in part else ""
+                if kind:
+                    widths[kind].add(float(width.group(1)))
+    for kind, found in widths.items():
+        table = set(scannable.QR_SIZES_MM[kind].values())
+        assert found, kind
+        assert min(found) == min(table), (kind, found, table)
+        assert found <= table, (kind, found, table)
+
+
+def test_the_longest_accepted_addresses_build_and_scan(tmp_path):
+    """At the limit check allows, build exits 0 and zxing-cpp reads every code on an A5 page."""
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    content = project(tmp_path)
+    urls = {}
+    for field, (_, _, kind) in QR_FIELDS.items():
+        limit = scannable.longest_scannable(kind)
+        urls[field] = "https://www.gov.uk/" + "q" * (limit - len("https://www.gov.uk/"))
+        set_qr_address(content, field, urls[field])
+    assert check(content).exit_code == Exit.OK
+    out = tmp_path / "a5.pdf"
+    result = CliRunner().invoke(
+        app, ["build", "--content", str(content), "--format", "a5", "-o", str(out), "--force"]
+    )
+    assert result.exit_code == Exit.OK, result.output
+    decoded = set()
+    for page in pdfium.PdfDocument(out):
+        decoded |= {code.text for code in zxingcpp.read_barcodes(page.render(scale=200 / 72).to_pil())}
+    assert set(urls.values()) <= decoded
