@@ -69,6 +69,39 @@ class Problem:
         return text
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a build: which outputs were already replaced (complete) and which were left as they were."""
+
+    def __init__(self, written: list[Path], untouched: list[Path]) -> None:
+        super().__init__()
+        self.written = written
+        self.untouched = untouched
+
+    def message(self) -> str:
+        """One line that says truthfully what happened to each output."""
+
+        def names(paths: list[Path]) -> str:
+            shown = ", ".join(str(p) for p in paths[:6])
+            return shown + (f" and {len(paths) - 6} more" if len(paths) > 6 else "")
+
+        parts = []
+        if self.written:
+            parts.append(
+                f"{len(self.written)} file{'s' if len(self.written) != 1 else ''} finished and written in full "
+                f"({names(self.written)})"
+            )
+        if self.untouched:
+            parts.append(
+                f"{len(self.untouched)} left as {'they were' if len(self.untouched) != 1 else 'it was'} "
+                f"({names(self.untouched)})"
+            )
+        return "interrupted: " + ("; ".join(parts) or "no file was changed")
+
+
+INTERRUPTED_IDLE = "interrupted: no file was being written; every file reported above is complete"
+"""What Ctrl-C did when no output was being written (while reading content, or while watching)."""
+
+
 @dataclass
 class BookletError(Exception):
     """A user-facing failure: bad content, bad options or a failed render."""

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..content.load import BrandAssets, Content, load_project_content
 from ..content.model import Booklet
-from ..errors import BookletError, Exit, bug_message, save_traceback
+from ..errors import BookletError, Exit, Interrupted, bug_message, save_traceback
 from ..project import Project
 from ..render import fonts
 from ..render.html import allowed_dirs, render_html, style_dirs
@@ -92,6 +92,39 @@ def output_path(project: Project, file_name: str, settings: Settings) -> Path:
     return project.output / f"{stem}{extension}"
 
 
+def check_output(path: Path, edition: str) -> None:
+    """Refuse, before anything is rendered, an output whose name does not fit the edition or cannot be written.
+
+    A PDF must end in .pdf and the HTML edition in .html, so a good PDF is never
+    replaced by a web page (or a PDF hidden under an .html name); a path that is
+    a folder, or runs through a file, fails now rather than after a full render.
+    """
+    wanted = ".html" if edition == "web" else ".pdf"
+    if path.suffix.lower() != wanted:
+        if edition == "web":
+            hint = f"the HTML edition is a web page: use -o {path.with_suffix('.html')}"
+        elif path.suffix.lower() in (".html", ".htm"):
+            hint = f"use -o {path.with_suffix('.pdf')}, or add --html-edition for a web page"
+        else:
+            hint = f"e.g. -o {path.with_suffix('.pdf').name}"
+        raise BookletError.single(f"the output file must end in {wanted}", file=path, hint=hint, code=Exit.USAGE)
+    if path.is_dir():
+        raise BookletError.single(
+            "is a folder; the output must be a file", file=path, hint=f"e.g. -o {path / ('booklet' + wanted)}",
+            code=Exit.USAGE,
+        )
+    for parent in path.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise BookletError.single(
+                    f"cannot be written: {parent} is a file, not a folder",
+                    file=path,
+                    hint="choose an output path inside a folder",
+                    code=Exit.USAGE,
+                )
+            break
+
+
 def plan(
     project: Project,
     content: Content,
@@ -117,6 +150,8 @@ def plan(
         jobs.append(
             Job(project, path, tailor(content.booklet, audience), content.brand, settings, audience.id, audience.id)
         )
+    for job in jobs:
+        check_output(job.output, settings.edition)
     return jobs
 
 
@@ -237,13 +272,15 @@ def run_job(job: Job) -> Result:
         saved = save_traceback(f"job: {job.name} -> {job.output}")
         detail = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "…"
         return failed(f"could not render ({type(exc).__name__}: {detail}); " + bug_message(saved), bug=True)
+    previous = _stamp(job.output)
     try:
         write_atomic(job.output, data)
         if job.settings.write_html and job.settings.edition != "web":
             write_atomic(job.output.with_suffix(".html"), html.encode("utf-8"))
     except OSError as exc:
         # Disk full, read-only folder, permissions: the previous file is as it was.
-        return failed(f"could not write {job.output}: {exc.strerror or exc}; the previous file is unchanged")
+        kept = "the previous file is unchanged" if previous is not None else "no file was written"
+        return failed(f"could not write {job.output}: {exc.strerror or exc}; {kept}")
     return Result(
         job.output,
         job.name,
@@ -294,6 +331,7 @@ def run(
             on_done(result)
 
     workers = max(1, min(workers, len(todo)))
+    before = {job.output: _stamp(job.output) for job in todo}
     try:
         if workers == 1:
             for job in todo:
@@ -311,9 +349,23 @@ def run(
                     futures[pool.submit(run_job, job)] = job
                 for future in as_completed(futures):
                     finished(futures[future], future.result())
+    except KeyboardInterrupt:
+        # Each file is replaced atomically, so every output is either complete and new or
+        # exactly as it was; which one is read from the disk, not from what we managed to hear.
+        written = [job.output for job in todo if _stamp(job.output) != before[job.output]]
+        raise Interrupted(written, [job.output for job in todo if job.output not in written]) from None
     finally:
         cache.save()
     return [results[job.output] for job in jobs]
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """Identity of the file at `path` (inode, size, mtime), None when there is none."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def default_workers() -> int:

@@ -44,8 +44,10 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             for problem in exc.problems:
                 err(f"error: {problem.line()}" if not problem.warning else problem.line())
             raise typer.Exit(int(exc.code)) from None
-        except KeyboardInterrupt:
-            err("interrupted: nothing was overwritten")
+        except KeyboardInterrupt as exc:
+            from ..errors import INTERRUPTED_IDLE, Interrupted
+
+            err(exc.message() if isinstance(exc, Interrupted) else INTERRUPTED_IDLE)
             raise typer.Exit(int(Exit.INTERRUPTED)) from None
         except BrokenPipeError:
             # `booklet check | head`: the reader has gone; stop quietly.
@@ -177,8 +179,10 @@ def build(
     from ..project import Project
     from ..settings import Settings
 
-    if output is not None and output.suffix.lower() not in (".pdf", ".html"):
-        raise BookletError.single("the output file must end in .pdf", file=output, code=Exit.USAGE)
+    if output is not None:
+        from ..build.pipeline import check_output
+
+        check_output(output, "web" if html_edition else "print")
     if output is not None and all_audiences:
         raise BookletError.single("--output builds one booklet; it cannot be used with --all", code=Exit.USAGE)
     if imposition is Imposition.saddle and page_format is not PageFormat.a5:

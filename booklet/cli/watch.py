@@ -66,7 +66,7 @@ def watch_project(
         debounce=100,
         step=25,
         stop_event=stop,
-        raise_interrupt=False,
+        raise_interrupt=True,  # Ctrl-C ends watch as it ends build: exit 130, one line
         yield_on_timeout=True,
         rust_timeout=200,
     ):
