@@ -18,12 +18,14 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from ..content.load import BrandAssets, Content, load_project_content
 from ..content.model import Booklet
-from ..errors import BookletError, Exit, Interrupted, bug_message, save_traceback
+from ..errors import BookletError, Exit, Interrupted, Problem, Where, bug_message, save_traceback
 from ..project import Project
 from ..render import fonts
+from ..render.css import Sandbox
 from ..render.html import allowed_dirs, render_html, style_dirs
 from ..settings import Settings
 from ..tailor.audience import tailor
@@ -110,7 +112,9 @@ def check_output(path: Path, edition: str) -> None:
         raise BookletError.single(f"the output file must end in {wanted}", file=path, hint=hint, code=Exit.USAGE)
     if path.is_dir():
         raise BookletError.single(
-            "is a folder; the output must be a file", file=path, hint=f"e.g. -o {path / ('booklet' + wanted)}",
+            "is a folder; the output must be a file",
+            file=path,
+            hint=f"e.g. -o {path / ('booklet' + wanted)}",
             code=Exit.USAGE,
         )
     for parent in path.parents:
@@ -223,9 +227,12 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
     from ..pdf.weasy import Rendered, html_to_pdf
 
     settings = job.settings
-    html = render_html(job.booklet, settings, job.project.styles, job.brand)
     if settings.edition == "web":
-        return html.encode("utf-8"), 0, html, []
+        # Browsers fetch what a page names: the web page gets the PDF's sandbox, applied in advance.
+        sandbox = Sandbox(allowed_dirs(job.project), job.project.root)
+        html = render_html(job.booklet, settings, job.project.styles, job.brand, sandbox=sandbox)
+        return html.encode("utf-8"), 0, html, _blocked(list(dict.fromkeys(sandbox.blocked)), settings.strict)
+    html = render_html(job.booklet, settings, job.project.styles, job.brand)
     saddle = settings.imposition == "saddle"
 
     def layout(html: str) -> Rendered:
@@ -245,10 +252,23 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
         settings = replace(settings, filler_pages=-rendered.pages % 4)
         html = render_html(job.booklet, settings, job.project.styles, job.brand)
         rendered = layout(html)
-    warnings = [f"warning: {item} (only files inside the project are read)" for item in rendered.blocked]
+    warnings = _blocked(rendered.blocked, strict=False)
     warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
     pdf = finish_pdf(rendered.pdf, job.settings)
     return pdf, rendered.pages, html, warnings
+
+
+def _blocked(blocked: list[Any], strict: bool) -> list[str]:
+    """Warnings for addresses the sandbox refused; with `strict`, one error naming them all."""
+    if strict and blocked:
+        raise BookletError(
+            [
+                Problem(Where(), str(item), "only files inside the project may be used; no network, no attachments")
+                for item in blocked
+            ],
+            code=Exit.CONTENT,
+        )
+    return [f"warning: {item} (only files inside the project are read)" for item in blocked]
 
 
 def run_job(job: Job) -> Result:

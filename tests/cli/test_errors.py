@@ -151,7 +151,9 @@ def test_ctrl_c_part_way_through_several_outputs_says_which_were_written(project
     with (project / "content" / "audiences.yaml").open("a", encoding="utf-8") as handle:
         for name in ("leavers", "changers"):
             handle.write(f"  - id: {name}\n    name: People {name}\n    output: {name}.pdf\n")
-    result = CliRunner().invoke(app, ["build", "--content", str(project / "content"), "--all", "--jobs", "1", "--force"])
+    result = CliRunner().invoke(
+        app, ["build", "--content", str(project / "content"), "--all", "--jobs", "1", "--force"]
+    )
     assert result.exit_code == Exit.INTERRUPTED
     (line,) = result.stderr.splitlines()
     outputs = sorted((project / "output").glob("*.pdf"))

@@ -24,7 +24,11 @@ BASE = ROOT / "tests" / "invalid" / "_base" / "content"
 
 # Where each QR address lives in the base project: (file, the line as written, kind of code)
 QR_FIELDS = {
-    "website": ("organisations/gds.yaml", "website: https://www.gov.uk/government/organisations/government-digital-service", "card"),
+    "website": (
+        "organisations/gds.yaml",
+        "website: https://www.gov.uk/government/organisations/government-digital-service",
+        "card",
+    ),
     "route url": ("routes.yaml", "    url: https://www.faststream.gov.uk\n", "route"),
     "call to action": ("booklet.yaml", "  url: https://www.civilservicejobs.service.gov.uk\n", "back"),
 }
@@ -114,9 +118,7 @@ def test_the_longest_accepted_addresses_build_and_scan(tmp_path):
         set_qr_address(content, field, urls[field])
     assert check(content).exit_code == Exit.OK
     out = tmp_path / "a5.pdf"
-    result = CliRunner().invoke(
-        app, ["build", "--content", str(content), "--format", "a5", "-o", str(out), "--force"]
-    )
+    result = CliRunner().invoke(app, ["build", "--content", str(content), "--format", "a5", "-o", str(out), "--force"])
     assert result.exit_code == Exit.OK, result.output
     decoded = set()
     for page in pdfium.PdfDocument(out):
