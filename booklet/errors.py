@@ -7,9 +7,35 @@ else reaching the top is a bug.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
+
+CONTROLS = "".join(chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0)))
+"""C0 and C1 control characters and DEL: never wanted in printed text (tab and newline aside)."""
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Bidirectional formatting characters: they reorder how the text around them is shown."""
+INVISIBLE = "\u00ad\u034f\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+"""Zero-width and invisible characters: they change a word without changing how it looks."""
+
+_HIDDEN = re.compile(f"[{re.escape(CONTROLS + BIDI + INVISIBLE)}]")
+_DATA_URI = re.compile(r"data:[\w.+-]+/[\w.+-]+(?:;[\w=.+-]+)*,[^\s\"'),]{60,}")
+
+
+def visible(text: str, keep_newlines: bool = False) -> str:
+    """`text` safe for a terminal: controls, bidi and invisible characters shown as escapes (\\x1b, \\u202e),
+    and data: URIs cut to their start, so no content can move the cursor, recolour or flood the screen."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if keep_newlines and char == "\n":
+            return char
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    text = _DATA_URI.sub(lambda m: m.group()[:40] + f"…({len(m.group()):,} characters)", text)
+    return _HIDDEN.sub(escape, text)
 
 
 class Exit(IntEnum):
@@ -66,7 +92,7 @@ class Problem:
             text += f" ({self.hint})"
         if self.warning:
             text = text.replace(self.what, f"warning: {self.what}", 1)
-        return text
+        return visible(text)
 
 
 class Interrupted(KeyboardInterrupt):

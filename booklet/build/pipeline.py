@@ -22,7 +22,7 @@ from typing import Any
 
 from ..content.load import BrandAssets, Content, load_project_content
 from ..content.model import Booklet
-from ..errors import BookletError, Exit, Interrupted, Problem, Where, bug_message, save_traceback
+from ..errors import BookletError, Exit, Interrupted, Problem, Where, bug_message, save_traceback, visible
 from ..project import Project
 from ..render import fonts
 from ..render.css import Sandbox
@@ -255,7 +255,7 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
     warnings = _blocked(rendered.blocked, strict=False)
     warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
     pdf = finish_pdf(rendered.pdf, job.settings)
-    return pdf, rendered.pages, html, warnings
+    return pdf, rendered.pages, html, [visible(w) for w in warnings]
 
 
 def _blocked(blocked: list[Any], strict: bool) -> list[str]:
@@ -268,7 +268,7 @@ def _blocked(blocked: list[Any], strict: bool) -> list[str]:
             ],
             code=Exit.CONTENT,
         )
-    return [f"warning: {item} (only files inside the project are read)" for item in blocked]
+    return [visible(f"warning: {item} (only files inside the project are read)") for item in blocked]
 
 
 def run_job(job: Job) -> Result:

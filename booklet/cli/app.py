@@ -24,7 +24,9 @@ app = typer.Typer(
 
 
 def err(text: str) -> None:
-    print(text, file=sys.stderr)
+    from ..errors import visible
+
+    print(visible(text, keep_newlines=True), file=sys.stderr)
 
 
 def guarded(command: Callable[..., Any]) -> Callable[..., Any]:

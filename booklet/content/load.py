@@ -20,13 +20,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..errors import BookletError, Problem, Where
-from . import model
+from . import logo, model
 from .check import (
     REVIEW_MONTHS,
     Stale,
     _check_audiences,
     _duplicates,
     _point_id_loc,
+    _split_hint,
     check_freshness,
     check_lengths,
     sorted_problems,
@@ -178,11 +179,14 @@ def _logo_uri(path: Path, name: str, doc: Document, folder: Path) -> tuple[str, 
     if path.suffix.lower() == ".png":
         if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
             return "", [Problem(where, "logo is not a PNG image", "export it again as PNG", "logo")]
-        mime = "image/png"
+        mime, why = "image/png", logo.check_png(raw)
     else:
         if b"<svg" not in raw[:4096]:
             return "", [Problem(where, "logo is not an SVG image", "export it again as SVG", "logo")]
-        mime = "image/svg+xml"
+        mime, why = "image/svg+xml", logo.check_svg(raw)
+    if why:
+        what, hint = _split_hint(why)
+        return "", [Problem(where, f"logo {short(name)} {what}", hint, "logo")]
     return f"data:{mime};base64,{base64.b64encode(raw).decode()}", []
 
 

@@ -124,3 +124,112 @@ def test_the_longest_accepted_addresses_build_and_scan(tmp_path):
     for page in pdfium.PdfDocument(out):
         decoded |= {code.text for code in zxingcpp.read_barcodes(page.render(scale=200 / 72).to_pil())}
     assert set(urls.values()) <= decoded
+
+
+# --- 5. Logos opened and checked before anything is rendered ------------------------------------
+
+SVG_NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+GOOD_SVG = f'<svg {SVG_NS} viewBox="0 0 10 10"><rect width="10" height="10" fill="#123456"/></svg>\n'
+BAD_SVGS = {
+    "style import": (f"<svg {SVG_NS}><style>@import 'logo.css';</style><rect width='1' height='1'/></svg>", "@import"),
+    "style IMPORT upper case": (
+        f"<svg {SVG_NS}><style>@IMPORT url(x.css);</style><rect width='1' height='1'/></svg>",
+        "@import",
+    ),
+    "style url https": (
+        f"<svg {SVG_NS}><style>rect {{ fill: url(https://evil.example/p.svg#g) }}</style><rect width='1' height='1'/></svg>",
+        "url()",
+    ),
+    "style attribute url": (
+        f"<svg {SVG_NS}><rect style=\"fill:url( 'http://evil.example/a' )\" width='1' height='1'/></svg>",
+        "url()",
+    ),
+    "image href http": (
+        f"<svg {SVG_NS}><image href='http://evil.example/a.png' width='1' height='1'/></svg>",
+        "another file or address",
+    ),
+    "image xlink relative file": (
+        f"<svg {SVG_NS}><image xlink:href='../../secret.png' width='1' height='1'/></svg>",
+        "another file or address",
+    ),
+    "use external": (f"<svg {SVG_NS}><use href='other.svg#logo'/></svg>", "another file or address"),
+    "external entity": (
+        '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + f"<svg {SVG_NS}><text>&x;</text></svg>",
+        "DTD or entities",
+    ),
+    "doctype only": (
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">' + GOOD_SVG,
+        "DTD",
+    ),
+    "not svg root": ('<html><svg xmlns="http://www.w3.org/2000/svg"/></html>', "first element is not <svg>"),
+    "broken xml": (f"<svg {SVG_NS}><rect></svg>", "not well-formed"),
+    "empty svg": (f"<svg {SVG_NS} width='10' height='10'><g/></svg>", "draws nothing"),
+}
+
+
+def brand_project(tmp_path: Path, logo_name: str, data: bytes) -> Path:
+    content = project(tmp_path)
+    (content / logo_name).write_bytes(data)
+    (content / "brand.yaml").write_text(
+        f"name: Exampleton Careers\nlogo: {logo_name}\nlogo_alt: Exampleton\n", encoding="utf-8"
+    )
+    return content
+
+
+@pytest.mark.parametrize("name", sorted(BAD_SVGS))
+def test_svg_logos_that_would_not_print_are_refused_with_the_reason(tmp_path, name):
+    svg, words = BAD_SVGS[name]
+    result = check(brand_project(tmp_path, "logo.svg", svg.encode()))
+    assert result.exit_code == Exit.CONTENT, result.output
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("content/brand.yaml:2:1  logo  logo 'logo.svg' ")
+    assert words in line
+
+
+def png(width: int, height: int, rows: int | None = None) -> bytes:
+    """A 1-bit greyscale PNG; with `rows`, only that many rows of data (a truncated or bomb-like file)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" * ((width + 7) // 8 + 1)
+    idat = zlib.compress(row * (height if rows is None else rows), 9)
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (png(40_000, 40_000, rows=1), "40,000 × 40,000 pixels"),
+        (png(100_000, 300, rows=1), "100,000 × 300 pixels"),
+        (png(6_000, 5_000, rows=1), "6,000 × 5,000 pixels"),
+        (png(300, 200).replace(b"IDAT", b"IDAT\xff\xfe\xfd", 1), "cannot be opened as a PNG image"),
+        (png(300, 200)[:52], "cannot be opened as a PNG image"),
+    ],
+)
+def test_png_logos_too_big_or_damaged_are_refused(tmp_path, data, words):
+    result = check(brand_project(tmp_path, "logo.png", data))
+    assert result.exit_code == Exit.CONTENT, result.output
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("content/brand.yaml:2:1  logo  logo 'logo.png' ")
+    assert words in line
+
+
+@pytest.mark.parametrize(("name", "data"), [("logo.svg", GOOD_SVG.encode()), ("logo.png", png(800, 300))])
+def test_good_logos_pass(tmp_path, name, data):
+    result = check(brand_project(tmp_path, name, data))
+    assert result.exit_code == Exit.OK, result.output
+
+
+@pytest.mark.parametrize("size", [100, 10_000, 1_500_000])
+def test_messages_never_print_a_data_uri_whole(size):
+    from booklet.errors import visible
+
+    uri = "data:image/png;base64," + "QUJD" * (size // 4)
+    shown = visible(f"warning: blocked {uri}, requested by an image")
+    assert len(shown) < 200
+    assert shown.startswith("warning: blocked data:image/png;base64,")
+    assert f"({len(uri):,} characters)" in shown or size < 60
