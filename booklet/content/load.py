@@ -34,6 +34,7 @@ from .check import (
     validate,
 )
 from .read import Document, load, read_bytes, short
+from .text import check_text
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ class _Reader:
         except BookletError as exc:
             self.problems.extend(exc.problems)
             return None
+        self.problems.extend(check_text(doc))
         self.documents[name] = doc
         return doc
 

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from ..colour import MIN_TEXT_CONTRAST, contrast
+from ..errors import BIDI, INVISIBLE
 from . import scannable
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -34,6 +35,13 @@ def _https_only(value: str) -> str:
         raise ValueError("must not contain a user name or password")
     if re.search(r"\s", value):
         raise ValueError("must not contain spaces")
+    hidden = [c for c in value if c in BIDI or c in INVISIBLE]
+    if hidden:
+        # U+202E and friends make an address print as another one; zero-width ones hide inside it.
+        raise ValueError(
+            f"must not contain the invisible character U+{ord(hidden[0]):04X}, which can make an address "
+            "look like another (type the address again, or copy it from the browser's address bar)"
+        )
     return value
 
 
