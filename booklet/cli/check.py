@@ -40,7 +40,7 @@ def run_check(
         shown = loaded.problems
     for problem in shown:
         print_line(problem.line())
-    files = len(loaded.documents)
+    files = loaded.files or len(loaded.documents)
     failing = bool(errors) or (strict and bool(loaded.stale if stale else warnings))
     if stale:
         due = len(loaded.stale)

@@ -65,6 +65,8 @@ class Content:
     """Items due for review, oldest first (their warnings are in `problems` too)."""
     sourced: int = 0
     """How many sourced items (organisations and routes) carry a review date."""
+    files: int = 0
+    """How many content files were read, including those that could not be parsed."""
 
     def audience(self, audience_id: str) -> model.Audience:
         """The audience with this id, or a clear error listing the known ones."""
@@ -107,6 +109,7 @@ class _Reader:
         self.root = root
         self.documents: dict[str, Document] = {}
         self.problems: list[Problem] = []
+        self.seen: set[str] = set()
 
     def name(self, path: Path) -> str:
         try:
@@ -132,11 +135,13 @@ class _Reader:
                 )
             )
             return None
+        self.seen.add(name)
         try:
             doc = load(path, name)
         except BookletError as exc:
             self.problems.extend(exc.problems)
             return None
+        self.problems.extend(doc.problems)
         self.problems.extend(check_text(doc))
         self.documents[name] = doc
         return doc
@@ -206,6 +211,36 @@ def load_brand(path: Path, reader: _Reader) -> BrandAssets | None:
             reader.problems.extend(logo_problems)
             return None
     return BrandAssets(brand, uri)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+def _id_for_name(problem: Problem, doc: Document, names: dict[str, dict[str, str]]) -> Problem:
+    """For "not a valid id" in audiences.yaml, suggest the id of the thing whose name was written."""
+    if problem.where.file != doc.name or not problem.what.endswith("is not a valid id") or not problem.path:
+        return problem
+    parts = problem.path.split(".")
+    kind = "organisations" if "featured" in parts else next((k for k in names if k in parts), "")
+    value: Any = doc.data
+    for part in parts:
+        key: Any = int(part) if part.isdigit() else part
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            return problem
+    if not isinstance(value, str) or kind not in names:
+        return problem
+    by_name = {_slug(name): id_ for name, id_ in names[kind].items()}
+    found = by_name.get(_slug(value.removeprefix("tag:")))
+    if found is None:
+        close = difflib.get_close_matches(_slug(value), sorted(by_name), n=1, cutoff=0.75)
+        found = by_name[close[0]] if close else None
+    if found is None:
+        known = ", ".join(sorted(set(by_name.values()))) or "none"
+        return replace(problem, hint=f"ids are lower case with hyphens; the {kind} are {known}")
+    return replace(problem, hint=f"did you mean {found!r}? ids, not names, are used here")
 
 
 _IGNORED = ("README", "readme", ".", "_")
@@ -318,6 +353,16 @@ def load_project_content(
     audiences: list[model.Audience] = []
     audiences_doc = reader.read(content_dir / "audiences.yaml", required=False)
     parsed = reader.validate(audiences_doc, model.Audiences)
+    if audiences_doc is not None:
+        names: dict[str, dict[str, str]] = {"organisations": {path.stem: path.stem for path in files}}
+        names["organisations"] |= {o.name: o.id for o in organisations}
+        if routes is not None:
+            names["routes"] = {r.title: r.id for r in routes.routes} | {r.id: r.id for r in routes.routes}
+        if frame is not None:
+            names["points"] = {
+                p.title: p.id for key in ("why", "challenges", "skills") for p in getattr(frame.sections, key).items
+            } | {p.id: p.id for key in ("why", "challenges", "skills") for p in getattr(frame.sections, key).items}
+        reader.problems[:] = [_id_for_name(p, audiences_doc, names) for p in reader.problems]
     if parsed is not None and audiences_doc is not None:
         audiences = parsed.audiences
         stems = {path.stem for path in files}
@@ -357,6 +402,7 @@ def load_project_content(
             brand = load_brand(brand_path, brand_reader)
             if own:
                 problems += brand_reader.problems
+                reader.seen |= brand_reader.seen
 
     fresh_problems, stale, sourced = check_freshness(reader.documents, reader.name(content_dir), months, on)
     problems += fresh_problems
@@ -365,4 +411,6 @@ def load_project_content(
     booklet = None
     if frame is not None and routes is not None and not [p for p in problems if not p.warning]:
         booklet = model.Booklet(frame=frame, organisations=organisations, routes=routes.routes)
-    return Content(booklet, reader.documents, sorted_problems(problems), audiences, brand, stale, sourced)
+    return Content(
+        booklet, reader.documents, sorted_problems(problems), audiences, brand, stale, sourced, len(reader.seen)
+    )

@@ -4,7 +4,8 @@ YAML's double-quoted escapes (`\\0`, `\\e`, `\\a`, `\\x9b`, `\\u202e` …) make
 characters that no editor shows: control characters would reach the PDF, the
 HTML and the terminal, so they are errors; bidirectional and zero-width
 characters change how text reads without changing how it looks, so they are
-errors in addresses (the model refuses them) and warnings elsewhere. The
+errors in addresses (the model refuses them); elsewhere they are removed with
+a warning, so none reaches a booklet. The
 mistakes of text pasted from a word processor — curly quotes around a whole
 value, a bullet character at the start of a list item — are undone with a
 warning, and words too long to fit a line are pointed out.
@@ -83,12 +84,16 @@ def _string(
         problems.append(
             Problem(
                 where,
-                f"{visible(short(text, 60))} contains the invisible character " + ", ".join(_name(c) for c in hidden),
-                "it changes how the text reads or is searched without showing; delete it unless you meant it",
+                f"{visible(short(text, 60))} contains the invisible character{'s' if len(hidden) > 1 else ''} "
+                + ", ".join(_name(c) for c in hidden)
+                + ("" if is_key else "; it was removed"),
+                "it changes how text reads or is searched without showing; delete it from the file",
                 path,
                 warning=True,
             )
         )
+        if not is_key:
+            text = "".join(c for c in text if c not in hidden)
     if is_key or key in PLAIN_KEYS:
         return text
     stripped = text.strip()

@@ -233,3 +233,167 @@ def test_messages_never_print_a_data_uri_whole(size):
     assert len(shown) < 200
     assert shown.startswith("warning: blocked data:image/png;base64,")
     assert f"({len(uri):,} characters)" in shown or size < 60
+
+
+# --- 6-8, 12. Characters: controls, hidden characters, long words, pasted quotes and bullets --------
+
+# (file, the line as written in the base project, how to write a new value there)
+TEXT_FIELDS = {
+    "organisation name": ("organisations/gds.yaml", "name: Government Digital Service (GDS)", "name: {}"),
+    "organisation summary": (
+        "organisations/gds.yaml",
+        "summary: Improving how government uses digital and data.",
+        "summary: {}",
+    ),
+    "role": ("organisations/gds.yaml", "  - Data Scientists", "  - {}"),
+    "route title": ("routes.yaml", "    title: Fast Stream", "    title: {}"),
+    "route step": ("routes.yaml", "      - Register an account", "      - {}"),
+    "audience name": ("audiences.yaml", "    name: Students and graduates", "    name: {}"),
+}
+CONTROL_ESCAPES = {
+    "NUL": r"\0",
+    "BEL": r"\a",
+    "BS": r"\b",
+    "ESC": r"\e",
+    "CR": r"\r",
+    "DEL": r"\x7f",
+    "NEL": r"\N",
+    "CSI": r"\x9b",
+    "VT": r"\v",
+    "FF": r"\f",
+}
+HIDDEN_ESCAPES = {
+    "RLO": r"\u202e",
+    "LRI": r"\u2066",
+    "RLM": r"\u200f",
+    "ALM": r"\u061c",
+    "ZWSP": r"\u200b",
+    "WJ": r"\u2060",
+    "BOM": r"\ufeff",
+    "ZWJ": r"\u200d",
+}
+
+
+def set_text(content: Path, field: str, yaml_value: str) -> None:
+    name, line, template = TEXT_FIELDS[field]
+    replace_in(content / name, line, template.format(yaml_value))
+
+
+@pytest.mark.parametrize("field", sorted(TEXT_FIELDS))
+@pytest.mark.parametrize("char", sorted(CONTROL_ESCAPES))
+def test_control_characters_from_yaml_escapes_are_refused_and_shown_escaped(tmp_path, field, char):
+    content = project(tmp_path)
+    set_text(content, field, f'"Careers {CONTROL_ESCAPES[char]}[31mred text"')
+    result = check(content)
+    assert result.exit_code == Exit.CONTENT, result.output
+    lines = [line for line in result.stdout.splitlines() if "control character" in line]
+    assert len(lines) == 1, result.stdout
+    assert re.search(r"control characters? U\+00[0-9A-F]{2}", lines[0])
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.output)  # the terminal sees escapes only
+
+
+@pytest.mark.parametrize("field", sorted(QR_FIELDS) + ["source"])
+@pytest.mark.parametrize("char", sorted(HIDDEN_ESCAPES))
+def test_hidden_characters_in_addresses_are_refused(tmp_path, field, char):
+    content = project(tmp_path)
+    url = f'"https://www.gov.uk{HIDDEN_ESCAPES[char]}/ku.vog.www"'
+    if field == "source":
+        replace_in(content / "routes.yaml", "    source: https://www.faststream.gov.uk\n", f"    source: {url}\n")
+    else:
+        set_qr_address(content, field, url)
+    result = check(content)
+    assert result.exit_code == Exit.CONTENT, result.output
+    (line,) = [line for line in result.stdout.splitlines() if "invisible character" in line]
+    assert "must not contain the invisible character U+" in line
+    assert not re.search("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]", result.output)
+
+
+@pytest.mark.parametrize("field", sorted(TEXT_FIELDS))
+@pytest.mark.parametrize("char", sorted(HIDDEN_ESCAPES))
+def test_hidden_characters_in_text_are_removed_with_a_warning(tmp_path, field, char):
+    content = project(tmp_path)
+    set_text(content, field, f'"Care{HIDDEN_ESCAPES[char]}ers"')
+    result = check(content)
+    assert result.exit_code == Exit.OK, result.output
+    (line,) = result.stdout.splitlines()
+    assert "warning: " in line and "; it was removed" in line
+    assert check(content, "--strict").exit_code == Exit.CONTENT
+
+
+@pytest.mark.parametrize("field", sorted(TEXT_FIELDS))
+@pytest.mark.parametrize("length", [31, 60, 5_000])
+def test_very_long_words_are_warned_about(tmp_path, field, length):
+    content = project(tmp_path)
+    set_text(content, field, "Data " + "w" * length)
+    result = check(content)
+    assert result.exit_code == Exit.OK, result.output
+    (line,) = [line for line in result.stdout.splitlines() if "words over" in line]  # (a 5,000-letter
+    assert f"has {length:,} characters; words over 30" in line  # summary is also too long for a page)
+    assert len(line) < 400
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "w" * 30,
+        "civilservicejobs.service.gov.uk",
+        "https://www.gov.uk/" + "x" * 40,
+        "careers-service-appointments@exampleton.ac.uk",
+    ],
+)
+def test_ordinary_words_and_addresses_in_text_are_not_warned_about(tmp_path, word):
+    content = project(tmp_path)
+    set_text(content, "organisation summary", f"Read {word} today.")
+    result = check(content, "--strict")
+    assert result.exit_code == Exit.OK, result.output
+
+
+@pytest.mark.parametrize("field", sorted(TEXT_FIELDS))
+@pytest.mark.parametrize(("left", "right"), [("“", "”"), ("‘", "’"), ("„", "“"), ("«", "»")])
+def test_curly_quotes_around_a_whole_value_are_removed_with_a_warning(tmp_path, field, left, right):
+    content = project(tmp_path)
+    set_text(content, field, f"{left}Careers advice{right}")
+    result = check(content)
+    assert result.exit_code == Exit.OK, result.output
+    (line,) = result.stdout.splitlines()
+    assert "curly quotes" in line and "use straight quotes: " in line and '"Careers advice"' in line
+
+
+@pytest.mark.parametrize("bullet", ["•", "◦", "▪", "●", "‣", "➢", "✓", "–", "—", "·"])
+@pytest.mark.parametrize("field", ["role", "route step"])
+def test_pasted_bullets_are_removed_from_list_items_with_a_warning(tmp_path, bullet, field):
+    content = project(tmp_path)
+    set_text(content, field, f"{bullet.strip()} Search NHS Jobs")
+    result = check(content)
+    assert result.exit_code == Exit.OK, result.output
+    (line,) = result.stdout.splitlines()
+    assert f"pasted bullet {bullet.strip()!r}" in line
+
+
+@pytest.mark.parametrize(
+    ("bullet", "words"),
+    [("*", "if it is a pasted bullet, delete it"), ("-", "two '- ' at the start of one line make a list inside")],
+)
+@pytest.mark.parametrize("field", ["role", "route step"])
+def test_bullets_that_yaml_reads_as_syntax_get_a_hint_that_fixes_them(tmp_path, bullet, words, field):
+    content = project(tmp_path)
+    set_text(content, field, f"{bullet} Search NHS Jobs")
+    result = check(content)
+    assert result.exit_code == Exit.CONTENT, result.output
+    (line,) = result.stdout.splitlines()
+    assert words in line
+    set_text_back = (content / TEXT_FIELDS[field][0]).read_text().replace(f"- {bullet} Search", "- Search")
+    (content / TEXT_FIELDS[field][0]).write_text(set_text_back)
+    assert check(content).exit_code == Exit.OK  # the hint's fix works
+
+
+@pytest.mark.parametrize(
+    "broken",
+    ['routes:\n  - id: "never closed\n', "routes:\n\t- id: x\n  - [\n", "\x00binary", "a: *nowhere\n"],
+)
+def test_the_summary_counts_files_that_could_not_be_read(tmp_path, broken):
+    content = project(tmp_path)
+    (content / "routes.yaml").write_text(broken, encoding="utf-8")
+    result = check(content)
+    assert result.exit_code == Exit.CONTENT
+    assert result.stderr.rstrip().endswith("in 5 files"), result.stderr
