@@ -397,3 +397,25 @@ def test_the_summary_counts_files_that_could_not_be_read(tmp_path, broken):
     result = check(content)
     assert result.exit_code == Exit.CONTENT
     assert result.stderr.rstrip().endswith("in 5 files"), result.stderr
+
+
+def test_long_unbreakable_words_wrap_inside_the_page(tmp_path):
+    """A 2,000-letter name, a 400-letter title and a 500-letter step stay inside the page's text area."""
+    import pypdfium2 as pdfium
+
+    content = project(tmp_path)
+    set_text(content, "organisation name", "G" * 2_000)
+    set_text(content, "route title", "F" * 400)
+    set_text(content, "route step", "R" * 500)
+    set_text(content, "role", "E" * 300)
+    out = tmp_path / "long.pdf"
+    result = CliRunner().invoke(app, ["build", "--content", str(content), "-o", str(out), "--force"])
+    assert result.exit_code == Exit.OK, result.output
+    mm = 72 / 25.4
+    for number, page in enumerate(pdfium.PdfDocument(out), 1):
+        width, _ = page.get_size()
+        text = page.get_textpage()
+        for i in range(text.count_chars()):
+            left, _, right, _ = text.get_charbox(i)
+            if right > left and text.get_text_range(i, 1) in "GFRE":
+                assert right <= width - 10 * mm, f"page {number}: a long word runs into the margin"
