@@ -128,6 +128,44 @@ INTERRUPTED_IDLE = "interrupted: no file was being written; every file reported 
 """What Ctrl-C did when no output was being written (while reading content, or while watching)."""
 
 
+def group_warnings(problems: list[Problem]) -> list[Problem]:
+    """Warnings that say the same thing in many places, as one line each: "… ×288, first in gds.yaml: name".
+
+    Errors are never grouped: each needs its own fix at its own place.
+    """
+    counts: dict[tuple[str, str], int] = {}
+    for problem in problems:
+        if problem.warning:
+            counts[(problem.what, problem.hint)] = counts.get((problem.what, problem.hint), 0) + 1
+    shown: set[tuple[str, str]] = set()
+    result = []
+    for problem in problems:
+        key = (problem.what, problem.hint)
+        if not problem.warning or counts[key] == 1:
+            result.append(problem)
+        elif key not in shown:
+            shown.add(key)
+            first = f"{problem.where.file}: {problem.path}" if problem.path else problem.where.file
+            result.append(
+                Problem(
+                    problem.where,
+                    f"{problem.what} ×{counts[key]}, first in {first}",
+                    problem.hint,
+                    problem.path,
+                    warning=True,
+                )
+            )
+    return result
+
+
+def group_lines(lines: list[str]) -> list[str]:
+    """Identical lines (WeasyPrint's warnings) once each, with how many times they came: "… ×288"."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line] = counts.get(line, 0) + 1
+    return [line if n == 1 else f"{line} ×{n}" for line, n in counts.items()]
+
+
 @dataclass
 class BookletError(Exception):
     """A user-facing failure: bad content, bad options or a failed render."""

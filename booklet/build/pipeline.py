@@ -20,11 +20,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..content.check import sorted_problems
 from ..content.load import BrandAssets, Content, load_project_content
 from ..content.model import Booklet
-from ..errors import BookletError, Exit, Interrupted, Problem, Where, bug_message, save_traceback, visible
+from ..errors import BookletError, Exit, Interrupted, Problem, Where, bug_message, group_lines, save_traceback, visible
 from ..project import Project
 from ..render import fonts
+from ..render.coverage import glyph_problems
 from ..render.css import Sandbox
 from ..render.html import allowed_dirs, render_html, style_dirs
 from ..settings import Settings
@@ -92,6 +94,13 @@ def output_path(project: Project, file_name: str, settings: Settings) -> Path:
     stem = Path(file_name).stem + _suffix(settings)
     extension = ".html" if settings.edition == "web" else ".pdf"
     return project.output / f"{stem}{extension}"
+
+
+def load_content(project: Project, brand: Path | None = None, **options: Any) -> Content:
+    """A project's content with every check, including the characters its typeface cannot print."""
+    content = load_project_content(project.content, project.root, brand, **options)
+    content.problems = sorted_problems(content.problems + glyph_problems(content.documents))
+    return content
 
 
 def check_output(path: Path, edition: str) -> None:
@@ -255,7 +264,7 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
     warnings = _blocked(rendered.blocked, strict=False)
     warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
     pdf = finish_pdf(rendered.pdf, job.settings)
-    return pdf, rendered.pages, html, [visible(w) for w in warnings]
+    return pdf, rendered.pages, html, group_lines([visible(w) for w in warnings])
 
 
 def _blocked(blocked: list[Any], strict: bool) -> list[str]:
@@ -409,7 +418,7 @@ def build(
     BookletError if it failed); otherwise a list of Results, one per output.
     """
     project = Project.locate(content, styles)
-    loaded = load_project_content(project.content, project.root, brand)
+    loaded = load_content(project, brand)
     jobs = plan(project, loaded, audiences, all_audiences, output, settings)
     results = run(jobs, workers=workers, force=force)
     if not audiences and not all_audiences:

@@ -177,7 +177,8 @@ def build(
     Example: booklet build --audience graduates --format a5 --imposition saddle
     """
     from ..build import default_workers, plan
-    from ..content.load import load_project_content
+    from ..build.pipeline import load_content
+    from ..errors import group_warnings
     from ..project import Project
     from ..settings import Settings
 
@@ -221,9 +222,9 @@ def build(
         strict=strict,
     )
     project = Project.locate(content, styles)
-    loaded = load_project_content(project.content, project.root, brand)
+    loaded = load_content(project, brand)
     if not strict:  # with --strict, plan() reports them as errors instead
-        for problem in loaded.warnings:
+        for problem in group_warnings(loaded.warnings):
             err(problem.line())
     planned = plan(project, loaded, audience or (), all_audiences, output, settings)
     results = run_with_progress(planned, jobs or default_workers(), force, quiet)

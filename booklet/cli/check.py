@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..content.check import REVIEW_MONTHS
-from ..content.load import load_project_content
-from ..errors import Exit
+from ..build.pipeline import load_content
+from ..errors import Exit, group_warnings
 from ..project import Project
 
 
@@ -32,13 +32,13 @@ def run_check(
     errors) is printed: every item due for review, oldest first.
     """
     project = Project.locate(content)
-    loaded = load_project_content(project.content, project.root, brand, months=months)
+    loaded = load_content(project, brand, months=months)
     errors, warnings = loaded.errors, loaded.warnings
     if stale:
         shown = errors + [s.problem for s in loaded.stale]
     else:
         shown = loaded.problems
-    for problem in shown:
+    for problem in group_warnings(shown):
         print_line(problem.line())
     files = loaded.files or len(loaded.documents)
     failing = bool(errors) or (strict and bool(loaded.stale if stale else warnings))

@@ -12,14 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..build import Result, plan, run
-from ..content.load import load_project_content
+from ..build.pipeline import load_content
 from ..errors import BookletError
 from ..project import Project
 
 
 def rebuild(project: Project, all_audiences: bool, brand: Path | None) -> list[Result]:
     """One pass: reload, plan and build what changed. Raises BookletError on bad content."""
-    content = load_project_content(project.content, project.root, brand)
+    content = load_content(project, brand)
     jobs = plan(project, content, (), all_audiences)
     return [r for r in run(jobs, workers=1) if r.status != "unchanged"]
 

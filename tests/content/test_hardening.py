@@ -419,3 +419,37 @@ def test_long_unbreakable_words_wrap_inside_the_page(tmp_path):
             left, _, right, _ = text.get_charbox(i)
             if right > left and text.get_text_range(i, 1) in "GFRE":
                 assert right <= width - 10 * mm, f"page {number}: a long word runs into the margin"
+
+
+# --- 9. Characters the typeface lacks, and repeated warnings grouped ------------------------------
+
+
+@pytest.mark.parametrize("char", ["🚀", "😀", "中", "\ue000", "𝄞"])
+def test_a_character_missing_from_the_typeface_is_a_content_warning_grouped_across_fields(tmp_path, char):
+    content = project(tmp_path)
+    for field in TEXT_FIELDS:
+        name, line, template = TEXT_FIELDS[field]
+        set_text(content, field, template.format("").split(":")[-1].strip() + f"Careers {char}".strip())
+    result = check(content)
+    assert result.exit_code == Exit.OK, result.output
+    lines = result.stdout.splitlines()
+    (line,) = [x for x in lines if "typeface" in x]
+    assert f"the character {char!r} (U+{ord(char):04X}" in line
+    assert f"×{len(TEXT_FIELDS)}, first in content/" in line
+    assert result.stderr.startswith(f"0 errors, {len(TEXT_FIELDS)} warnings")
+
+
+@pytest.mark.parametrize("char", ["ŵ", "Ŷ", "€", "–", "é", "’"])
+def test_characters_the_typeface_has_are_not_warned_about(tmp_path, char):
+    content = project(tmp_path)
+    set_text(content, "organisation summary", f"Careers {char} today.")
+    assert check(content, "--strict").exit_code == Exit.OK
+
+
+def test_only_warnings_are_grouped():
+    from booklet.errors import Problem, Where, group_warnings
+
+    same = [Problem(Where("a.yaml", n, 1), "same", "fix", f"k{n}", warning=True) for n in range(1, 4)]
+    errors = [Problem(Where("a.yaml", n, 1), "same", "fix", f"e{n}") for n in range(1, 3)]
+    grouped = group_warnings(same + errors)
+    assert [p.what for p in grouped] == ["same ×3, first in a.yaml: k1", "same", "same"]
