@@ -101,6 +101,21 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
+def _loops(path: Path) -> bool:
+    """Whether `path` is a symbolic link whose chain of links never reaches a file."""
+    import errno
+
+    if not path.is_symlink():
+        return False
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop this way
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
 class _Reader:
     """Reads content files, collecting problems instead of stopping."""
 
@@ -125,6 +140,15 @@ class _Reader:
                 if path.suffix == ".yaml" and path.with_suffix(".yml").exists():
                     hint = f"rename {path.with_suffix('.yml').name} to {path.name}"
                 self.problems.append(Problem(Where(name), "is missing", hint))
+            return None
+        if _loops(path):
+            self.problems.append(
+                Problem(
+                    Where(name),
+                    "is a symbolic link that leads back to itself, so there is no file to read",
+                    "replace the link with the file itself",
+                )
+            )
             return None
         if not _inside(path, self.root):
             self.problems.append(
@@ -252,7 +276,20 @@ def _stray_files(reader: _Reader, org_dir: Path) -> list[Problem]:
     if not org_dir.is_dir():
         return problems
     for path in sorted(org_dir.iterdir()):
-        if path.name.startswith(_IGNORED) or path.name.endswith("~") or path.is_dir():
+        if path.name.startswith(_IGNORED) or path.name.endswith("~"):
+            continue
+        if path.is_dir():
+            inside = sorted(p.name for p in path.rglob("*") if p.suffix.lower() in (".yaml", ".yml"))
+            if inside:
+                problems.append(
+                    Problem(
+                        Where(reader.name(path)),
+                        f"is a folder: its {len(inside)} organisation file{'s are' if len(inside) > 1 else ' is'} "
+                        f"not read ({', '.join(inside[:3])}{', …' if len(inside) > 3 else ''})",
+                        "organisation files go straight in organisations/; move them up a level",
+                        warning=True,
+                    )
+                )
             continue
         if path.suffix.lower() in (".yaml", ".yml") and path.suffix not in (".yaml", ".yml"):
             hint = f"rename it to {path.stem}{path.suffix.lower()}"

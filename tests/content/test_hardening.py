@@ -453,3 +453,20 @@ def test_only_warnings_are_grouped():
     errors = [Problem(Where("a.yaml", n, 1), "same", "fix", f"e{n}") for n in range(1, 3)]
     grouped = group_warnings(same + errors)
     assert [p.what for p in grouped] == ["same ×3, first in a.yaml: k1", "same", "same"]
+
+
+# --- 11. Minor: files in a sub-folder of organisations/ are not silently ignored ----------------
+
+
+@pytest.mark.parametrize("names", [["nhs.yaml"], ["a.yaml", "b.yml", "c.yaml", "d.yaml"], ["deeper/x.yaml"]])
+def test_organisation_files_in_a_sub_folder_are_warned_about(tmp_path, names):
+    content = project(tmp_path)
+    for name in names:
+        path = content / "organisations" / "sub" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text((content / "organisations" / "gds.yaml").read_text())
+    result = check(content)
+    assert result.exit_code == Exit.OK, result.output
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("content/organisations/sub  -  warning: is a folder: its ")
+    assert "move them up a level" in line
