@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..content.check import REVIEW_MONTHS
 from ..build.pipeline import load_content
+from ..content.check import REVIEW_MONTHS
 from ..errors import Exit, group_warnings
 from ..project import Project
 

@@ -53,7 +53,9 @@ def check_png(raw: bytes) -> str | None:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return f"has too many pixels (at most {MAX_PIXELS // 1_000_000} million; export it again smaller)"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        return f"cannot be opened as a PNG image, the file is damaged or incomplete: {str(exc)[:80]} (export it again as PNG)"
+        detail = str(exc)[:80]
+        detail = str(exc)[:80]
+        return f"cannot be opened as a PNG image, the file is damaged or incomplete: {detail} (export it again as PNG)"
     if width == 0 or height == 0:
         return "has no pixels (export it again as PNG)"
     return None

@@ -254,15 +254,16 @@ def _without_tabs(text: str) -> str | None:
     def expand(width: int | None) -> str:
         out = []
         for index, line in enumerate(lines):
-            lead = re.match(r"[ \t\-?:]*", line).group()  # type: ignore[union-attr]
+            lead = line[: len(line) - len(line.lstrip(" \t-?:"))]
+            rest = line[len(lead) :]
             if "\t" in lead:
                 size = width
                 if size is None:  # the column where the line above starts its text
                     above = next((x for x in reversed(lines[:index]) if x.strip()), "")
-                    size = len(re.match(r"[ \-?:]*", above).group())  # type: ignore[union-attr]
+                    size = len(above) - len(above.lstrip(" -?:"))
                 lead = lead.replace("\t", " " * max(size - len(lead.replace("\t", "")), 1), 1)
                 lead = lead.replace("\t", " " * (width or 2))
-            out.append(lead + line[len(re.match(r"[ \t\-?:]*", line).group()) :])  # type: ignore[union-attr]
+            out.append(lead + rest)
         return "\n".join(out)
 
     for width in (None, 2, 4, 8):
@@ -392,9 +393,10 @@ def parse(text: str, name: str, path: Path | None = None) -> Document:
     """
     tabs = _check_tabs(text, name)
     if tabs:
-        text = _without_tabs(text)
-        if text is None:
+        expanded = _without_tabs(text)
+        if expanded is None:
             raise BookletError(tabs)
+        text = expanded
     loader = None
     try:
         loader = _Loader(text)

@@ -56,7 +56,7 @@ def scan(data: str, kind: str) -> Scan:
     """The code for `data` at the smallest printed size of `kind` (card, route or back)."""
     page_format, size = min(QR_SIZES_MM[kind].items(), key=lambda item: item[1])
     try:
-        modules = make(data).symbol_size(border=0)[0]
+        modules = int(make(data).symbol_size(border=0)[0])
     except segno.DataOverflowError:
         modules = 0
     return Scan(modules, size, page_format)

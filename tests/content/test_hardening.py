@@ -137,7 +137,8 @@ BAD_SVGS = {
         "@import",
     ),
     "style url https": (
-        f"<svg {SVG_NS}><style>rect {{ fill: url(https://evil.example/p.svg#g) }}</style><rect width='1' height='1'/></svg>",
+        f"<svg {SVG_NS}><style>rect {{ fill: url(https://evil.example/p.svg#g) }}</style>"
+        "<rect width='1' height='1'/></svg>",
         "url()",
     ),
     "style attribute url": (
@@ -292,7 +293,7 @@ def test_control_characters_from_yaml_escapes_are_refused_and_shown_escaped(tmp_
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.output)  # the terminal sees escapes only
 
 
-@pytest.mark.parametrize("field", sorted(QR_FIELDS) + ["source"])
+@pytest.mark.parametrize("field", [*sorted(QR_FIELDS), "source"])
 @pytest.mark.parametrize("char", sorted(HIDDEN_ESCAPES))
 def test_hidden_characters_in_addresses_are_refused(tmp_path, field, char):
     content = project(tmp_path)
@@ -428,7 +429,7 @@ def test_long_unbreakable_words_wrap_inside_the_page(tmp_path):
 def test_a_character_missing_from_the_typeface_is_a_content_warning_grouped_across_fields(tmp_path, char):
     content = project(tmp_path)
     for field in TEXT_FIELDS:
-        name, line, template = TEXT_FIELDS[field]
+        _, _, template = TEXT_FIELDS[field]
         set_text(content, field, template.format("").split(":")[-1].strip() + f"Careers {char}".strip())
     result = check(content)
     assert result.exit_code == Exit.OK, result.output
