@@ -55,7 +55,8 @@ class Exit(IntEnum):
     BUG = 70
     """An internal error (EX_SOFTWARE): a traceback was saved for a bug report."""
     INTERRUPTED = 130
-    """Stopped with Ctrl-C (128 + SIGINT); the previous output is untouched."""
+    """Stopped with Ctrl-C (128 + SIGINT); each output is either complete and new or as it was, and the
+    message says which."""
 
 
 @dataclass(frozen=True, order=True)
