@@ -182,10 +182,6 @@ def build(
     from ..project import Project
     from ..settings import Settings
 
-    if output is not None:
-        from ..build.pipeline import check_output
-
-        check_output(output, "web" if html_edition else "print")
     if output is not None and all_audiences:
         raise BookletError.single("--output builds one booklet; it cannot be used with --all", code=Exit.USAGE)
     if imposition is Imposition.saddle and page_format is not PageFormat.a5:
@@ -208,6 +204,10 @@ def build(
             "--html-edition cannot be combined with --print-ready or --imposition: they shape printed pages",
             code=Exit.USAGE,
         )
+    if output is not None:
+        from ..build.pipeline import check_output
+
+        check_output(output, "web" if html_edition else "print")
     settings = Settings(
         page_size=page_format.value.upper(),
         large_print=large_print,
