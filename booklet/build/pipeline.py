@@ -18,12 +18,16 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from ..content.check import sorted_problems
 from ..content.load import BrandAssets, Content, load_project_content
 from ..content.model import Booklet
-from ..errors import BookletError, Exit, Where, bug_message, save_traceback
+from ..errors import BookletError, Exit, Interrupted, Problem, Where, bug_message, group_lines, save_traceback, visible
 from ..project import Project
 from ..render import fonts
+from ..render.coverage import glyph_problems
+from ..render.css import Sandbox
 from ..render.html import allowed_dirs, render_html, style_dirs
 from ..settings import Settings
 from ..tailor.audience import tailor
@@ -97,6 +101,48 @@ def output_path(project: Project, file_name: str, settings: Settings) -> Path:
     return project.output / f"{stem}{extension}"
 
 
+def load_content(project: Project, brand: Path | None = None, **options: Any) -> Content:
+    """A project's content with every check, including the characters its typeface cannot print."""
+    content = load_project_content(project.content, project.root, brand, **options)
+    content.problems = sorted_problems(content.problems + glyph_problems(content.documents))
+    return content
+
+
+def check_output(path: Path, edition: str) -> None:
+    """Refuse, before anything is rendered, an output whose name does not fit the edition or cannot be written.
+
+    A PDF must end in .pdf and the HTML edition in .html, so a good PDF is never
+    replaced by a web page (or a PDF hidden under an .html name); a path that is
+    a folder, or runs through a file, fails now rather than after a full render.
+    """
+    wanted = ".html" if edition == "web" else ".pdf"
+    if path.suffix.lower() != wanted:
+        if edition == "web":
+            hint = f"the HTML edition is a web page: use -o {path.with_suffix('.html')}"
+        elif path.suffix.lower() in (".html", ".htm"):
+            hint = f"use -o {path.with_suffix('.pdf')}, or add --html-edition for a web page"
+        else:
+            hint = f"e.g. -o {path.with_suffix('.pdf').name}"
+        raise BookletError.single(f"the output file must end in {wanted}", file=path, hint=hint, code=Exit.USAGE)
+    if path.is_dir():
+        raise BookletError.single(
+            "is a folder; the output must be a file",
+            file=path,
+            hint=f"e.g. -o {path / ('booklet' + wanted)}",
+            code=Exit.USAGE,
+        )
+    for parent in path.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise BookletError.single(
+                    f"cannot be written: {parent} is a file, not a folder",
+                    file=path,
+                    hint="choose an output path inside a folder",
+                    code=Exit.USAGE,
+                )
+            break
+
+
 def plan(
     project: Project,
     content: Content,
@@ -134,6 +180,8 @@ def plan(
                 origin,
             )
         )
+    for job in jobs:
+        check_output(job.output, settings.edition)
     return jobs
 
 
@@ -206,8 +254,10 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
 
     settings = job.settings
     if settings.edition == "web":
-        html = render_html(job.booklet, settings, job.project.styles, job.brand)
-        return html.encode("utf-8"), 0, html, []
+        # Browsers fetch what a page names: the web page gets the PDF's sandbox, applied in advance.
+        sandbox = Sandbox(allowed_dirs(job.project), job.project.root)
+        html = render_html(job.booklet, settings, job.project.styles, job.brand, sandbox=sandbox)
+        return html.encode("utf-8"), 0, html, _blocked(list(dict.fromkeys(sandbox.blocked)), settings.strict)
     saddle = settings.imposition == "saddle"
     pages: dict[int, str] = {}
 
@@ -234,10 +284,23 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
     rendered = write(
         laid, pdf_standard="none" if saddle else settings.pdf_standard, forms=settings.forms, strict=settings.strict
     )
-    warnings = [f"warning: {item} (only files inside the project are read)" for item in rendered.blocked]
+    warnings = _blocked(rendered.blocked, strict=False)
     warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
     pdf = finish_pdf(rendered.pdf, job.settings)
-    return pdf, rendered.pages, html, warnings
+    return pdf, rendered.pages, html, group_lines([visible(w) for w in warnings])
+
+
+def _blocked(blocked: list[Any], strict: bool) -> list[str]:
+    """Warnings for addresses the sandbox refused; with `strict`, one error naming them all."""
+    if strict and blocked:
+        raise BookletError(
+            [
+                Problem(Where(), str(item), "only files inside the project may be used; no network, no attachments")
+                for item in blocked
+            ],
+            code=Exit.CONTENT,
+        )
+    return [visible(f"warning: {item} (only files inside the project are read)") for item in blocked]
 
 
 def fits_handout(booklet: Booklet, settings: Settings) -> bool:
@@ -270,13 +333,15 @@ def run_job(job: Job) -> Result:
         saved = save_traceback(f"job: {job.name} -> {job.output}")
         detail = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "…"
         return failed(f"could not render ({type(exc).__name__}: {detail}); " + bug_message(saved), bug=True)
+    previous = _stamp(job.output)
     try:
         write_atomic(job.output, data)
         if job.settings.write_html and job.settings.edition != "web":
             write_atomic(job.output.with_suffix(".html"), html.encode("utf-8"))
     except OSError as exc:
         # Disk full, read-only folder, permissions: the previous file is as it was.
-        return failed(f"could not write {job.output}: {exc.strerror or exc}; the previous file is unchanged")
+        kept = "the previous file is unchanged" if previous is not None else "no file was written"
+        return failed(f"could not write {job.output}: {exc.strerror or exc}; {kept}")
     return Result(
         job.output,
         job.name,
@@ -327,6 +392,7 @@ def run(
             on_done(result)
 
     workers = max(1, min(workers, len(todo)))
+    before = {job.output: _stamp(job.output) for job in todo}
     try:
         if workers == 1:
             for job in todo:
@@ -344,9 +410,23 @@ def run(
                     futures[pool.submit(run_job, job)] = job
                 for future in as_completed(futures):
                     finished(futures[future], future.result())
+    except KeyboardInterrupt:
+        # Each file is replaced atomically, so every output is either complete and new or
+        # exactly as it was; which one is read from the disk, not from what we managed to hear.
+        written = [job.output for job in todo if _stamp(job.output) != before[job.output]]
+        raise Interrupted(written, [job.output for job in todo if job.output not in written]) from None
     finally:
         cache.save()
     return [results[job.output] for job in jobs]
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """Identity of the file at `path` (inode, size, mtime), None when there is none."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def default_workers() -> int:
@@ -370,7 +450,7 @@ def build(
     BookletError if it failed); otherwise a list of Results, one per output.
     """
     project = Project.locate(content, styles)
-    loaded = load_project_content(project.content, project.root, brand)
+    loaded = load_content(project, brand)
     jobs = plan(project, loaded, audiences, all_audiences, output, settings)
     results = run(jobs, workers=workers, force=force)
     if not audiences and not all_audiences:

@@ -16,6 +16,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from ..colour import MIN_TEXT_CONTRAST, contrast
+from ..errors import BIDI, INVISIBLE
+from . import scannable
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
@@ -33,11 +35,38 @@ def _https_only(value: str) -> str:
         raise ValueError("must not contain a user name or password")
     if re.search(r"\s", value):
         raise ValueError("must not contain spaces")
+    hidden = [c for c in value if c in BIDI or c in INVISIBLE]
+    if hidden:
+        # U+202E and friends make an address print as another one; zero-width ones hide inside it.
+        raise ValueError(
+            f"must not contain the invisible character U+{ord(hidden[0]):04X}, which can make an address "
+            "look like another (type the address again, or copy it from the browser's address bar)"
+        )
     return value
 
 
 HttpsUrl = Annotated[str, AfterValidator(_https_only)]
 """An absolute https:// address, printed exactly as written."""
+
+
+def _scannable(kind: str) -> AfterValidator:
+    """Refuse an address whose QR code of this kind would be too dense to scan (or impossible)."""
+
+    def check(value: str) -> str:
+        why = scannable.problem(value, kind)
+        if why:
+            raise ValueError(why)
+        return value
+
+    return AfterValidator(check)
+
+
+CardUrl = Annotated[HttpsUrl, _scannable("card")]
+"""An https:// address printed with a QR code on an organisation card."""
+RouteUrl = Annotated[HttpsUrl, _scannable("route")]
+"""An https:// address printed with a QR code on a checklist route."""
+BackUrl = Annotated[HttpsUrl, _scannable("back")]
+"""An https:// address printed with the large QR code on the back cover."""
 
 
 def _calendar_date(value: object) -> object:
@@ -141,7 +170,7 @@ class CallToAction(Model):
     """One sentence under the heading."""
     label: Text
     """Text of the action, e.g. "Search Public Sector Jobs"."""
-    url: HttpsUrl
+    url: BackUrl
     """Where the action leads; printed and encoded in the large QR code."""
 
 
@@ -187,7 +216,7 @@ class Organisation(Sourced):
     """What the organisation does, in two or three sentences."""
     roles: list[Text] = Field(min_length=1)
     """Typical roles there, e.g. Data Scientists."""
-    website: HttpsUrl
+    website: CardUrl
     """Careers or home page; printed and encoded in the profile's QR code."""
     order: int = 100
     """Position among the organisations (smaller first; ties keep file-name order)."""
@@ -212,7 +241,7 @@ class Route(Sourced):
     """Route name, e.g. "Fast Stream"."""
     summary: Text
     """What the route is, in one or two sentences."""
-    url: HttpsUrl
+    url: RouteUrl
     """Official address for the route; printed and encoded in its QR code."""
     steps: list[Text] = Field(min_length=MIN_STEPS, max_length=MAX_STEPS)
     """One to eight concrete first steps, each a tick box on the checklist (fewer than three is a warning)."""

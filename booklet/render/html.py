@@ -24,6 +24,7 @@ from ..settings import Settings
 from ..util import user_cache
 from ..version import __version__
 from . import fonts
+from .css import Sandbox, escape_style
 from .qr import qr_data_uri
 
 PAPER = "#ffffff"
@@ -175,8 +176,13 @@ def render_html(
     settings: Settings = Settings(),
     project_styles: Path | None = None,
     brand: Any = None,
+    sandbox: Sandbox | None = None,
 ) -> str:
-    """The complete HTML document for `booklet`, with its CSS inlined."""
+    """The complete HTML document for `booklet`, with its CSS inlined.
+
+    With a `sandbox` (the HTML edition, read by browsers) the CSS names only data:
+    URIs: what the PDF build may read is inlined, the rest dropped and recorded.
+    """
     dirs = style_dirs(project_styles)
     env = environment(tuple(dirs))
     web = settings.edition == "web"
@@ -196,12 +202,15 @@ def render_html(
     else:
         template_name = "handout.html.j2" if booklet.layout == "handout" else "booklet.html.j2"
     template = env.get_template(template_name)
+    joined = "\n".join(css)
+    if sandbox is not None:
+        joined = sandbox.css(joined)
     return template.render(
         booklet=booklet,
         frame=booklet.frame,
         brand=brand,
         options=settings,
-        css="\n".join(css),
+        css=escape_style(joined),
         generator=f"booklet {__version__}",
         profiles=profile_layout(booklet),
         toc_organisations=len(booklet.organisations) <= TOC_ORGANISATIONS,
