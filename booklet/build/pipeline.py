@@ -225,33 +225,39 @@ def run_job(job: Job) -> Result:
     passed on after the same clean-up.
     """
     start = time.perf_counter()
-
-    def failed(error: str, bug: bool = False) -> Result:
-        return Result(job.output, job.name, status="failed", error=error, audience=job.audience, bug=bug)
-
     try:
         data, pages, html, warnings = render_job(job)
     except BookletError as exc:
-        return failed(str(exc))
+        return failed_result(job, str(exc))
     except Exception as exc:
         saved = save_traceback(f"job: {job.name} -> {job.output}")
-        detail = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "…"
-        return failed(f"could not render ({type(exc).__name__}: {detail}); " + bug_message(saved), bug=True)
+        return failed_result(job, f"could not render ({_brief(exc)}); " + bug_message(saved), bug=True)
+    return write_outputs(job, data, pages, html, warnings, time.perf_counter() - start)
+
+
+def failed_result(job: Job, error: str, bug: bool = False) -> Result:
+    """The Result of a job that produced no file (its previous file is untouched)."""
+    return Result(job.output, job.name, status="failed", error=error, audience=job.audience, bug=bug)
+
+
+def _brief(exc: BaseException) -> str:
+    detail = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "…"
+    return f"{type(exc).__name__}: {detail}"
+
+
+def write_outputs(job: Job, data: bytes, pages: int, html: str, warnings: list[str], seconds: float) -> Result:
+    """Write a rendered job's file (and its HTML when asked) atomically, here, wherever it was rendered."""
     try:
         write_atomic(job.output, data)
         if job.settings.write_html and job.settings.edition != "web":
             write_atomic(job.output.with_suffix(".html"), html.encode("utf-8"))
     except OSError as exc:
         # Disk full, read-only folder, permissions: the previous file is as it was.
-        return failed(f"could not write {job.output}: {exc.strerror or exc}; the previous file is unchanged")
+        return failed_result(
+            job, f"could not write {job.output}: {exc.strerror or exc}; the previous file is unchanged"
+        )
     return Result(
-        job.output,
-        job.name,
-        pages=pages,
-        size=len(data),
-        seconds=time.perf_counter() - start,
-        warnings=warnings,
-        audience=job.audience,
+        job.output, job.name, pages=pages, size=len(data), seconds=seconds, warnings=warnings, audience=job.audience
     )
 
 
@@ -267,8 +273,14 @@ def run(
     force: bool = False,
     on_start: Callable[[Job], None] | None = None,
     on_done: Callable[[Result], None] | None = None,
+    cluster: str | None = None,
 ) -> list[Result]:
-    """Build the jobs that are not up to date; returns one Result per job, in job order."""
+    """Build the jobs that are not up to date; returns one Result per job, in job order.
+
+    `cluster` sends them to a Dask scheduler (`tcp://host:8786`) or a new local
+    cluster (`local` or `local:N`) instead of this machine's processes; see
+    `booklet.build.cluster`. Either way the files are written here, atomically.
+    """
     if not jobs:
         return []
     cache = Cache(jobs[0].project)
@@ -295,7 +307,11 @@ def run(
 
     workers = max(1, min(workers, len(todo)))
     try:
-        if workers == 1:
+        if cluster is not None and todo:
+            from .cluster import run_on_cluster
+
+            run_on_cluster(cluster, todo, keys, finished, on_start=on_start)
+        elif workers == 1:
             for job in todo:
                 if on_start:
                     on_start(job)
@@ -330,6 +346,7 @@ def build(
     brand: Path | None = None,
     workers: int = 1,
     force: bool = True,
+    cluster: str | None = None,
 ) -> list[Result] | Result:
     """Build booklets without the CLI.
 
@@ -339,7 +356,7 @@ def build(
     project = Project.locate(content, styles)
     loaded = load_project_content(project.content, project.root, brand)
     jobs = plan(project, loaded, audiences, all_audiences, output, settings)
-    results = run(jobs, workers=workers, force=force)
+    results = run(jobs, workers=workers, force=force, cluster=cluster)
     if not audiences and not all_audiences:
         result = results[0]
         if result.status == "failed":

@@ -136,6 +136,15 @@ def build(
         typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: the core count).", show_default=False),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            help="Run on a Dask cluster: tcp://HOST:8786 (a running `dask scheduler`) or local:N (N processes here). "
+            "Needs booklet[cluster]; see docs/scale.md.",
+            show_default=False,
+        ),
+    ] = None,
     brand: Annotated[
         Path | None,
         typer.Option(
@@ -171,6 +180,7 @@ def build(
 
     Example: booklet build --all --jobs 2      (every audience, two at a time)
     Example: booklet build --audience graduates --format a5 --imposition saddle
+    Example: booklet build --all --cluster tcp://scheduler.example:8786
     """
     from ..build import default_workers, plan
     from ..content.load import load_project_content
@@ -181,6 +191,16 @@ def build(
         raise BookletError.single("the output file must end in .pdf", file=output, code=Exit.USAGE)
     if output is not None and all_audiences:
         raise BookletError.single("--output builds one booklet; it cannot be used with --all", code=Exit.USAGE)
+    if cluster is not None and jobs is not None:
+        raise BookletError.single(
+            "--jobs cannot be used with --cluster: the cluster's workers run the jobs",
+            hint="give the number of local workers as --cluster local:N",
+            code=Exit.USAGE,
+        )
+    if cluster is not None:
+        from ..build.cluster import check_spec
+
+        check_spec(cluster)
     if imposition is Imposition.saddle and page_format is not PageFormat.a5:
         page_format = PageFormat.a5  # saddle folds A5 pages from A4 sheets
     if pdf_standard is PdfStandard.a3u and (imposition is not Imposition.none):
@@ -220,7 +240,7 @@ def build(
         for problem in loaded.warnings:
             err(problem.line())
     planned = plan(project, loaded, audience or (), all_audiences, output, settings)
-    results = run_with_progress(planned, jobs or default_workers(), force, quiet)
+    results = run_with_progress(planned, jobs or default_workers(), force, quiet, cluster)
     if imposition is Imposition.saddle and not quiet:
         from ..pdf.imposition import counts
 
@@ -238,12 +258,14 @@ def build(
     raise typer.Exit(int(Exit.RENDER) if failed else 0)
 
 
-def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool = False) -> list[Any]:
-    """Run jobs, with a progress display and a summary table when there are several."""
+def run_with_progress(
+    planned: list[Any], workers: int, force: bool, quiet: bool = False, cluster: str | None = None
+) -> list[Any]:
+    """Run jobs (here, or on a Dask cluster), with a progress display and a summary table when there are several."""
     from ..build import run
 
     if len(planned) == 1:  # one line, and no rich import on the common path
-        results = run(planned, workers=1, force=force)
+        results = run(planned, workers=1, force=force, cluster=cluster)
         report_line(results[0])
         return results
     from rich.console import Console
@@ -262,7 +284,7 @@ def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool
         disable=quiet or not console.is_terminal,
     ) as progress:
         task = progress.add_task("Building booklets", total=len(planned))
-        results = run(planned, workers=workers, force=force, on_done=lambda _r: progress.advance(task))
+        results = run(planned, workers=workers, force=force, on_done=lambda _r: progress.advance(task), cluster=cluster)
     table = Table(title=None, show_edge=False)
     for column in ("audience", "file", "pages", "size", "seconds", "status"):
         table.add_column(
