@@ -245,7 +245,10 @@ def connect(spec: str) -> Iterator[Client]:
                 n_workers=count,
                 threads_per_worker=1,  # one document cannot use two cores; processes can
                 processes=True,
-                dashboard_address=None,
+                host="127.0.0.1",  # reachable from this computer only
+                # No dashboard, and its HTTP server on a free port rather than 8787, which may be taken.
+                dashboard_address="127.0.0.1:0",
+                scheduler_kwargs={"dashboard": False},
                 silence_logs=logging.ERROR,
             ) as local,
             distributed.Client(local) as client,
