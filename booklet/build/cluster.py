@@ -1,12 +1,13 @@
 """The Dask executor: run a batch of jobs on a Dask distributed cluster, write the files here.
 
-`run_on_cluster` is the cluster counterpart of the process pool in `pipeline.run`.
-It takes plain, picklable jobs (a tailored booklet, its brand, its settings) and
-hands each to a worker together with the project's styles, which travel as bytes
-(`Assets`, scattered once per batch and keyed by their hash), so workers need no
-shared disk. A worker writes the styles once into its own scratch folder,
-renders with the same `render_job` as a local build and returns the PDF bytes;
-this process writes every file atomically and records the cache.
+`run_batch` is generic: it takes plain, picklable items (a frozen dataclass with a
+`project` field: a tailored booklet, its brand, its settings) and a module-level
+render function, and hands each item to a worker together with the project's
+styles, which travel as bytes (`Assets`, scattered once per batch and keyed by
+their hash), so workers need no shared disk. A worker writes the styles once
+into its own scratch folder, renders with the same functions as a local build
+and returns the PDF bytes; this process writes every file. `run_on_cluster` is
+`pipeline.run`'s use of it (atomic writes and the cache as in a local build).
 
 Each job is submitted with its cache key as the Dask key (`pure=True`), so a job
 rescheduled after a worker died, or retried after an error, is the same
@@ -28,11 +29,11 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..errors import BookletError, Exit, bug_message
 from ..project import Project
@@ -41,6 +42,11 @@ from .pipeline import Job, Result, failed_result, render_job, write_outputs
 
 if TYPE_CHECKING:
     from distributed import Client
+
+T = TypeVar("T")
+"""An item of a batch: a frozen dataclass of plain data with a `project` field."""
+R = TypeVar("R")
+"""What rendering an item returns (plain data, e.g. PDF bytes)."""
 
 RETRIES = 2
 """How many times a job that raised is tried again (on any worker) before it is reported as failed."""
@@ -82,34 +88,34 @@ class Assets:
 
 
 @dataclass(frozen=True)
-class Rendered:
-    """What a worker sends back for one job: the file's bytes, or why there is none."""
+class Outcome(Generic[R]):
+    """What came of one item: the value its render function returned, or why there is none."""
 
-    data: bytes = b""
-    pages: int = 0
-    html: str = ""
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
+    value: R | None = None
     error: str = ""
+    bug: bool = False
+    """The failure was an internal error (a traceback was saved), not a problem with the input."""
+    seconds: float = 0.0
 
 
 def versions() -> dict[str, str]:
     """What must match between this process and every worker for the same output."""
     from importlib.metadata import PackageNotFoundError, version
 
-    import weasyprint
-
     from .. import version as booklet_version
 
-    try:
-        font_version = version("fontpkg-noto-sans")
-    except PackageNotFoundError:
-        font_version = "not installed"
-    # Read through the module, not a copy taken at import, so what is reported is what is installed now.
+    def installed(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "not installed"
+
+    # The package metadata, not `import weasyprint`: the client never renders, so it need not pay
+    # for that import. booklet's own is read through its module, so a worker reports what it runs.
     return {
         "booklet": booklet_version.__version__,
-        "WeasyPrint": weasyprint.__version__,
-        "fontpkg-noto-sans": font_version,
+        "WeasyPrint": installed("weasyprint"),
+        "fontpkg-noto-sans": installed("fontpkg-noto-sans"),
     }
 
 
@@ -162,23 +168,22 @@ def materialise(assets: Assets) -> Project:
     return Project(root=root, content=root / "content", styles=root / "styles", output=root / "output")
 
 
-def render_on_worker(job: Job, assets: Assets, expected: dict[str, str]) -> Rendered:
-    """Render one job on a worker and return its bytes; runs in the worker process.
+def run_on_worker(render: Callable[[T], R], item: T, assets: Assets, expected: dict[str, str]) -> Outcome[R]:
+    """Run `render` on one item in a worker process, with the item's project pointed at the assets.
 
-    A problem with the job itself (BookletError) comes back as a Rendered with an
+    A problem with the item itself (BookletError) comes back as an Outcome with an
     error, since trying again cannot help. Anything else is raised, so Dask
     retries it, on another worker if need be.
     """
     problem = mismatch(_worker_name(), versions(), expected)
     if problem:
-        return Rendered(error=problem)
+        return Outcome(error=problem)
     start = time.perf_counter()
     try:
-        data, pages, html, warnings = render_job(replace(job, project=materialise(assets)))
+        value = render(replace(item, project=materialise(assets)))  # type: ignore[type-var]
     except BookletError as exc:
-        return Rendered(error=str(exc))
-    keep_html = job.settings.write_html and job.settings.edition != "web"
-    return Rendered(data, pages, html if keep_html else "", warnings, time.perf_counter() - start)
+        return Outcome(error=str(exc))
+    return Outcome(value, seconds=time.perf_counter() - start)
 
 
 def _worker_name() -> str:
@@ -226,10 +231,34 @@ def local_workers(spec: str) -> int | None:
     return None
 
 
+def dask_config() -> Any:
+    return importlib.import_module("dask").config
+
+
 def check_spec(spec: str) -> None:
     """Refuse a malformed --cluster value, or Dask not installed, before any work is done."""
     local_workers(spec)
     _distributed()
+
+
+IGNORE_SIGINT = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+"""Preload for local workers: Ctrl-C in the terminal reaches the whole process group, and only
+this process should act on it (cancel, close the cluster), not every worker with a traceback."""
+
+
+@contextmanager
+def _ignoring_sigint() -> Iterator[None]:
+    """SIGINT ignored while local workers are spawned (a spawned process keeps an ignored signal)."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager
@@ -240,8 +269,11 @@ def connect(spec: str) -> Iterator[Client]:
     count = local_workers(spec)
     distributed = _distributed()
     if count is not None:
-        with (
-            distributed.LocalCluster(
+        # Workers spawned now inherit the ignored SIGINT; a Ctrl-C in this second or two is lost.
+        # Dask's statistical profiler samples each worker's stack every 10 ms while it holds the GIL:
+        # a render measured 20-30 % slower with it. Nannies keep this config for workers they restart.
+        with _ignoring_sigint(), dask_config().set({"distributed.worker.profile.enabled": False}):
+            local = distributed.LocalCluster(
                 n_workers=count,
                 threads_per_worker=1,  # one document cannot use two cores; processes can
                 processes=True,
@@ -250,9 +282,9 @@ def connect(spec: str) -> Iterator[Client]:
                 dashboard_address="127.0.0.1:0",
                 scheduler_kwargs={"dashboard": False},
                 silence_logs=logging.ERROR,
-            ) as local,
-            distributed.Client(local) as client,
-        ):
+                preload=[IGNORE_SIGINT],  # so does a worker restarted after dying
+            )
+        with local, distributed.Client(local) as client:
             check_versions(client)
             yield client
         return
@@ -290,6 +322,79 @@ def check_versions(client: Client) -> None:
         )
 
 
+def run_batch(
+    spec: str,
+    items: Sequence[T],
+    keys: Sequence[str],
+    render: Callable[[T], R],
+    done: Callable[[T, Outcome[R]], None],
+    on_start: Callable[[T], None] | None = None,
+    retries: int = RETRIES,
+    label: Callable[[T], str] = str,
+) -> None:
+    """Run `render(item)` for every item on the cluster `spec`; `done(item, outcome)` here, once per item.
+
+    The generic executor: an item is a frozen dataclass of plain data with a
+    `project` field (a `Job`, a personal copy's job…); on the worker that field
+    points at a folder holding the project's styles, so `render` can read them.
+    `render` must be a module-level function (it is pickled by name) returning
+    plain data, such as PDF bytes: `done` writes the files, here. `keys` are the
+    items' cache keys, used as Dask keys: items with the same key share one
+    computation, and a job rescheduled after a worker died is the same job.
+    `label` names an item in a saved traceback. Ctrl-C cancels every item not
+    yet done; `done` has been called for each one that finished.
+    """
+    if not items:
+        return
+    assets = Assets.of(items[0].project)  # type: ignore[attr-defined]
+    expected = versions()
+    groups: dict[str, list[T]] = {}
+    for item, key in zip(items, keys, strict=True):
+        groups.setdefault(key, []).append(item)
+    distributed = _distributed()
+    with connect(spec) as client:
+        # Every worker gets a copy, so one dying does not lose the only one.
+        shared = client.scatter({assets.key: assets}, broadcast=True)[assets.key]
+        queue = iter(groups.items())
+        in_flight: dict[Any, list[T]] = {}
+        completed = distributed.as_completed()
+
+        def submit_next() -> None:
+            for key, group in queue:
+                for item in group:
+                    if on_start:
+                        on_start(item)
+                future = client.submit(
+                    run_on_worker, render, group[0], shared, expected, key=f"booklet-{key}", pure=True, retries=retries
+                )
+                in_flight[future] = group
+                completed.add(future)
+                return
+
+        # A window of jobs per worker thread, not the whole batch: with 35,000 copies the scheduler
+        # would otherwise hold every tailored booklet, and the workers every PDF until it is written.
+        for _ in range(window(client)):
+            submit_next()
+        try:
+            for future in completed:
+                group = in_flight.pop(future)
+                outcome = _outcome(future, retries, distributed, label(group[0]))
+                for item in group:
+                    done(item, outcome)
+                future.release()  # the worker may drop the bytes: the files are on disk
+                submit_next()
+        except BaseException:
+            client.cancel(list(in_flight), force=True)
+            raise
+
+
+def render_for_file(job: Job) -> tuple[bytes, int, str, list[str]]:
+    """`render_job` as a worker runs it: the HTML travels back only when it is to be written."""
+    data, pages, html, warnings = render_job(job)
+    keep_html = job.settings.write_html and job.settings.edition != "web"
+    return data, pages, html if keep_html else "", warnings
+
+
 def run_on_cluster(
     spec: str,
     jobs: list[Job],
@@ -298,61 +403,46 @@ def run_on_cluster(
     on_start: Callable[[Job], None] | None = None,
     retries: int = RETRIES,
 ) -> None:
-    """Render `jobs` on the cluster `spec`; `finished` gets each job's Result once its file is written.
+    """`pipeline.run`'s cluster executor: render `jobs` on `spec`, write each file here, then `finished`."""
 
-    `keys` are the cache keys by output path (the Dask keys). Jobs with the same
-    key share one computation. Ctrl-C cancels every job not yet done; the files
-    already written stay, complete, and no file is half-written.
-    """
-    if not jobs:
-        return
-    assets = Assets.of(jobs[0].project)  # plan() gives every job of a batch the same project
-    expected = versions()
-    groups: dict[str, list[Job]] = {}
-    for job in jobs:
-        groups.setdefault(keys[job.output], []).append(job)
-    distributed = _distributed()
-    with connect(spec) as client:
-        # Every worker gets a copy, so one dying does not lose the only one.
-        shared = client.scatter({assets.key: assets}, broadcast=True)[assets.key]
-        futures = {}
-        for key, group in groups.items():
-            for job in group:
-                if on_start:
-                    on_start(job)
-            future = client.submit(
-                render_on_worker, group[0], shared, expected, key=f"booklet-{key}", pure=True, retries=retries
-            )
-            futures[future] = group
-        pending = set(futures)
-        try:
-            for future in distributed.as_completed(futures):
-                pending.discard(future)
-                for job in futures[future]:
-                    finished(job, _collect(job, future, retries, distributed))
-        except BaseException:
-            client.cancel(list(pending), force=True)
-            raise
+    def done(job: Job, outcome: Outcome[tuple[bytes, int, str, list[str]]]) -> None:
+        if outcome.value is None:
+            finished(job, failed_result(job, outcome.error, outcome.bug))
+            return
+        data, pages, html, warnings = outcome.value
+        finished(job, write_outputs(job, data, pages, html, warnings, outcome.seconds))
+
+    run_batch(
+        spec,
+        jobs,
+        [keys[job.output] for job in jobs],
+        render_for_file,
+        done,
+        on_start,
+        retries,
+        label=lambda job: f"{job.name} -> {job.output}",
+    )
 
 
-def _collect(job: Job, future: Any, retries: int, distributed: Any) -> Result:
-    """The Result of one finished future: its file written here, or why it failed."""
+def window(client: Client) -> int:
+    """How many jobs to keep submitted at once: enough to keep every worker thread busy between answers."""
+    return max(8, 4 * sum(client.nthreads().values()))
+
+
+def _outcome(future: Any, retries: int, distributed: Any, label: str) -> Outcome[Any]:
+    """What a finished future brought: the worker's Outcome, or why it has none."""
     if future.status == "finished":
-        rendered: Rendered = future.result()
-        if rendered.error:
-            return failed_result(job, rendered.error)
-        return write_outputs(job, rendered.data, rendered.pages, rendered.html, rendered.warnings, rendered.seconds)
+        outcome: Outcome[Any] = future.result()
+        return outcome
     if future.status == "cancelled":
-        return failed_result(job, "cancelled: the cluster stopped before this booklet was built")
+        return Outcome(error="cancelled: the cluster stopped before this was built")
     exc = future.exception()
     if isinstance(exc, distributed.KilledWorker):
-        return failed_result(
-            job, "every worker that tried this booklet died (out of memory?); the previous file is unchanged"
-        )
-    saved = _save_remote_traceback(job, exc, future.traceback())
-    return failed_result(
-        job,
-        f"failed on every one of {retries + 1} tries ({type(exc).__name__}: {_short(str(exc))}); " + bug_message(saved),
+        return Outcome(error="every worker that tried this died (out of memory?); the previous file is unchanged")
+    saved = _save_remote_traceback(label, exc, future.traceback())
+    return Outcome(
+        error=f"failed on every one of {retries + 1} tries ({type(exc).__name__}: {_short(str(exc))}); "
+        + bug_message(saved),
         bug=True,
     )
 
@@ -361,11 +451,11 @@ def _short(text: str) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
-def _save_remote_traceback(job: Job, exc: BaseException, tb: Any) -> Path | None:
+def _save_remote_traceback(label: str, exc: BaseException, tb: Any) -> Path | None:
     """Keep a worker's traceback for a bug report, as a local build does (see errors.save_traceback)."""
     from ..errors import save_traceback
 
     try:
         raise exc.with_traceback(tb)
     except BaseException:
-        return save_traceback(f"job on a Dask worker: {job.name} -> {job.output}")
+        return save_traceback(f"job on a Dask worker: {label}")

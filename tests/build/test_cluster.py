@@ -238,6 +238,36 @@ def test_ctrl_c_cancels_the_rest_and_leaves_no_half_written_file(tmp_path, addre
     assert dask_client.run_on_scheduler(booklet_tasks) == 0
 
 
+def test_ctrl_c_in_a_terminal_stops_a_local_cluster_quietly(tmp_path):
+    # A terminal sends SIGINT to the whole process group: the client and every local worker.
+    folder = new_project(tmp_path, copies=3)
+    process = subprocess.Popen(
+        [BOOKLET, "build", "--all", "-q", "--cluster", "local:2"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list((folder / "output").glob("*.pdf")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.strip() == "interrupted: nothing was overwritten"  # no worker tracebacks
+    assert leftovers(folder) == []
+    assert 1 <= len(list((folder / "output").glob("*.pdf"))) < 16
+
+    def left() -> str:
+        return subprocess.run(["ps", "-o", "args=", "-g", str(process.pid)], capture_output=True, text=True).stdout
+
+    deadline = time.monotonic() + 15  # multiprocessing's resource tracker leaves a moment after its parent
+    while left().strip() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert left().strip() == ""  # the workers are gone with it
+
+
 def test_a_local_cluster_started_for_the_build(tmp_path, local_texts):
     folder = new_project(tmp_path)
     content = str(folder / "content")
