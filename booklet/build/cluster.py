@@ -6,8 +6,9 @@ render function, and hands each item to a worker together with the project's
 styles, which travel as bytes (`Assets`, scattered once per batch and keyed by
 their hash), so workers need no shared disk. A worker writes the styles once
 into its own scratch folder, renders with the same functions as a local build
-and returns the PDF bytes; this process writes every file. `run_on_cluster` is
-`pipeline.run`'s use of it (atomic writes and the cache as in a local build).
+and returns the PDF bytes; this process writes every file. `pipeline.run` uses it
+for `--cluster` (atomic writes and the cache as in a local build). It imports
+nothing from `pipeline`, so the two do not depend on each other in a cycle.
 
 Each job is submitted with its cache key as the Dask key (`pure=True`), so a job
 rescheduled after a worker died, or retried after an error, is the same
@@ -38,7 +39,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from ..errors import BookletError, Exit, bug_message
 from ..project import Project
 from ..render.html import style_dirs
-from .pipeline import Job, Result, failed_result, render_job, write_outputs
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -209,10 +209,8 @@ def _distributed() -> Any:
 
 def local_workers(spec: str) -> int | None:
     """N for `local:N` (`local` alone: the core count); None for a scheduler address."""
-    from .pipeline import default_workers
-
     if spec == "local":
-        return default_workers()
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if spec.startswith("local:"):
         count = spec.removeprefix("local:")
         if not count.isdigit() or int(count) < 1:
@@ -386,42 +384,6 @@ def run_batch(
         except BaseException:
             client.cancel(list(in_flight), force=True)
             raise
-
-
-def render_for_file(job: Job) -> tuple[bytes, int, str, list[str]]:
-    """`render_job` as a worker runs it: the HTML travels back only when it is to be written."""
-    data, pages, html, warnings = render_job(job)
-    keep_html = job.settings.write_html and job.settings.edition != "web"
-    return data, pages, html if keep_html else "", warnings
-
-
-def run_on_cluster(
-    spec: str,
-    jobs: list[Job],
-    keys: dict[Path, str],
-    finished: Callable[[Job, Result], None],
-    on_start: Callable[[Job], None] | None = None,
-    retries: int = RETRIES,
-) -> None:
-    """`pipeline.run`'s cluster executor: render `jobs` on `spec`, write each file here, then `finished`."""
-
-    def done(job: Job, outcome: Outcome[tuple[bytes, int, str, list[str]]]) -> None:
-        if outcome.value is None:
-            finished(job, failed_result(job, outcome.error, outcome.bug))
-            return
-        data, pages, html, warnings = outcome.value
-        finished(job, write_outputs(job, data, pages, html, warnings, outcome.seconds))
-
-    run_batch(
-        spec,
-        jobs,
-        [keys[job.output] for job in jobs],
-        render_for_file,
-        done,
-        on_start,
-        retries,
-        label=lambda job: f"{job.name} -> {job.output}",
-    )
 
 
 def window(client: Client) -> int:

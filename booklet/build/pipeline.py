@@ -308,9 +308,7 @@ def run(
     workers = max(1, min(workers, len(todo)))
     try:
         if cluster is not None and todo:
-            from .cluster import run_on_cluster
-
-            run_on_cluster(cluster, todo, keys, finished, on_start=on_start)
+            _run_on_cluster(cluster, todo, keys, finished, on_start)
         elif workers == 1:
             for job in todo:
                 if on_start:
@@ -330,6 +328,41 @@ def run(
     finally:
         cache.save()
     return [results[job.output] for job in jobs]
+
+
+def render_for_file(job: Job) -> tuple[bytes, int, str, list[str]]:
+    """`render_job` as a cluster worker runs it: the HTML travels back only when it is to be written."""
+    data, pages, html, warnings = render_job(job)
+    keep_html = job.settings.write_html and job.settings.edition != "web"
+    return data, pages, html if keep_html else "", warnings
+
+
+def _run_on_cluster(
+    spec: str,
+    jobs: list[Job],
+    keys: dict[Path, str],
+    finished: Callable[[Job, Result], None],
+    on_start: Callable[[Job], None] | None,
+) -> None:
+    """Render `jobs` on the Dask cluster `spec`; write each file here, then call `finished`."""
+    from .cluster import Outcome, run_batch
+
+    def done(job: Job, outcome: Outcome[tuple[bytes, int, str, list[str]]]) -> None:
+        if outcome.value is None:
+            finished(job, failed_result(job, outcome.error, outcome.bug))
+            return
+        data, pages, html, warnings = outcome.value
+        finished(job, write_outputs(job, data, pages, html, warnings, outcome.seconds))
+
+    run_batch(
+        spec,
+        jobs,
+        [keys[job.output] for job in jobs],
+        render_for_file,
+        done,
+        on_start,
+        label=lambda job: f"{job.name} -> {job.output}",
+    )
 
 
 def default_workers() -> int:
