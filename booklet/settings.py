@@ -31,13 +31,15 @@ class Settings:
     """'print' for the PDF, 'web' for the self-contained HTML edition."""
     extra_css: tuple[str, ...] = field(default=())
     pdf_standard: str = "ua-1"
-    """ua-1 (tagged, accessible), a-3u (archive) or none."""
+    """ua-1 (tagged, accessible), a-2a or a-3a (tagged archive copies, PDF/UA-1 too) or none."""
     imposition: str = "none"
     """none, or saddle: A5 pages imposed 2-up on A4 sheets for folding."""
     write_html: bool = False
     """Also write the HTML each PDF was rendered from, beside it."""
     strict: bool = False
     """Warnings are errors: content warnings stop the build, a blocked URL fails the job."""
+    compact: int = 0
+    """How tightly a handout is set, 0 (not at all) to 4; the build chooses it to fit four pages."""
 
     @property
     def web(self) -> bool:

@@ -96,6 +96,8 @@ class Outcome(Generic[R]):
     bug: bool = False
     """The failure was an internal error (a traceback was saved), not a problem with the input."""
     seconds: float = 0.0
+    code: int = Exit.RENDER
+    """The exit code a failure calls for (a BookletError's own code)."""
 
 
 def versions() -> dict[str, str]:
@@ -182,7 +184,7 @@ def run_on_worker(render: Callable[[T], R], item: T, assets: Assets, expected: d
     try:
         value = render(replace(item, project=materialise(assets)))  # type: ignore[type-var]
     except BookletError as exc:
-        return Outcome(error=str(exc))
+        return Outcome(error=str(exc), code=int(exc.code))
     return Outcome(value, seconds=time.perf_counter() - start)
 
 

@@ -24,7 +24,9 @@ app = typer.Typer(
 
 
 def err(text: str) -> None:
-    print(text, file=sys.stderr)
+    from ..errors import visible
+
+    print(visible(text, keep_newlines=True), file=sys.stderr)
 
 
 def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -44,8 +46,10 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             for problem in exc.problems:
                 err(f"error: {problem.line()}" if not problem.warning else problem.line())
             raise typer.Exit(int(exc.code)) from None
-        except KeyboardInterrupt:
-            err("interrupted: nothing was overwritten")
+        except KeyboardInterrupt as exc:
+            from ..errors import INTERRUPTED_IDLE, Interrupted
+
+            err(exc.message() if isinstance(exc, Interrupted) else INTERRUPTED_IDLE)
             raise typer.Exit(int(Exit.INTERRUPTED)) from None
         except BrokenPipeError:
             # `booklet check | head`: the reader has gone; stop quietly.
@@ -110,7 +114,8 @@ class Imposition(StrEnum):
 
 class PdfStandard(StrEnum):
     ua1 = "ua-1"
-    a3u = "a-3u"
+    a2a = "a-2a"
+    a3a = "a-3a"
     none = "none"
 
 
@@ -160,7 +165,11 @@ def build(
     ] = False,
     bleed: Annotated[float, typer.Option("--bleed", min=0, max=10, help="Bleed in mm with --print-ready.")] = 3.0,
     pdf_standard: Annotated[
-        PdfStandard, typer.Option("--pdf-standard", help="PDF standard to follow.")
+        PdfStandard,
+        typer.Option(
+            "--pdf-standard",
+            help="PDF standard: ua-1 (accessible, the default), a-2a or a-3a (accessible archive copy), none.",
+        ),
     ] = PdfStandard.ua1,
     duplex: Annotated[bool, typer.Option("--duplex", help="Start main sections on a right-hand page (A4).")] = False,
     blank_text: Annotated[
@@ -183,12 +192,11 @@ def build(
     Example: booklet build --all --cluster tcp://scheduler.example:8786
     """
     from ..build import default_workers, plan
-    from ..content.load import load_project_content
+    from ..build.pipeline import load_content
+    from ..errors import group_warnings
     from ..project import Project
     from ..settings import Settings
 
-    if output is not None and output.suffix.lower() not in (".pdf", ".html"):
-        raise BookletError.single("the output file must end in .pdf", file=output, code=Exit.USAGE)
     if output is not None and all_audiences:
         raise BookletError.single("--output builds one booklet; it cannot be used with --all", code=Exit.USAGE)
     if cluster is not None and jobs is not None:
@@ -203,9 +211,10 @@ def build(
         check_spec(cluster)
     if imposition is Imposition.saddle and page_format is not PageFormat.a5:
         page_format = PageFormat.a5  # saddle folds A5 pages from A4 sheets
-    if pdf_standard is PdfStandard.a3u and (imposition is not Imposition.none):
+    if pdf_standard in (PdfStandard.a2a, PdfStandard.a3a) and (imposition is not Imposition.none):
         raise BookletError.single(
-            "--pdf-standard a-3u cannot be combined with --imposition: imposed sheets lose the tagged structure",
+            f"--pdf-standard {pdf_standard.value} cannot be combined with --imposition: imposed sheets lose the "
+            "tagged structure",
             hint="archive the A5 or A4 booklet instead",
             code=Exit.USAGE,
         )
@@ -221,6 +230,10 @@ def build(
             "--html-edition cannot be combined with --print-ready or --imposition: they shape printed pages",
             code=Exit.USAGE,
         )
+    if output is not None:
+        from ..build.pipeline import check_output
+
+        check_output(output, "web" if html_edition else "print")
     settings = Settings(
         page_size=page_format.value.upper(),
         large_print=large_print,
@@ -235,9 +248,9 @@ def build(
         strict=strict,
     )
     project = Project.locate(content, styles)
-    loaded = load_project_content(project.content, project.root, brand)
+    loaded = load_content(project, brand)
     if not strict:  # with --strict, plan() reports them as errors instead
-        for problem in loaded.warnings:
+        for problem in group_warnings(loaded.warnings):
             err(problem.line())
     planned = plan(project, loaded, audience or (), all_audiences, output, settings)
     results = run_with_progress(planned, jobs or default_workers(), force, quiet, cluster)
@@ -255,7 +268,8 @@ def build(
     failed = [r for r in results if r.status == "failed"]
     if any(r.bug for r in failed):
         raise typer.Exit(int(Exit.BUG))
-    raise typer.Exit(int(Exit.RENDER) if failed else 0)
+    # A handout too full to fit is the content's to fix (1); other failures are render failures (4).
+    raise typer.Exit(int(failed[0].code) if failed else 0)
 
 
 def run_with_progress(

@@ -12,14 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..build import Result, plan, run
-from ..content.load import load_project_content
+from ..build.pipeline import load_content
 from ..errors import BookletError
 from ..project import Project
 
 
 def rebuild(project: Project, all_audiences: bool, brand: Path | None) -> list[Result]:
     """One pass: reload, plan and build what changed. Raises BookletError on bad content."""
-    content = load_project_content(project.content, project.root, brand)
+    content = load_content(project, brand)
     jobs = plan(project, content, (), all_audiences)
     return [r for r in run(jobs, workers=1) if r.status != "unchanged"]
 
@@ -66,7 +66,7 @@ def watch_project(
         debounce=100,
         step=25,
         stop_event=stop,
-        raise_interrupt=False,
+        raise_interrupt=True,  # Ctrl-C ends watch as it ends build: exit 130, one line
         yield_on_timeout=True,
         rust_timeout=200,
     ):

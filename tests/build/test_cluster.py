@@ -220,7 +220,7 @@ def test_ctrl_c_cancels_the_rest_and_leaves_no_half_written_file(tmp_path, addre
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
-    assert "interrupted: nothing was overwritten" in stderr
+    assert stderr.startswith("interrupted: "), stderr
     written = {p.name for p in output.glob("*.pdf")}
     assert 1 <= len(written) < 24
     assert leftovers(folder) == []
@@ -259,7 +259,8 @@ def test_ctrl_c_in_a_terminal_stops_a_local_cluster_quietly(tmp_path):
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
-    assert stderr.strip() == "interrupted: nothing was overwritten"  # no worker tracebacks
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("interrupted: "), stderr  # no worker tracebacks
     assert leftovers(folder) == []
     assert 1 <= len(list((folder / "output").glob("*.pdf"))) < 16
 
