@@ -1,4 +1,4 @@
-"""Benchmark of booklet: overhead over WeasyPrint, parallel audiences, cache, scale, watch, directory.
+"""Benchmark of booklet: overhead over WeasyPrint, parallel audiences, cache, scale, watch, directory, cluster.
 
 Run with `make bench` (or `.venv/bin/python bench/run.py --runs 5`). It prints every figure
 and writes docs/benchmarks.md plus docs/bench-scale.png. Every ratio is computed from
@@ -276,6 +276,45 @@ def bench_watch(work: Path, runs: int) -> tuple[Timing, Timing]:
     return Timing("watch: edit → new PDF", latencies), Timing("render alone (as reported)", renders)
 
 
+def batch_project(where: Path, copies: int) -> tuple[Path, int]:
+    """A project whose audiences are repeated `copies` times, each copy with its own cover line.
+
+    The copies differ in text, so every booklet has its own cache key and is really
+    rendered (the cluster would compute identical jobs once). Returns the folder and the
+    number of booklets `build --all` makes.
+    """
+    import yaml
+
+    project = project_copy(where)
+    path = project / "content" / "audiences.yaml"
+    audiences = yaml.safe_load(path.read_text())["audiences"]
+    more = [
+        audience
+        | {
+            "id": f"{audience['id']}-{copy}",
+            "output": audience["output"].replace(".pdf", f"-{copy}.pdf"),
+            "cover_line": f"{audience['cover_line']}, copy {copy}",
+        }
+        for copy in range(2, copies + 1)
+        for audience in audiences
+    ]
+    path.write_text(yaml.safe_dump({"audiences": audiences + more}, sort_keys=False))
+    return project, len(audiences) * copies + 1
+
+
+def bench_cluster(work: Path, runs: int, copies: int) -> tuple[Timing, Timing, int, int]:
+    """f. The same batch on a two-worker Dask LocalCluster against the two-process pool, alternating."""
+    from pypdf import PdfReader
+
+    project, booklets = batch_project(work / "cluster", copies)
+    cluster, pool = [], []
+    for _ in range(runs):
+        cluster.append(timed([BOOKLET, "build", "--all", "--force", "-q", "--cluster", "local:2"], project))
+        pool.append(timed([BOOKLET, "build", "--all", "--force", "-q", "--jobs", "2"], project))
+    pages = sum(len(PdfReader(path).pages) for path in (project / "output").glob("*.pdf"))
+    return Timing("build --all --cluster local:2", cluster), Timing("build --all --jobs 2", pool), booklets, pages
+
+
 def plot(rows: list[dict[str, float]], path: Path) -> None:
     import matplotlib
 
@@ -306,7 +345,11 @@ def main() -> None:
     parser.add_argument("--scale-runs", type=int, default=3)
     parser.add_argument("--sizes", default="50,200,400")
     parser.add_argument("--directory-sizes", default="25,100,400")
-    parser.add_argument("--only", choices=["directory"], help="run one part only; docs/benchmarks.md is left alone")
+    parser.add_argument(
+        "--only", choices=["directory", "cluster"], help="run one part only; docs/benchmarks.md is left alone"
+    )
+    parser.add_argument("--cluster-runs", type=int, default=3)
+    parser.add_argument("--copies", type=int, default=10, help="copies of every audience in the cluster batch")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -328,6 +371,9 @@ def main() -> None:
         say(f"Machine: {machine()}")
         say(f"Date: {dt.date.today().isoformat()}")
         say()
+        if args.only == "cluster":
+            report_cluster(work, args, say)
+            return
         ours, theirs, pages = bench_overhead(work, args.runs)
         overhead = ours.median / theirs.median
         say(f"a. {ours}\n   {theirs}\n   default booklet: {pages} pages")
@@ -361,10 +407,24 @@ def main() -> None:
         )
         say("f. directory layout (cold CLI build of the default booklet with N generated organisations):")
         lines.extend(bench_directory(work, directory_sizes, args.scale_runs))
+        report_cluster(work, args, say)
         plot(rows, args.out.parent / "bench-scale.png")
 
     write_report(args.out, lines)
     print(f"\nwrote {args.out} and {args.out.parent / 'bench-scale.png'}")
+
+
+def report_cluster(work: Path, args: argparse.Namespace, say) -> None:
+    cluster, pool, booklets, pages = bench_cluster(work, args.cluster_runs, args.copies)
+    ratio = cluster.median / pool.median
+    say(f"g. batch of {booklets} booklets, {pages} pages (every audience {args.copies} times):")
+    say(f"   {cluster}\n   {pool}")
+    say(f"   ratio cluster local:2 ÷ jobs 2 = {ratio:.3f} (target ≤ 1.15: {verdict(ratio <= 1.15)})")
+    per_worker = booklets / cluster.median / 2
+    say(
+        f"   throughput per worker on the cluster: {per_worker:.2f} booklets/s, "
+        f"{pages / cluster.median / 2:.2f} pages/s (start-up and shutdown included)"
+    )
 
 
 def write_report(path: Path, lines: list[str]) -> None:

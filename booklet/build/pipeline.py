@@ -320,19 +320,33 @@ def run_job(job: Job) -> Result:
     passed on after the same clean-up.
     """
     start = time.perf_counter()
-
-    def failed(error: str, bug: bool = False, code: Exit = Exit.RENDER) -> Result:
-        return Result(job.output, job.name, status="failed", error=error, audience=job.audience, bug=bug, code=code)
-
     try:
         data, pages, html, warnings = render_job(job)
     except BookletError as exc:
-        # Only a handout too full is the content's to fix; other failures keep the render code.
-        return failed(str(exc), code=exc.code if isinstance(exc, HandoutTooLong) else Exit.RENDER)
+        return failed_result(job, str(exc), code=failure_code(exc))
     except Exception as exc:
         saved = save_traceback(f"job: {job.name} -> {job.output}")
-        detail = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "…"
-        return failed(f"could not render ({type(exc).__name__}: {detail}); " + bug_message(saved), bug=True)
+        return failed_result(job, f"could not render ({_brief(exc)}); " + bug_message(saved), bug=True)
+    return write_outputs(job, data, pages, html, warnings, time.perf_counter() - start)
+
+
+def failure_code(exc: BookletError) -> Exit:
+    """Only a handout too full is the content's to fix; other render failures keep the render code."""
+    return exc.code if isinstance(exc, HandoutTooLong) else Exit.RENDER
+
+
+def failed_result(job: Job, error: str, bug: bool = False, code: Exit = Exit.RENDER) -> Result:
+    """The Result of a job that produced no file (its previous file is untouched)."""
+    return Result(job.output, job.name, status="failed", error=error, audience=job.audience, bug=bug, code=code)
+
+
+def _brief(exc: BaseException) -> str:
+    detail = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "…"
+    return f"{type(exc).__name__}: {detail}"
+
+
+def write_outputs(job: Job, data: bytes, pages: int, html: str, warnings: list[str], seconds: float) -> Result:
+    """Write a rendered job's file (and its HTML when asked) atomically, here, wherever it was rendered."""
     previous = _stamp(job.output)
     try:
         write_atomic(job.output, data)
@@ -341,15 +355,9 @@ def run_job(job: Job) -> Result:
     except OSError as exc:
         # Disk full, read-only folder, permissions: the previous file is as it was.
         kept = "the previous file is unchanged" if previous is not None else "no file was written"
-        return failed(f"could not write {job.output}: {exc.strerror or exc}; {kept}")
+        return failed_result(job, f"could not write {job.output}: {exc.strerror or exc}; {kept}")
     return Result(
-        job.output,
-        job.name,
-        pages=pages,
-        size=len(data),
-        seconds=time.perf_counter() - start,
-        warnings=warnings,
-        audience=job.audience,
+        job.output, job.name, pages=pages, size=len(data), seconds=seconds, warnings=warnings, audience=job.audience
     )
 
 
@@ -365,8 +373,14 @@ def run(
     force: bool = False,
     on_start: Callable[[Job], None] | None = None,
     on_done: Callable[[Result], None] | None = None,
+    cluster: str | None = None,
 ) -> list[Result]:
-    """Build the jobs that are not up to date; returns one Result per job, in job order."""
+    """Build the jobs that are not up to date; returns one Result per job, in job order.
+
+    `cluster` sends them to a Dask scheduler (`tcp://host:8786`) or a new local
+    cluster (`local` or `local:N`) instead of this machine's processes; see
+    `booklet.build.cluster`. Either way the files are written here, atomically.
+    """
     if not jobs:
         return []
     cache = Cache(jobs[0].project)
@@ -394,7 +408,9 @@ def run(
     workers = max(1, min(workers, len(todo)))
     before = {job.output: _stamp(job.output) for job in todo}
     try:
-        if workers == 1:
+        if cluster is not None and todo:
+            _run_on_cluster(cluster, todo, keys, finished, on_start)
+        elif workers == 1:
             for job in todo:
                 if on_start:
                     on_start(job)
@@ -420,6 +436,45 @@ def run(
     return [results[job.output] for job in jobs]
 
 
+def render_for_file(job: Job) -> tuple[bytes, int, str, list[str]]:
+    """`render_job` as a cluster worker runs it: the HTML travels back only when it is to be written."""
+    try:
+        data, pages, html, warnings = render_job(job)
+    except BookletError as exc:
+        exc.code = failure_code(exc)  # decided here: the class does not travel back, its code does
+        raise
+    keep_html = job.settings.write_html and job.settings.edition != "web"
+    return data, pages, html if keep_html else "", warnings
+
+
+def _run_on_cluster(
+    spec: str,
+    jobs: list[Job],
+    keys: dict[Path, str],
+    finished: Callable[[Job, Result], None],
+    on_start: Callable[[Job], None] | None,
+) -> None:
+    """Render `jobs` on the Dask cluster `spec`; write each file here, then call `finished`."""
+    from .cluster import Outcome, run_batch
+
+    def done(job: Job, outcome: Outcome[tuple[bytes, int, str, list[str]]]) -> None:
+        if outcome.value is None:
+            finished(job, failed_result(job, outcome.error, outcome.bug, Exit(outcome.code)))
+            return
+        data, pages, html, warnings = outcome.value
+        finished(job, write_outputs(job, data, pages, html, warnings, outcome.seconds))
+
+    run_batch(
+        spec,
+        jobs,
+        [keys[job.output] for job in jobs],
+        render_for_file,
+        done,
+        on_start,
+        label=lambda job: f"{job.name} -> {job.output}",
+    )
+
+
 def _stamp(path: Path) -> tuple[int, int, int] | None:
     """Identity of the file at `path` (inode, size, mtime), None when there is none."""
     try:
@@ -443,6 +498,7 @@ def build(
     brand: Path | None = None,
     workers: int = 1,
     force: bool = True,
+    cluster: str | None = None,
 ) -> list[Result] | Result:
     """Build booklets without the CLI.
 
@@ -452,7 +508,7 @@ def build(
     project = Project.locate(content, styles)
     loaded = load_content(project, brand)
     jobs = plan(project, loaded, audiences, all_audiences, output, settings)
-    results = run(jobs, workers=workers, force=force)
+    results = run(jobs, workers=workers, force=force, cluster=cluster)
     if not audiences and not all_audiences:
         result = results[0]
         if result.status == "failed":

@@ -141,6 +141,15 @@ def build(
         typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: the core count).", show_default=False),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            help="Run on a Dask cluster: tcp://HOST:8786 (a running `dask scheduler`) or local:N (N processes here). "
+            "Needs booklet[cluster]; see docs/scale.md.",
+            show_default=False,
+        ),
+    ] = None,
     brand: Annotated[
         Path | None,
         typer.Option(
@@ -180,6 +189,7 @@ def build(
 
     Example: booklet build --all --jobs 2      (every audience, two at a time)
     Example: booklet build --audience graduates --format a5 --imposition saddle
+    Example: booklet build --all --cluster tcp://scheduler.example:8786
     """
     from ..build import default_workers, plan
     from ..build.pipeline import load_content
@@ -189,6 +199,16 @@ def build(
 
     if output is not None and all_audiences:
         raise BookletError.single("--output builds one booklet; it cannot be used with --all", code=Exit.USAGE)
+    if cluster is not None and jobs is not None:
+        raise BookletError.single(
+            "--jobs cannot be used with --cluster: the cluster's workers run the jobs",
+            hint="give the number of local workers as --cluster local:N",
+            code=Exit.USAGE,
+        )
+    if cluster is not None:
+        from ..build.cluster import check_spec
+
+        check_spec(cluster)
     if imposition is Imposition.saddle and page_format is not PageFormat.a5:
         page_format = PageFormat.a5  # saddle folds A5 pages from A4 sheets
     if pdf_standard in (PdfStandard.a2a, PdfStandard.a3a) and (imposition is not Imposition.none):
@@ -233,7 +253,7 @@ def build(
         for problem in group_warnings(loaded.warnings):
             err(problem.line())
     planned = plan(project, loaded, audience or (), all_audiences, output, settings)
-    results = run_with_progress(planned, jobs or default_workers(), force, quiet)
+    results = run_with_progress(planned, jobs or default_workers(), force, quiet, cluster)
     if imposition is Imposition.saddle and not quiet:
         from ..pdf.imposition import counts
 
@@ -252,12 +272,14 @@ def build(
     raise typer.Exit(int(failed[0].code) if failed else 0)
 
 
-def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool = False) -> list[Any]:
-    """Run jobs, with a progress display and a summary table when there are several."""
+def run_with_progress(
+    planned: list[Any], workers: int, force: bool, quiet: bool = False, cluster: str | None = None
+) -> list[Any]:
+    """Run jobs (here, or on a Dask cluster), with a progress display and a summary table when there are several."""
     from ..build import run
 
     if len(planned) == 1:  # one line, and no rich import on the common path
-        results = run(planned, workers=1, force=force)
+        results = run(planned, workers=1, force=force, cluster=cluster)
         report_line(results[0])
         return results
     from rich.console import Console
@@ -276,7 +298,7 @@ def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool
         disable=quiet or not console.is_terminal,
     ) as progress:
         task = progress.add_task("Building booklets", total=len(planned))
-        results = run(planned, workers=workers, force=force, on_done=lambda _r: progress.advance(task))
+        results = run(planned, workers=workers, force=force, on_done=lambda _r: progress.advance(task), cluster=cluster)
     table = Table(title=None, show_edge=False)
     for column in ("audience", "file", "pages", "size", "seconds", "status"):
         table.add_column(
