@@ -484,6 +484,27 @@ def import_(
         print("nothing to change: the content already matches the sheet")
 
 
+@app.command()
+@guarded
+def serve(
+    content: ContentOpt = None,
+    styles: StylesOpt = None,
+    brand: Annotated[Path | None, typer.Option("--brand", help="Brand file.", show_default=False)] = None,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to listen on. Anything but 127.0.0.1 lets other computers see it."),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port (0: any free port).")] = 8000,
+) -> None:
+    """Show the booklet in your browser, rebuilt live as you edit its content, until Ctrl-C.
+
+    Example: booklet serve      (then open http://127.0.0.1:8000/)
+    """
+    from .serve import serve as run_server
+
+    run_server(content, styles, brand, host, port, print_line=lambda line: print(line, flush=True), print_error=err)
+
+
 def _relative(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))

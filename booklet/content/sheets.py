@@ -213,7 +213,9 @@ def _xlsx(rows: dict[str, list[dict[str, Any]]]) -> bytes:
         ws.freeze_panes = "B2"
         last = max(len(rows[sheet]) + 200, 500)
 
-        def validation(column: str, source: str, strict: bool, prompt: str, ws: Any = ws, last: int = last) -> None:
+        def validation(
+            column: str, source: str, strict: bool, prompt: str, ws: Any = ws, last: int = last, sheet: str = sheet
+        ) -> None:
             rule = DataValidation(type="list", formula1=f"={source}", allow_blank=True)
             rule.errorStyle = "stop" if strict else "information"
             rule.error, rule.prompt = prompt, prompt

@@ -179,7 +179,7 @@ def mistakes_sheet(path: Path, content: Path) -> None:
     book.save(path)
 
 
-EXPECTED = [
+EXPECTED = [  # noqa: E501 (one message a line reads best)
     "mistakes.xlsx › Organisations!C5  summary  merged cells C5:C6 (unmerge them and type the value in every row that needs it)",
     "mistakes.xlsx › Organisations!I7  reviewed  '28/11/2026' is text, not a date (type the date as YYYY-MM-DD (e.g. 2026-11-28) or as a date)",
     "mistakes.xlsx › Organisations!A10  id  duplicate id 'cafe-societe' (first in row 2) (ids must be unique; rename or delete one of the rows)",
