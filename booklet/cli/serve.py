@@ -74,9 +74,9 @@ def _anchor(problem: Problem, documents: dict[str, Any]) -> str:
     if "/organisations/" in f"/{file}":
         return f"org-{Path(file).stem}"
     if file.endswith("routes.yaml") and len(parts) >= 2 and parts[0] == "routes" and parts[1].isdigit():
-        doc = documents.get(file)
+        data = getattr(documents.get(file), "data", None)
         try:
-            return f"route-{doc.data['routes'][int(parts[1])]['id']}"
+            return f"route-{data['routes'][int(parts[1])]['id']}"  # type: ignore[index]
         except (AttributeError, LookupError, TypeError, ValueError):
             return "routes"
     if file.endswith("booklet.yaml") and len(parts) >= 2 and parts[0] == "sections":

@@ -179,12 +179,12 @@ def mistakes_sheet(path: Path, content: Path) -> None:
     book.save(path)
 
 
-EXPECTED = [  # noqa: E501 (one message a line reads best)
-    "mistakes.xlsx › Organisations!C5  summary  merged cells C5:C6 (unmerge them and type the value in every row that needs it)",
-    "mistakes.xlsx › Organisations!I7  reviewed  '28/11/2026' is text, not a date (type the date as YYYY-MM-DD (e.g. 2026-11-28) or as a date)",
-    "mistakes.xlsx › Organisations!A10  id  duplicate id 'cafe-societe' (first in row 2) (ids must be unique; rename or delete one of the rows)",
-    "mistakes.xlsx › Organisations!G11  tags  tags are separated with ',' (separate list items with ; (semicolon), e.g. a; b; c)",
-    "mistakes.xlsx › Organisations!A12  id  id 'Bad Id' is not lower case with hyphens (it becomes the file name, e.g. office-for-ai)",
+EXPECTED = [
+    "mistakes.xlsx › Organisations!C5  summary  merged cells C5:C6 (unmerge them and type the value in every row that needs it)",  # noqa: E501
+    "mistakes.xlsx › Organisations!I7  reviewed  '28/11/2026' is text, not a date (type the date as YYYY-MM-DD (e.g. 2026-11-28) or as a date)",  # noqa: E501
+    "mistakes.xlsx › Organisations!A10  id  duplicate id 'cafe-societe' (first in row 2) (ids must be unique; rename or delete one of the rows)",  # noqa: E501
+    "mistakes.xlsx › Organisations!G11  tags  tags are separated with ',' (separate list items with ; (semicolon), e.g. a; b; c)",  # noqa: E501
+    "mistakes.xlsx › Organisations!A12  id  id 'Bad Id' is not lower case with hyphens (it becomes the file name, e.g. office-for-ai)",  # noqa: E501
     "mistakes.xlsx › Points!A3  section  unknown section 'reasons' (use why, challenges or skills)",
 ]
 
