@@ -1,4 +1,4 @@
-"""Benchmark of booklet: overhead over WeasyPrint, parallel audiences, cache, scale, watch.
+"""Benchmark of booklet: overhead over WeasyPrint, parallel audiences, cache, scale, watch, serve.
 
 Run with `make bench` (or `.venv/bin/python bench/run.py --runs 5`). It prints every figure
 and writes docs/benchmarks.md plus docs/bench-scale.png. Every ratio is computed from
@@ -227,6 +227,61 @@ def bench_watch(work: Path, runs: int) -> tuple[Timing, Timing]:
     return Timing("watch: edit → new PDF", latencies), Timing("render alone (as reported)", renders)
 
 
+def bench_serve(work: Path, runs: int) -> tuple[Timing, Timing]:
+    """f. Edit → new PDF through `booklet serve` (WeasyPrint stays loaded) vs the weasyprint
+    command on the same HTML. Both are measured here, interleaved, in this one run."""
+    import json
+    import urllib.request
+
+    project = project_copy(work / "serve")
+    html = project / "output" / "booklet.html"
+    timed([BOOKLET, "build", "--force", "-o", "output/booklet.pdf", "--html"], project)
+    process = subprocess.Popen(
+        [BOOKLET, "serve", "--port", "0"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    served, theirs = [], []
+    try:
+        line = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if not match:
+            raise SystemExit(f"serve did not start: {line!r}")
+        url = f"http://127.0.0.1:{match.group(1)}/state"
+
+        def state() -> dict:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return json.load(response)
+
+        def wait(condition, timeout: float = 120) -> dict:
+            deadline = time.perf_counter() + timeout
+            while time.perf_counter() < deadline:
+                current = state()
+                if condition(current):
+                    return current
+                time.sleep(0.02)
+            raise SystemExit("serve did not rebuild in time")
+
+        last = wait(lambda s: not s["building"] and s["pdf_built_at"])["pdf_built_at"]
+        booklet = project / "content" / "booklet.yaml"
+        original = booklet.read_text()
+        for run in range(runs):
+            time.sleep(0.5)
+            booklet.write_text(original.replace("strapline: ", f"strapline: Edit {run}. ", 1))
+            start = time.perf_counter()
+            last = wait(lambda s, last=last: s["pdf_built_at"] > last)["pdf_built_at"]
+            served.append(time.perf_counter() - start)
+            wait(lambda s: not s["building"])  # let the page previews finish before the next edit
+            theirs.append(
+                timed([WEASYPRINT, "--pdf-variant", "pdf/ua-1", "--pdf-forms", str(html), "output/plain.pdf"], project)
+            )
+    finally:
+        process.terminate()
+        process.wait(10)
+    return (
+        Timing("serve: edit → new PDF (through the server)", served),
+        Timing("weasyprint CLI on the same HTML", theirs),
+    )
+
+
 def plot(rows: list[dict[str, float]], path: Path) -> None:
     import matplotlib
 
@@ -257,7 +312,15 @@ def main() -> None:
     parser.add_argument("--scale-runs", type=int, default=3)
     parser.add_argument("--sizes", default="50,200,400")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--only-serve", action="store_true", help="run only f (booklet serve); docs are not rewritten")
     args = parser.parse_args()
+    if args.only_serve:
+        with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
+            served, theirs = bench_serve(Path(tmp), args.runs)
+        ratio = served.median / theirs.median
+        target = f"target ≤ 1.05: {verdict(ratio <= 1.05)}"
+        print(f"f. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
 
     lines: list[str] = []
@@ -302,6 +365,10 @@ def main() -> None:
             f"e. {latency}\n   {render}\n   edit-to-PDF minus render: {latency.median - render.median:.2f} s "
             f"(target ≤ 2 s: {verdict(latency.median - render.median <= 2)})"
         )
+        served, theirs = bench_serve(work, args.runs)
+        ratio = served.median / theirs.median
+        target = f"target ≤ 1.05: {verdict(ratio <= 1.05)}"
+        say(f"f. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
         plot(rows, args.out.parent / "bench-scale.png")
 
     write_report(args.out, lines)

@@ -52,6 +52,8 @@ class View:
     problems: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     built_at: float = 0.0
+    pdf_built_at: float = 0.0
+    """When the PDF was last written (before its page previews are drawn)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +66,7 @@ class View:
             "problems": self.problems,
             "seconds": round(self.seconds, 2),
             "built_at": self.built_at,
+            "pdf_built_at": self.pdf_built_at,
         }
 
 
@@ -165,6 +168,7 @@ class Previewer:
                     problems.append(self._failure(pdf_result.error))
                 else:
                     values["pdf"] = pdf_result.output.name
+                    self._publish(audience, pdf=values["pdf"], pdf_built_at=time.time())
                     values["pages"] = self._pages(pdf_result.output, pdf_result.status == "unchanged")
                     problems += [self._failure(w) for w in pdf_result.warnings]
             except _Stop:
@@ -371,6 +375,7 @@ def serve(
             f"cannot listen on {host}:{port} ({exc.strerror})", hint=hint, code=Exit.USAGE
         ) from None
     port = sock.getsockname()[1]
+    sock.listen(128)  # connections wait in the queue from now on, so the printed address works at once
     if host not in LOCAL_HOSTS:
         print_error(
             f"warning: serving on {host}, so other computers on the network can see this booklet "
