@@ -53,23 +53,59 @@ def test_round_trip_changes_no_byte(which: str, kind: str, project: Path, starte
     assert snapshot(root / "content") == before
 
 
-def test_round_trip_through_ods(project: Path, tmp_path: Path) -> None:
-    """LibreOffice's format: written here from the xlsx with soffice when it is installed."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed to convert the sheet to .ods")
-    import subprocess
+def write_ods(xlsx: Path, target: Path) -> None:
+    """The same workbook as OpenDocument (what LibreOffice saves), written with odfpy."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
 
+    document = OpenDocumentSpreadsheet()
+    for sheet in openpyxl.load_workbook(xlsx).worksheets:
+        table = Table(name=sheet.title)
+        for row in sheet.iter_rows(values_only=True):
+            table_row = TableRow()
+            for value in row:
+                if value is None:
+                    cell = TableCell()
+                elif isinstance(value, dt.datetime):
+                    cell = TableCell(valuetype="date", datevalue=value.date().isoformat())
+                    cell.addElement(P(text=value.date().isoformat()))
+                elif isinstance(value, (int, float)):
+                    cell = TableCell(valuetype="float", value=value)
+                    cell.addElement(P(text=str(value)))
+                else:
+                    cell = TableCell(valuetype="string")
+                    cell.addElement(P(text=str(value)))
+                table_row.addElement(cell)
+            table.addElement(table_row)
+        document.spreadsheet.addElement(table)
+    document.save(str(target))
+
+
+@pytest.mark.parametrize("which", ["default", "starter"])
+def test_round_trip_through_ods(which: str, project: Path, starter: Path, tmp_path: Path) -> None:
+    root = project if which == "default" else starter
+    export_sheets(root / "content", tmp_path / "content.xlsx")
+    write_ods(tmp_path / "content.xlsx", tmp_path / "content.ods")
+    before = snapshot(root / "content")
+    assert import_sheets(tmp_path / "content.ods", root / "content").changes == []
+    assert snapshot(root / "content") == before
+
+
+def test_an_edited_ods_sheet_is_imported(project: Path, tmp_path: Path) -> None:
     export_sheets(project / "content", tmp_path / "content.xlsx")
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "ods", "--outdir", str(tmp_path), str(tmp_path / "content.xlsx")],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    before = snapshot(project / "content")
-    assert import_sheets(tmp_path / "content.ods", project / "content").changes == []
-    assert snapshot(project / "content") == before
+    book = openpyxl.load_workbook(tmp_path / "content.xlsx")
+    routes = book["Routes"]
+    routes["B2"] = "Civil Service Jobs – Swyddi’r Gwasanaeth Sifil"
+    book.save(tmp_path / "edited.xlsx")
+    write_ods(tmp_path / "edited.xlsx", tmp_path / "edited.ods")
+    old = (project / "content" / "routes.yaml").read_text().splitlines()
+    result = import_sheets(tmp_path / "edited.ods", project / "content")
+    assert [(c.name, c.action) for c in result.changes] == [("content/routes.yaml", "changed")]
+    new = (project / "content" / "routes.yaml").read_text().splitlines()
+    assert len(old) == len(new) and sum(a != b for a, b in zip(old, new, strict=True)) == 1  # comments, quotes kept
+    routes_data = yaml.safe_load((project / "content" / "routes.yaml").read_text())["routes"]
+    assert routes_data[0]["title"] == "Civil Service Jobs – Swyddi’r Gwasanaeth Sifil"
 
 
 def test_xlsx_has_one_row_per_item_and_drop_downs(project: Path, tmp_path: Path) -> None:
