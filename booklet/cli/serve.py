@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 import threading
 import time
@@ -26,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..content.model import ID_PATTERN
 from ..errors import BookletError, Exit, Problem, Where
 from ..project import Project
 from ..settings import Settings
@@ -34,6 +36,7 @@ from .watch import rebuild_variants, watch_loop, watched_paths
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 PREVIEW_DPI = 40
 ASSETS = ("serve.html", "serve.css", "serve.js")
+MAX_VIEWS = 20
 
 
 @dataclass
@@ -54,6 +57,8 @@ class View:
     built_at: float = 0.0
     pdf_built_at: float = 0.0
     """When the PDF was last written (before its page previews are drawn)."""
+    started_at: float = 0.0
+    """When the latest build started."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +72,7 @@ class View:
             "seconds": round(self.seconds, 2),
             "built_at": self.built_at,
             "pdf_built_at": self.pdf_built_at,
+            "started_at": self.started_at,
         }
 
 
@@ -143,7 +149,7 @@ class Previewer:
         """Rebuild one view: the HTML edition, then the PDF and its page previews."""
         with self.lock:
             start = time.perf_counter()
-            self._publish(audience, building=True)
+            self._publish(audience, building=True, started_at=time.time())
             problems: list[dict[str, Any]] = []
             values: dict[str, Any] = {}
             try:
@@ -280,9 +286,13 @@ def make_app(previewer: Previewer, allowed: set[str]) -> Any:
 
     def audience_of(request: Request) -> str | None:
         value = request.query_params.get("audience") or None
-        if value is not None and value not in {a["id"] for a in previewer.audiences}:
-            return None
-        return value
+        if value is None or value in {a["id"] for a in previewer.audiences}:
+            return value
+        # Before the first build the audiences are not known yet: accept anything shaped like
+        # an id (an unknown one is reported as a problem), but never let a page make views without end.
+        if not previewer.audiences and re.fullmatch(ID_PATTERN, value) and len(previewer.views) < MAX_VIEWS:
+            return value
+        return None
 
     async def index(request: Request) -> Response:
         return Response(
