@@ -365,10 +365,18 @@ def check(
     min_size: Annotated[
         float, typer.Option("--min-size", min=1, help="Smallest text size allowed, in pt (16 for large print).")
     ] = 12.0,
+    links: Annotated[
+        bool,
+        typer.Option(
+            "--links",
+            help="Also ask every web address in the content whether it still works (results kept for a day).",
+        ),
+    ] = False,
 ) -> None:
     """Check all content without rendering and report every problem, one per line.
 
     Example: booklet check --content content --strict
+    Example: booklet check --links      (report moved, broken and unreachable web addresses)
     Example: booklet check --accessibility output/ai-careers-uk-public-sector.pdf
     Example: booklet check --accessibility output/ai-careers-uk-public-sector-large-print.pdf --min-size 16
     """
@@ -379,7 +387,16 @@ def check(
     from .check import run_check
 
     raise typer.Exit(
-        run_check(content, strict=strict, stale=stale, months=months, brand=brand, print_line=print, print_error=err)
+        run_check(
+            content,
+            strict=strict,
+            stale=stale,
+            months=months,
+            brand=brand,
+            print_line=print,
+            print_error=err,
+            links=links,
+        )
     )
 
 
