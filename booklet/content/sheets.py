@@ -374,7 +374,10 @@ def _sheet_rows(book: _Book, problems: list[Problem], silenced: set[str]) -> dic
         label = book.labels.get(sheet, book.label)
         rows: list[_Row] = []
         result[sheet] = rows
-        header = [str(v).strip() if not _blank(v) else "" for v in (grid[0] if grid else [])]
+        # "Reviewed" or " Name " is what people type: match headings without case or spaces.
+        header = [
+            re.sub(r"\s+", "_", str(v).strip().casefold()) if not _blank(v) else "" for v in (grid[0] if grid else [])
+        ]
         columns: dict[str, int] = {}
         for index, name in enumerate(header):
             if not name:
