@@ -110,7 +110,8 @@ class Imposition(StrEnum):
 
 class PdfStandard(StrEnum):
     ua1 = "ua-1"
-    a3u = "a-3u"
+    a2a = "a-2a"
+    a3a = "a-3a"
     none = "none"
 
 
@@ -151,7 +152,11 @@ def build(
     ] = False,
     bleed: Annotated[float, typer.Option("--bleed", min=0, max=10, help="Bleed in mm with --print-ready.")] = 3.0,
     pdf_standard: Annotated[
-        PdfStandard, typer.Option("--pdf-standard", help="PDF standard to follow.")
+        PdfStandard,
+        typer.Option(
+            "--pdf-standard",
+            help="PDF standard: ua-1 (accessible, the default), a-2a or a-3a (accessible archive copy), none.",
+        ),
     ] = PdfStandard.ua1,
     duplex: Annotated[bool, typer.Option("--duplex", help="Start main sections on a right-hand page (A4).")] = False,
     blank_text: Annotated[
@@ -183,9 +188,10 @@ def build(
         raise BookletError.single("--output builds one booklet; it cannot be used with --all", code=Exit.USAGE)
     if imposition is Imposition.saddle and page_format is not PageFormat.a5:
         page_format = PageFormat.a5  # saddle folds A5 pages from A4 sheets
-    if pdf_standard is PdfStandard.a3u and (imposition is not Imposition.none):
+    if pdf_standard in (PdfStandard.a2a, PdfStandard.a3a) and (imposition is not Imposition.none):
         raise BookletError.single(
-            "--pdf-standard a-3u cannot be combined with --imposition: imposed sheets lose the tagged structure",
+            f"--pdf-standard {pdf_standard.value} cannot be combined with --imposition: imposed sheets lose the "
+            "tagged structure",
             hint="archive the A5 or A4 booklet instead",
             code=Exit.USAGE,
         )
