@@ -1,4 +1,4 @@
-"""Benchmark of booklet: overhead over WeasyPrint, parallel audiences, cache, scale, watch, serve.
+"""Benchmark of booklet: overhead over WeasyPrint, parallel audiences, cache, scale, watch, directory, serve.
 
 Run with `make bench` (or `.venv/bin/python bench/run.py --runs 5`). It prints every figure
 and writes docs/benchmarks.md plus docs/bench-scale.png. Every ratio is computed from
@@ -184,6 +184,55 @@ def bench_scale(work: Path, sizes: list[int], runs: int) -> list[dict[str, float
     return rows
 
 
+def many_project(where: Path, organisations: int, profiles: str) -> Path:
+    """tests/many.py's generated project (long, Welsh and ampersand names) with `profiles` set in booklet.yaml."""
+    sys.path.insert(0, str(ROOT))
+    from tests.many import many_project as make
+
+    project = make(where, organisations, handout=False)
+    frame = project / "content" / "booklet.yaml"
+    frame.write_text(frame.read_text() + f"profiles: {profiles}\n")
+    return project
+
+
+def organisation_pages(pdf: Path) -> int:
+    """Pages printing at least one generated organisation's address."""
+    from pypdf import PdfReader
+
+    texts = [re.sub(r"\s+", "", page.extract_text() or "") for page in PdfReader(pdf).pages]
+    return sum("example-organisation-" in text for text in texts)
+
+
+def bench_directory(work: Path, sizes: list[int], runs: int) -> list[str]:
+    """f. Pages and seconds of the directory layout (cold CLI builds), and cards vs directory pages."""
+    from pypdf import PdfReader
+
+    lines = []
+    for size in sizes:
+        project = many_project(work / f"directory-{size}", size, "directory")
+        seconds = [timed([BOOKLET, "build", "--force", "-q", "-o", "output/d.pdf"], project) for _ in range(runs)]
+        pdf = project / "output" / "d.pdf"
+        pages, median = len(PdfReader(pdf).pages), statistics.median(seconds)
+        org_pages = organisation_pages(pdf)
+        lines.append(
+            f"  directory {size:>4} organisations: {pages} pages ({org_pages} of organisations, "
+            f"{size / org_pages:.1f} a page), {median:.1f} s, {median / pages:.3f} s/page"
+        )
+        print(lines[-1], flush=True)
+    lines.append("  organisation pages, cards vs directory (why auto switches above 12):")
+    for size in (6, 9, 12, 13, 18, 26):
+        counts = []
+        for profiles in ("cards", "directory"):
+            project = many_project(work / f"threshold-{size}-{profiles}", size, profiles)
+            subprocess.run(
+                [BOOKLET, "build", "--force", "-q", "-o", "output/t.pdf"], cwd=project, check=True, capture_output=True
+            )
+            counts.append(organisation_pages(project / "output" / "t.pdf"))
+        lines.append(f"    {size:>3} organisations: cards {counts[0]} pages, directory {counts[1]} pages")
+        print(lines[-1], flush=True)
+    return lines
+
+
 def bench_watch(work: Path, runs: int) -> tuple[Timing, Timing]:
     """e. Time from an edit to the new PDF in watch mode vs the render time alone."""
     project = project_copy(work / "watch")
@@ -228,7 +277,7 @@ def bench_watch(work: Path, runs: int) -> tuple[Timing, Timing]:
 
 
 def bench_serve(work: Path, runs: int) -> tuple[Timing, Timing]:
-    """f. Edit → new PDF through `booklet serve` (WeasyPrint stays loaded) vs the weasyprint
+    """g. Edit → new PDF through `booklet serve` (WeasyPrint stays loaded) vs the weasyprint
     command on the same HTML. Both are measured here, interleaved, in this one run."""
     import json
     import urllib.request
@@ -315,18 +364,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
     parser.add_argument("--scale-runs", type=int, default=3)
     parser.add_argument("--sizes", default="50,200,400")
+    parser.add_argument("--directory-sizes", default="25,100,400")
+    parser.add_argument(
+        "--only", choices=["directory", "serve"], help="run one part only; docs/benchmarks.md is left alone"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
-    parser.add_argument("--only-serve", action="store_true", help="run only f (booklet serve); docs are not rewritten")
     args = parser.parse_args()
-    if args.only_serve:
+    if args.only == "serve":
         with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
             served, theirs, waits = bench_serve(Path(tmp), args.runs)
         ratio = served.median / theirs.median
         target = f"target ≤ 1.05: {verdict(ratio <= 1.05)}"
-        print(f"f. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
+        print(f"g. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
         print(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
         return
     sizes = [int(s) for s in args.sizes.split(",")]
+    directory_sizes = [int(s) for s in args.directory_sizes.split(",")]
+    if args.only == "directory":
+        with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
+            print("f. directory layout (cold CLI build of the default booklet with N generated organisations):")
+            bench_directory(Path(tmp), directory_sizes, args.scale_runs)
+        return
 
     lines: list[str] = []
 
@@ -370,10 +428,12 @@ def main() -> None:
             f"e. {latency}\n   {render}\n   edit-to-PDF minus render: {latency.median - render.median:.2f} s "
             f"(target ≤ 2 s: {verdict(latency.median - render.median <= 2)})"
         )
+        say("f. directory layout (cold CLI build of the default booklet with N generated organisations):")
+        lines.extend(bench_directory(work, directory_sizes, args.scale_runs))
         served, theirs, waits = bench_serve(work, args.runs)
         ratio = served.median / theirs.median
         target = f"target ≤ 1.05: {verdict(ratio <= 1.05)}"
-        say(f"f. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
+        say(f"g. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
         say(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
         plot(rows, args.out.parent / "bench-scale.png")
 

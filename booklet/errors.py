@@ -7,9 +7,35 @@ else reaching the top is a bug.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
+
+CONTROLS = "".join(chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0)))
+"""C0 and C1 control characters and DEL: never wanted in printed text (tab and newline aside)."""
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Bidirectional formatting characters: they reorder how the text around them is shown."""
+INVISIBLE = "\u00ad\u034f\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+"""Zero-width and invisible characters: they change a word without changing how it looks."""
+
+_HIDDEN = re.compile(f"[{re.escape(CONTROLS + BIDI + INVISIBLE)}]")
+_DATA_URI = re.compile(r"data:[\w.+-]+/[\w.+-]+(?:;[\w=.+-]+)*,[^\s\"'),]{60,}")
+
+
+def visible(text: str, keep_newlines: bool = False) -> str:
+    """`text` safe for a terminal: controls, bidi and invisible characters shown as escapes (\\x1b, \\u202e),
+    and data: URIs cut to their start, so no content can move the cursor, recolour or flood the screen."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if keep_newlines and char == "\n":
+            return char
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    text = _DATA_URI.sub(lambda m: m.group()[:40] + f"…({len(m.group()):,} characters)", text)
+    return _HIDDEN.sub(escape, text)
 
 
 class Exit(IntEnum):
@@ -29,7 +55,8 @@ class Exit(IntEnum):
     BUG = 70
     """An internal error (EX_SOFTWARE): a traceback was saved for a bug report."""
     INTERRUPTED = 130
-    """Stopped with Ctrl-C (128 + SIGINT); the previous output is untouched."""
+    """Stopped with Ctrl-C (128 + SIGINT); each output is either complete and new or as it was, and the
+    message says which."""
 
 
 @dataclass(frozen=True, order=True)
@@ -66,7 +93,78 @@ class Problem:
             text += f" ({self.hint})"
         if self.warning:
             text = text.replace(self.what, f"warning: {self.what}", 1)
-        return text
+        return visible(text)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a build: which outputs were already replaced (complete) and which were left as they were."""
+
+    def __init__(self, written: list[Path], untouched: list[Path]) -> None:
+        super().__init__()
+        self.written = written
+        self.untouched = untouched
+
+    def message(self) -> str:
+        """One line that says truthfully what happened to each output."""
+
+        def names(paths: list[Path]) -> str:
+            shown = ", ".join(str(p) for p in paths[:6])
+            return shown + (f" and {len(paths) - 6} more" if len(paths) > 6 else "")
+
+        parts = []
+        if self.written:
+            parts.append(
+                f"{len(self.written)} file{'s' if len(self.written) != 1 else ''} finished and written in full "
+                f"({names(self.written)})"
+            )
+        if self.untouched:
+            parts.append(
+                f"{len(self.untouched)} left as {'they were' if len(self.untouched) != 1 else 'it was'} "
+                f"({names(self.untouched)})"
+            )
+        return "interrupted: " + ("; ".join(parts) or "no file was changed")
+
+
+INTERRUPTED_IDLE = "interrupted: no file was being written; every file reported above is complete"
+"""What Ctrl-C did when no output was being written (while reading content, or while watching)."""
+
+
+def group_warnings(problems: list[Problem]) -> list[Problem]:
+    """Warnings that say the same thing in many places, as one line each: "… ×288, first in gds.yaml: name".
+
+    Errors are never grouped: each needs its own fix at its own place.
+    """
+    counts: dict[tuple[str, str], int] = {}
+    for problem in problems:
+        if problem.warning:
+            counts[(problem.what, problem.hint)] = counts.get((problem.what, problem.hint), 0) + 1
+    shown: set[tuple[str, str]] = set()
+    result = []
+    for problem in problems:
+        key = (problem.what, problem.hint)
+        if not problem.warning or counts[key] == 1:
+            result.append(problem)
+        elif key not in shown:
+            shown.add(key)
+            first = f"{problem.where.file}: {problem.path}" if problem.path else problem.where.file
+            result.append(
+                Problem(
+                    problem.where,
+                    f"{problem.what} ×{counts[key]}, first in {first}",
+                    problem.hint,
+                    problem.path,
+                    warning=True,
+                )
+            )
+    return result
+
+
+def group_lines(lines: list[str]) -> list[str]:
+    """Identical lines (WeasyPrint's warnings) once each, with how many times they came: "… ×288"."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line] = counts.get(line, 0) + 1
+    return [line if n == 1 else f"{line} ×{n}" for line, n in counts.items()]
 
 
 @dataclass

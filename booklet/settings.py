@@ -38,6 +38,8 @@ class Settings:
     """Also write the HTML each PDF was rendered from, beside it."""
     strict: bool = False
     """Warnings are errors: content warnings stop the build, a blocked URL fails the job."""
+    compact: int = 0
+    """How tightly a handout is set, 0 (not at all) to 4; the build chooses it to fit four pages."""
 
     @property
     def web(self) -> bool:

@@ -197,3 +197,48 @@ def project_copy(tmp_path) -> Path:
     shutil.copytree(ROOT / "styles", tmp_path / "styles", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "output").mkdir()
     return tmp_path
+
+
+@dataclass
+class ManyProject:
+    """A generated project with many organisations (tests/many.py) and what was built from it."""
+
+    root: Path
+    default: BuiltPdf
+    a5: BuiltPdf
+    handout: BuiltPdf
+    welsh_first: BuiltPdf
+
+
+def _built(project: Path, **kwargs) -> BuiltPdf:
+    """Build one output of `project` (through the library API) and check WeasyPrint said nothing."""
+    result = build(content=project / "content", force=True, **kwargs)
+    if isinstance(result, list):
+        (result,) = result
+    assert result.status == "built", result.error
+    assert not [w for w in result.warnings if "WeasyPrint" in w], result.warnings
+    return BuiltPdf(result.output, result)
+
+
+@pytest.fixture(scope="session")
+def many26(tmp_path_factory) -> ManyProject:
+    """26 generated organisations (long, Welsh and ampersand names), two- to eight-step routes; built once."""
+    from tests.many import many_project
+
+    root = many_project(tmp_path_factory.mktemp("many26"), 26)
+    return ManyProject(
+        root,
+        default=_built(root, output=root / "output" / "default.pdf"),
+        a5=_built(root, output=root / "output" / "a5.pdf", settings=Settings(page_size="A5")),
+        handout=_built(root, audiences=["fair"]),
+        welsh_first=_built(root, audiences=["welsh-first"]),
+    )
+
+
+@pytest.fixture(scope="session")
+def many100(tmp_path_factory) -> tuple[Path, BuiltPdf]:
+    """100 generated organisations and their default booklet, built once (their handout is too full to fit)."""
+    from tests.many import many_project
+
+    root = many_project(tmp_path_factory.mktemp("many100"), 100)
+    return root, _built(root, output=root / "output" / "default.pdf")

@@ -18,17 +18,22 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from ..content.check import sorted_problems
 from ..content.load import BrandAssets, Content, load_project_content
 from ..content.model import Booklet
-from ..errors import BookletError, Exit, bug_message, save_traceback
+from ..errors import BookletError, Exit, Interrupted, Problem, Where, bug_message, group_lines, save_traceback, visible
 from ..project import Project
 from ..render import fonts
+from ..render.coverage import glyph_problems
+from ..render.css import Sandbox
 from ..render.html import allowed_dirs, render_html, style_dirs
 from ..settings import Settings
 from ..tailor.audience import tailor
 from ..util import write_atomic
 from ..version import __version__
+from .fit import HandoutTooLong
 
 CACHE_FILE = ".booklet-cache.json"
 
@@ -44,6 +49,8 @@ class Job:
     settings: Settings = field(default_factory=Settings)
     audience: str | None = None
     name: str = "default"
+    origin: Where | None = None
+    """Where the audience is defined (audiences.yaml), for errors about its output."""
 
 
 @dataclass
@@ -62,6 +69,8 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     error: str = ""
     audience: str | None = None
+    code: Exit = Exit.RENDER
+    """The exit code a failure calls for: CONTENT when the content must change (a handout too full)."""
 
 
 def _suffix(settings: Settings) -> str:
@@ -92,6 +101,48 @@ def output_path(project: Project, file_name: str, settings: Settings) -> Path:
     return project.output / f"{stem}{extension}"
 
 
+def load_content(project: Project, brand: Path | None = None, **options: Any) -> Content:
+    """A project's content with every check, including the characters its typeface cannot print."""
+    content = load_project_content(project.content, project.root, brand, **options)
+    content.problems = sorted_problems(content.problems + glyph_problems(content.documents))
+    return content
+
+
+def check_output(path: Path, edition: str) -> None:
+    """Refuse, before anything is rendered, an output whose name does not fit the edition or cannot be written.
+
+    A PDF must end in .pdf and the HTML edition in .html, so a good PDF is never
+    replaced by a web page (or a PDF hidden under an .html name); a path that is
+    a folder, or runs through a file, fails now rather than after a full render.
+    """
+    wanted = ".html" if edition == "web" else ".pdf"
+    if path.suffix.lower() != wanted:
+        if edition == "web":
+            hint = f"the HTML edition is a web page: use -o {path.with_suffix('.html')}"
+        elif path.suffix.lower() in (".html", ".htm"):
+            hint = f"use -o {path.with_suffix('.pdf')}, or add --html-edition for a web page"
+        else:
+            hint = f"e.g. -o {path.with_suffix('.pdf').name}"
+        raise BookletError.single(f"the output file must end in {wanted}", file=path, hint=hint, code=Exit.USAGE)
+    if path.is_dir():
+        raise BookletError.single(
+            "is a folder; the output must be a file",
+            file=path,
+            hint=f"e.g. -o {path / ('booklet' + wanted)}",
+            code=Exit.USAGE,
+        )
+    for parent in path.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise BookletError.single(
+                    f"cannot be written: {parent} is a file, not a folder",
+                    file=path,
+                    hint="choose an output path inside a folder",
+                    code=Exit.USAGE,
+                )
+            break
+
+
 def plan(
     project: Project,
     content: Content,
@@ -110,13 +161,27 @@ def plan(
     if all_audiences or not chosen:
         path = output or output_path(project, content.booklet.frame.output, settings)
         jobs.append(Job(project, path, content.booklet, content.brand, settings))
+    audiences_doc = next((d for n, d in content.documents.items() if Path(n).name == "audiences.yaml"), None)
     for audience in chosen:
         path = output_path(project, audience.output, settings)
         if output is not None and len(chosen) == 1 and not all_audiences:
             path = output
+        index = content.audiences.index(audience)
+        origin = audiences_doc.where(("audiences", index, "layout")) if audiences_doc is not None else None
         jobs.append(
-            Job(project, path, tailor(content.booklet, audience), content.brand, settings, audience.id, audience.id)
+            Job(
+                project,
+                path,
+                tailor(content.booklet, audience),
+                content.brand,
+                settings,
+                audience.id,
+                audience.id,
+                origin,
+            )
         )
+    for job in jobs:
+        check_output(job.output, settings.edition)
     return jobs
 
 
@@ -185,35 +250,65 @@ class Cache:
 def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
     """Render a job's booklet: (file bytes, pages, html, warnings)."""
     from ..pdf.finish import finish_pdf
-    from ..pdf.weasy import Rendered, html_to_pdf
+    from ..pdf.weasy import Laid, lay_out, write
 
     settings = job.settings
-    html = render_html(job.booklet, settings, job.project.styles, job.brand)
     if settings.edition == "web":
-        return html.encode("utf-8"), 0, html, []
+        # Browsers fetch what a page names: the web page gets the PDF's sandbox, applied in advance.
+        sandbox = Sandbox(allowed_dirs(job.project), job.project.root)
+        html = render_html(job.booklet, settings, job.project.styles, job.brand, sandbox=sandbox)
+        return html.encode("utf-8"), 0, html, _blocked(list(dict.fromkeys(sandbox.blocked)), settings.strict)
     saddle = settings.imposition == "saddle"
+    pages: dict[int, str] = {}
 
-    def layout(html: str) -> Rendered:
-        return html_to_pdf(
-            html,
-            allowed_dirs(job.project),
-            base_url=job.project.root,
-            # An imposed print file cannot keep a structure tree, so it is not tagged at all.
-            pdf_standard="none" if saddle else settings.pdf_standard,
-            forms=settings.forms,
-            strict=settings.strict,
-        )
+    def layout(booklet: Booklet, settings: Settings) -> Laid:
+        html = render_html(booklet, settings, job.project.styles, job.brand)
+        laid = lay_out(html, allowed_dirs(job.project), base_url=job.project.root, forms=settings.forms)
+        pages[id(laid)] = html
+        return laid
 
-    rendered = layout(html)
-    if saddle and rendered.pages % 4:
-        # Lay out again with the blank pages inside the document, so "Page X of Y" counts them.
-        settings = replace(settings, filler_pages=-rendered.pages % 4)
-        html = render_html(job.booklet, settings, job.project.styles, job.brand)
-        rendered = layout(html)
-    warnings = [f"warning: {item} (only files inside the project are read)" for item in rendered.blocked]
+    if fits_handout(job.booklet, settings):
+        from .fit import compacted, fit_handout
+
+        def at(level: int) -> Laid:
+            return layout(compacted(job.booklet, level), replace(settings, compact=level))
+
+        laid, _level, _made = fit_handout(at, job.booklet, job.origin)
+    else:
+        laid = layout(job.booklet, settings)
+        if saddle and laid.pages % 4:
+            # Lay out again with the blank pages inside the document, so "Page X of Y" counts them.
+            laid = layout(job.booklet, replace(settings, filler_pages=-laid.pages % 4))
+    html = pages[id(laid)]
+    # An imposed print file cannot keep a structure tree, so it is not tagged at all.
+    rendered = write(
+        laid, pdf_standard="none" if saddle else settings.pdf_standard, forms=settings.forms, strict=settings.strict
+    )
+    warnings = _blocked(rendered.blocked, strict=False)
     warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
     pdf = finish_pdf(rendered.pdf, job.settings)
-    return pdf, rendered.pages, html, warnings
+    return pdf, rendered.pages, html, group_lines([visible(w) for w in warnings])
+
+
+def _blocked(blocked: list[Any], strict: bool) -> list[str]:
+    """Warnings for addresses the sandbox refused; with `strict`, one error naming them all."""
+    if strict and blocked:
+        raise BookletError(
+            [
+                Problem(Where(), str(item), "only files inside the project may be used; no network, no attachments")
+                for item in blocked
+            ],
+            code=Exit.CONTENT,
+        )
+    return [visible(f"warning: {item} (only files inside the project are read)") for item in blocked]
+
+
+def fits_handout(booklet: Booklet, settings: Settings) -> bool:
+    """Whether this output keeps the handout's promise of four A4 pages (compacting, or failing, to keep it).
+
+    Large print and A5 handouts are set at their own sizes and may run longer.
+    """
+    return booklet.layout == "handout" and settings.page_size.upper() == "A4" and not settings.large_print
 
 
 def run_job(job: Job) -> Result:
@@ -226,24 +321,27 @@ def run_job(job: Job) -> Result:
     """
     start = time.perf_counter()
 
-    def failed(error: str, bug: bool = False) -> Result:
-        return Result(job.output, job.name, status="failed", error=error, audience=job.audience, bug=bug)
+    def failed(error: str, bug: bool = False, code: Exit = Exit.RENDER) -> Result:
+        return Result(job.output, job.name, status="failed", error=error, audience=job.audience, bug=bug, code=code)
 
     try:
         data, pages, html, warnings = render_job(job)
     except BookletError as exc:
-        return failed(str(exc))
+        # Only a handout too full is the content's to fix; other failures keep the render code.
+        return failed(str(exc), code=exc.code if isinstance(exc, HandoutTooLong) else Exit.RENDER)
     except Exception as exc:
         saved = save_traceback(f"job: {job.name} -> {job.output}")
         detail = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "…"
         return failed(f"could not render ({type(exc).__name__}: {detail}); " + bug_message(saved), bug=True)
+    previous = _stamp(job.output)
     try:
         write_atomic(job.output, data)
         if job.settings.write_html and job.settings.edition != "web":
             write_atomic(job.output.with_suffix(".html"), html.encode("utf-8"))
     except OSError as exc:
         # Disk full, read-only folder, permissions: the previous file is as it was.
-        return failed(f"could not write {job.output}: {exc.strerror or exc}; the previous file is unchanged")
+        kept = "the previous file is unchanged" if previous is not None else "no file was written"
+        return failed(f"could not write {job.output}: {exc.strerror or exc}; {kept}")
     return Result(
         job.output,
         job.name,
@@ -294,6 +392,7 @@ def run(
             on_done(result)
 
     workers = max(1, min(workers, len(todo)))
+    before = {job.output: _stamp(job.output) for job in todo}
     try:
         if workers == 1:
             for job in todo:
@@ -311,9 +410,23 @@ def run(
                     futures[pool.submit(run_job, job)] = job
                 for future in as_completed(futures):
                     finished(futures[future], future.result())
+    except KeyboardInterrupt:
+        # Each file is replaced atomically, so every output is either complete and new or
+        # exactly as it was; which one is read from the disk, not from what we managed to hear.
+        written = [job.output for job in todo if _stamp(job.output) != before[job.output]]
+        raise Interrupted(written, [job.output for job in todo if job.output not in written]) from None
     finally:
         cache.save()
     return [results[job.output] for job in jobs]
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """Identity of the file at `path` (inode, size, mtime), None when there is none."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def default_workers() -> int:
@@ -337,13 +450,13 @@ def build(
     BookletError if it failed); otherwise a list of Results, one per output.
     """
     project = Project.locate(content, styles)
-    loaded = load_project_content(project.content, project.root, brand)
+    loaded = load_content(project, brand)
     jobs = plan(project, loaded, audiences, all_audiences, output, settings)
     results = run(jobs, workers=workers, force=force)
     if not audiences and not all_audiences:
         result = results[0]
         if result.status == "failed":
-            raise BookletError.single(result.error, file=result.output, code=Exit.RENDER)
+            raise BookletError.single(result.error, file=result.output, code=result.code)
         result.warnings = [w.line() for w in loaded.warnings] + result.warnings
         return result
     return results

@@ -24,7 +24,9 @@ app = typer.Typer(
 
 
 def err(text: str) -> None:
-    print(text, file=sys.stderr)
+    from ..errors import visible
+
+    print(visible(text, keep_newlines=True), file=sys.stderr)
 
 
 def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -44,8 +46,10 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             for problem in exc.problems:
                 err(f"error: {problem.line()}" if not problem.warning else problem.line())
             raise typer.Exit(int(exc.code)) from None
-        except KeyboardInterrupt:
-            err("interrupted: nothing was overwritten")
+        except KeyboardInterrupt as exc:
+            from ..errors import INTERRUPTED_IDLE, Interrupted
+
+            err(exc.message() if isinstance(exc, Interrupted) else INTERRUPTED_IDLE)
             raise typer.Exit(int(Exit.INTERRUPTED)) from None
         except BrokenPipeError:
             # `booklet check | head`: the reader has gone; stop quietly.
@@ -178,12 +182,11 @@ def build(
     Example: booklet build --audience graduates --format a5 --imposition saddle
     """
     from ..build import default_workers, plan
-    from ..content.load import load_project_content
+    from ..build.pipeline import load_content
+    from ..errors import group_warnings
     from ..project import Project
     from ..settings import Settings
 
-    if output is not None and output.suffix.lower() not in (".pdf", ".html"):
-        raise BookletError.single("the output file must end in .pdf", file=output, code=Exit.USAGE)
     if output is not None and all_audiences:
         raise BookletError.single("--output builds one booklet; it cannot be used with --all", code=Exit.USAGE)
     if imposition is Imposition.saddle and page_format is not PageFormat.a5:
@@ -207,6 +210,10 @@ def build(
             "--html-edition cannot be combined with --print-ready or --imposition: they shape printed pages",
             code=Exit.USAGE,
         )
+    if output is not None:
+        from ..build.pipeline import check_output
+
+        check_output(output, "web" if html_edition else "print")
     settings = Settings(
         page_size=page_format.value.upper(),
         large_print=large_print,
@@ -221,9 +228,9 @@ def build(
         strict=strict,
     )
     project = Project.locate(content, styles)
-    loaded = load_project_content(project.content, project.root, brand)
+    loaded = load_content(project, brand)
     if not strict:  # with --strict, plan() reports them as errors instead
-        for problem in loaded.warnings:
+        for problem in group_warnings(loaded.warnings):
             err(problem.line())
     planned = plan(project, loaded, audience or (), all_audiences, output, settings)
     results = run_with_progress(planned, jobs or default_workers(), force, quiet)
@@ -241,7 +248,8 @@ def build(
     failed = [r for r in results if r.status == "failed"]
     if any(r.bug for r in failed):
         raise typer.Exit(int(Exit.BUG))
-    raise typer.Exit(int(Exit.RENDER) if failed else 0)
+    # A handout too full to fit is the content's to fix (1); other failures are render failures (4).
+    raise typer.Exit(int(failed[0].code) if failed else 0)
 
 
 def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool = False) -> list[Any]:

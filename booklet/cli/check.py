@@ -6,10 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..build.pipeline import load_content
 from ..content.check import REVIEW_MONTHS, sorted_problems
-from ..content.load import load_project_content
 from ..content.read import Document, load
-from ..errors import BookletError, Exit, Problem
+from ..errors import BookletError, Exit, Problem, group_warnings
 from ..project import Project
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def run_check(
     so; that is an error only with `strict`.
     """
     project = Project.locate(content)
-    loaded = load_project_content(project.content, project.root, brand, months=months)
+    loaded = load_content(project, brand, months=months)
     errors, warnings = loaded.errors, loaded.warnings
     if stale:
         shown = errors + [s.problem for s in loaded.stale]
@@ -63,11 +63,11 @@ def run_check(
         errors = errors + [p for p in link_found if not p.warning]
         warnings = warnings + [p for p in link_found if p.warning]
         shown = sorted_problems(shown + link_found)
-    for problem in shown:
+    for problem in group_warnings(shown):
         print_line(problem.line())
     if offline:
         print_line(link_summary)
-    files = len(loaded.documents)
+    files = loaded.files or len(loaded.documents)
     failing = bool(errors) or (strict and (bool(loaded.stale if stale else warnings) or offline))
     if stale:
         due = len(loaded.stale)

@@ -212,7 +212,8 @@ class Previewer:
     def watch(self, on_ready: Callable[[], None] = lambda: None) -> None:
         """Build once, then rebuild every view after each change, until `stop` is set."""
         self.build_all()
-        watch_loop(watched_paths(self.project, self.brand), self.build_all, on_ready, self.stop)
+        paths = watched_paths(self.project, self.brand)
+        watch_loop(paths, self.build_all, on_ready, self.stop, raise_interrupt=False)
 
 
 class _Stop(Exception):

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..build import Result, plan, run
-from ..content.load import Content, load_project_content
+from ..build.pipeline import load_content
+from ..content.load import Content
 from ..errors import BookletError
 from ..project import Project
 from ..settings import Settings
@@ -37,7 +38,7 @@ def rebuild_variants(
     Returns the content (with its problems) and one Result per output, unchanged ones included;
     no Results when the content has errors. Raises BookletError for an unknown audience.
     """
-    content = load_project_content(project.content, project.root, brand)
+    content = load_content(project, brand)
     if content.errors:
         return content, []
     jobs = [job for settings in variants for job in plan(project, content, audiences, all_audiences, settings=settings)]
@@ -57,8 +58,13 @@ def watch_loop(
     on_change: Callable[[], None],
     on_ready: Callable[[], None] = lambda: None,
     stop: threading.Event | None = None,
+    raise_interrupt: bool = True,
 ) -> None:
-    """Call `on_change` after each batch of file changes under `paths`, until `stop` is set or Ctrl-C."""
+    """Call `on_change` after each batch of file changes under `paths`, until `stop` is set or Ctrl-C.
+
+    Ctrl-C ends the loop as it ends build (exit 130, one line); a loop in a thread other than
+    the main one passes raise_interrupt=False and is ended with `stop`.
+    """
     from watchfiles import watch
 
     announced = False
@@ -69,7 +75,7 @@ def watch_loop(
         debounce=100,
         step=25,
         stop_event=stop,
-        raise_interrupt=False,
+        raise_interrupt=raise_interrupt,
         yield_on_timeout=True,
         rust_timeout=200,
     ):

@@ -58,6 +58,13 @@ _EXPECTED = {
 """pydantic error types that mean "wrong kind of value", and the kind that was wanted."""
 
 
+_BULLETS = "•◦▪●‣⁃∙·➢➤►✓✔"
+_HOST_LIKE = re.compile(
+    r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+(?::\d+)?(?:[/?#]\S*)?$", re.I
+)
+"""What could follow https:// to make an address: a dotted host name, then a path."""
+
+
 def describe(value: Any) -> str:
     """A person's word for what a YAML value is."""
     for kind, word in _TYPE_NAMES.items():
@@ -152,6 +159,25 @@ def explain(error: Mapping[str, Any], root: type[BaseModel]) -> tuple[str, str]:
             hint = f"e.g. {key}: [{value.strip()[:60]}], or one '- ' line per item"
         if expected == "str" and isinstance(value, (bool, int, float, dt.date)):
             hint = f'put it in quotes if it is text: {key}: "…"'
+        if expected == "str" and value is None and "colour" in _field_doc(root, loc).lower():
+            # An unquoted colour is a comment to YAML: the value is empty. The example must be quoted too.
+            example = hint.removeprefix(f"e.g. {key}: ").strip()
+            colour = example if re.fullmatch(r"#[0-9a-fA-F]{6}", example) else "#1d70b8"
+            hint = f'# starts a comment in YAML, so put the colour in quotes: {key}: "{colour}"'
+        if expected == "str" and isinstance(value, dict) and len(value) == 1 and loc and isinstance(loc[-1], int):
+            # "- Step 1: check…" is a one-key mapping to YAML; the fix is quotes, not a different shape.
+            ((item_key, item_value),) = value.items()
+            hint = f'text that contains ": " needs quotes: - "{item_key}: {item_value}"'
+        if expected == "str" and isinstance(value, list) and loc and isinstance(loc[-1], int):
+            hint = "two '- ' at the start of one line make a list inside the list; keep only one"
+        if expected == "dict" and isinstance(value, str) and " " in value.strip():
+            word, rest = value.strip().split(" ", 1)
+            owner = _model_at(root, loc)
+            if owner is not None and word in owner.model_fields:
+                hint = f"the line has no colon after {word!r}: write {word}: {rest[:50]}"
+        if expected == "list" and isinstance(value, str) and value.strip()[:1] in _BULLETS:
+            first = re.split(rf"\s*[{_BULLETS}]\s*", value.strip())[1]
+            hint = f"start each item on its own line with '- ' instead of {value.strip()[0]!r}, e.g. - {first[:40]}"
         return f"expected {EXAMPLES[expected].split(',')[0]}, found {found}", hint
     if kind == "too_short":
         return (
@@ -177,11 +203,14 @@ def explain(error: Mapping[str, Any], root: type[BaseModel]) -> tuple[str, str]:
         message, hint = _split_hint(str(ctx.get("error", error["msg"])))
         if isinstance(value, str) and message.startswith("must be an https://"):
             rest = value.strip().split("://", 1)[-1]
-            hint = f"write it as https://{rest}" + (", if the site has an https address" if "://" in value else "")
+            if _HOST_LIKE.match(rest):
+                hint = f"write it as https://{rest}" + (", if the site has an https address" if "://" in value else "")
+            else:  # javascript:…, mailto:…, a sentence: "https://" in front would not make an address
+                hint = "give the address of a web page, starting https://, e.g. https://www.gov.uk"
         elif isinstance(value, str) and message.startswith("must not contain a user name"):
             parts = urlsplit(value.strip())
             hint = f"write it as {parts._replace(netloc=parts.netloc.rsplit('@', 1)[-1]).geturl()}"
-        if message.startswith(("must ", "needs ")) and isinstance(value, str):
+        if message.startswith(("must ", "needs ", "is too long")) and isinstance(value, str):
             message = f"{short(value)} {message}"
         return message, hint
     return error["msg"], _field_doc(root, loc)
@@ -464,3 +493,23 @@ def check_lengths(organisations: list[tuple[model.Organisation, Document]]) -> l
 
 # ---------------------------------------------------------------------------
 # booklet check
+
+
+def check_steps(routes: list[model.Route], doc: Document) -> list[Problem]:
+    """Warn about routes with fewer first steps than advised (the model refuses none or too many)."""
+    problems = []
+    for index, route in enumerate(routes):
+        count = len(route.steps)
+        if count < model.ADVISED_STEPS:
+            loc: Loc = ("routes", index, "steps")
+            problems.append(
+                Problem(
+                    doc.where(loc),
+                    f"route {route.id!r} has {count} first step{'s' if count != 1 else ''}; "
+                    f"a checklist is more useful with {model.ADVISED_STEPS} to {model.MAX_STEPS}",
+                    "add a concrete next step if there is one, or keep it as it is",
+                    dotted(loc),
+                    warning=True,
+                )
+            )
+    return problems

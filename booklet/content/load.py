@@ -20,19 +20,22 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..errors import BookletError, Problem, Where
-from . import model
+from . import logo, model
 from .check import (
     REVIEW_MONTHS,
     Stale,
     _check_audiences,
     _duplicates,
     _point_id_loc,
+    _split_hint,
     check_freshness,
     check_lengths,
+    check_steps,
     sorted_problems,
     validate,
 )
 from .read import Document, load, read_bytes, short
+from .text import check_text
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class Content:
     """Items due for review, oldest first (their warnings are in `problems` too)."""
     sourced: int = 0
     """How many sourced items (organisations and routes) carry a review date."""
+    files: int = 0
+    """How many content files were read, including those that could not be parsed."""
 
     def audience(self, audience_id: str) -> model.Audience:
         """The audience with this id, or a clear error listing the known ones."""
@@ -97,6 +102,21 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
+def _loops(path: Path) -> bool:
+    """Whether `path` is a symbolic link whose chain of links never reaches a file."""
+    import errno
+
+    if not path.is_symlink():
+        return False
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop this way
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
 class _Reader:
     """Reads content files, collecting problems instead of stopping."""
 
@@ -105,6 +125,7 @@ class _Reader:
         self.root = root
         self.documents: dict[str, Document] = {}
         self.problems: list[Problem] = []
+        self.seen: set[str] = set()
 
     def name(self, path: Path) -> str:
         try:
@@ -121,6 +142,15 @@ class _Reader:
                     hint = f"rename {path.with_suffix('.yml').name} to {path.name}"
                 self.problems.append(Problem(Where(name), "is missing", hint))
             return None
+        if _loops(path):
+            self.problems.append(
+                Problem(
+                    Where(name),
+                    "is a symbolic link that leads back to itself, so there is no file to read",
+                    "replace the link with the file itself",
+                )
+            )
+            return None
         if not _inside(path, self.root):
             self.problems.append(
                 Problem(
@@ -130,11 +160,14 @@ class _Reader:
                 )
             )
             return None
+        self.seen.add(name)
         try:
             doc = load(path, name)
         except BookletError as exc:
             self.problems.extend(exc.problems)
             return None
+        self.problems.extend(doc.problems)
+        self.problems.extend(check_text(doc))
         self.documents[name] = doc
         return doc
 
@@ -178,11 +211,14 @@ def _logo_uri(path: Path, name: str, doc: Document, folder: Path) -> tuple[str, 
     if path.suffix.lower() == ".png":
         if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
             return "", [Problem(where, "logo is not a PNG image", "export it again as PNG", "logo")]
-        mime = "image/png"
+        mime, why = "image/png", logo.check_png(raw)
     else:
         if b"<svg" not in raw[:4096]:
             return "", [Problem(where, "logo is not an SVG image", "export it again as SVG", "logo")]
-        mime = "image/svg+xml"
+        mime, why = "image/svg+xml", logo.check_svg(raw)
+    if why:
+        what, hint = _split_hint(why)
+        return "", [Problem(where, f"logo {short(name)} {what}", hint, "logo")]
     return f"data:{mime};base64,{base64.b64encode(raw).decode()}", []
 
 
@@ -202,6 +238,36 @@ def load_brand(path: Path, reader: _Reader) -> BrandAssets | None:
     return BrandAssets(brand, uri)
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+def _id_for_name(problem: Problem, doc: Document, names: dict[str, dict[str, str]]) -> Problem:
+    """For "not a valid id" in audiences.yaml, suggest the id of the thing whose name was written."""
+    if problem.where.file != doc.name or not problem.what.endswith("is not a valid id") or not problem.path:
+        return problem
+    parts = problem.path.split(".")
+    kind = "organisations" if "featured" in parts else next((k for k in names if k in parts), "")
+    value: Any = doc.data
+    for part in parts:
+        key: Any = int(part) if part.isdigit() else part
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            return problem
+    if not isinstance(value, str) or kind not in names:
+        return problem
+    by_name = {_slug(name): id_ for name, id_ in names[kind].items()}
+    found = by_name.get(_slug(value.removeprefix("tag:")))
+    if found is None:
+        close = difflib.get_close_matches(_slug(value), sorted(by_name), n=1, cutoff=0.75)
+        found = by_name[close[0]] if close else None
+    if found is None:
+        known = ", ".join(sorted(set(by_name.values()))) or "none"
+        return replace(problem, hint=f"ids are lower case with hyphens; the {kind} are {known}")
+    return replace(problem, hint=f"did you mean {found!r}? ids, not names, are used here")
+
+
 _IGNORED = ("README", "readme", ".", "_")
 
 
@@ -211,7 +277,20 @@ def _stray_files(reader: _Reader, org_dir: Path) -> list[Problem]:
     if not org_dir.is_dir():
         return problems
     for path in sorted(org_dir.iterdir()):
-        if path.name.startswith(_IGNORED) or path.name.endswith("~") or path.is_dir():
+        if path.name.startswith(_IGNORED) or path.name.endswith("~"):
+            continue
+        if path.is_dir():
+            inside = sorted(p.name for p in path.rglob("*") if p.suffix.lower() in (".yaml", ".yml"))
+            if inside:
+                problems.append(
+                    Problem(
+                        Where(reader.name(path)),
+                        f"is a folder: its {len(inside)} organisation file{'s are' if len(inside) > 1 else ' is'} "
+                        f"not read ({', '.join(inside[:3])}{', …' if len(inside) > 3 else ''})",
+                        "organisation files go straight in organisations/; move them up a level",
+                        warning=True,
+                    )
+                )
             continue
         if path.suffix.lower() in (".yaml", ".yml") and path.suffix not in (".yaml", ".yml"):
             hint = f"rename it to {path.stem}{path.suffix.lower()}"
@@ -304,6 +383,7 @@ def load_project_content(
     problems = reader.problems
     if routes is not None and routes_doc is not None:
         problems += _duplicates(routes.routes, "route", routes_doc, lambda i: ("routes", i, "id"))
+        problems += check_steps(routes.routes, routes_doc)
     if frame is not None:
         doc = reader.documents[reader.name(frame_path)]
         for key in ("why", "challenges", "skills"):
@@ -312,6 +392,16 @@ def load_project_content(
     audiences: list[model.Audience] = []
     audiences_doc = reader.read(content_dir / "audiences.yaml", required=False)
     parsed = reader.validate(audiences_doc, model.Audiences)
+    if audiences_doc is not None:
+        names: dict[str, dict[str, str]] = {"organisations": {path.stem: path.stem for path in files}}
+        names["organisations"] |= {o.name: o.id for o in organisations}
+        if routes is not None:
+            names["routes"] = {r.title: r.id for r in routes.routes} | {r.id: r.id for r in routes.routes}
+        if frame is not None:
+            names["points"] = {
+                p.title: p.id for key in ("why", "challenges", "skills") for p in getattr(frame.sections, key).items
+            } | {p.id: p.id for key in ("why", "challenges", "skills") for p in getattr(frame.sections, key).items}
+        reader.problems[:] = [_id_for_name(p, audiences_doc, names) for p in reader.problems]
     if parsed is not None and audiences_doc is not None:
         audiences = parsed.audiences
         stems = {path.stem for path in files}
@@ -351,6 +441,7 @@ def load_project_content(
             brand = load_brand(brand_path, brand_reader)
             if own:
                 problems += brand_reader.problems
+                reader.seen |= brand_reader.seen
 
     fresh_problems, stale, sourced = check_freshness(reader.documents, reader.name(content_dir), months, on)
     problems += fresh_problems
@@ -359,4 +450,6 @@ def load_project_content(
     booklet = None
     if frame is not None and routes is not None and not [p for p in problems if not p.warning]:
         booklet = model.Booklet(frame=frame, organisations=organisations, routes=routes.routes)
-    return Content(booklet, reader.documents, sorted_problems(problems), audiences, brand, stale, sourced)
+    return Content(
+        booklet, reader.documents, sorted_problems(problems), audiences, brand, stale, sourced, len(reader.seen)
+    )

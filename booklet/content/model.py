@@ -16,6 +16,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from ..colour import MIN_TEXT_CONTRAST, contrast
+from ..errors import BIDI, INVISIBLE
+from . import scannable
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
@@ -33,11 +35,38 @@ def _https_only(value: str) -> str:
         raise ValueError("must not contain a user name or password")
     if re.search(r"\s", value):
         raise ValueError("must not contain spaces")
+    hidden = [c for c in value if c in BIDI or c in INVISIBLE]
+    if hidden:
+        # U+202E and friends make an address print as another one; zero-width ones hide inside it.
+        raise ValueError(
+            f"must not contain the invisible character U+{ord(hidden[0]):04X}, which can make an address "
+            "look like another (type the address again, or copy it from the browser's address bar)"
+        )
     return value
 
 
 HttpsUrl = Annotated[str, AfterValidator(_https_only)]
 """An absolute https:// address, printed exactly as written."""
+
+
+def _scannable(kind: str) -> AfterValidator:
+    """Refuse an address whose QR code of this kind would be too dense to scan (or impossible)."""
+
+    def check(value: str) -> str:
+        why = scannable.problem(value, kind)
+        if why:
+            raise ValueError(why)
+        return value
+
+    return AfterValidator(check)
+
+
+CardUrl = Annotated[HttpsUrl, _scannable("card")]
+"""An https:// address printed with a QR code on an organisation card."""
+RouteUrl = Annotated[HttpsUrl, _scannable("route")]
+"""An https:// address printed with a QR code on a checklist route."""
+BackUrl = Annotated[HttpsUrl, _scannable("back")]
+"""An https:// address printed with the large QR code on the back cover."""
 
 
 def _calendar_date(value: object) -> object:
@@ -52,6 +81,14 @@ Date = Annotated[dt.date, BeforeValidator(_calendar_date)]
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, examples=["fast-stream"])]
 Text = Annotated[str, Field(min_length=1)]
+
+DIRECTORY_ABOVE = 12
+"""With profiles: auto, more organisations than this are printed as a directory (see Frame.profiles)."""
+
+MIN_STEPS, MAX_STEPS = 1, 8
+"""A route has one to eight first steps: two is real content, nine no longer fits a checklist card."""
+ADVISED_STEPS = 3
+"""Fewer steps than this is a warning: a checklist of one or two ticks gives a reader little to act on."""
 
 
 class Model(BaseModel):
@@ -133,7 +170,7 @@ class CallToAction(Model):
     """One sentence under the heading."""
     label: Text
     """Text of the action, e.g. "Search Public Sector Jobs"."""
-    url: HttpsUrl
+    url: BackUrl
     """Where the action leads; printed and encoded in the large QR code."""
 
 
@@ -162,6 +199,10 @@ class Frame(Model):
     """Headings and points of each section."""
     call_to_action: CallToAction
     """Closing call to action on the back cover."""
+    profiles: str = Field(default="auto", pattern=r"^(auto|cards|directory)$", examples=["directory"])
+    """How organisations are printed: cards (one tinted card each, about three to a page), directory
+    (compact entries, five or more to a page, for booklets with many organisations) or auto (cards for
+    up to 12 organisations, directory above that)."""
 
 
 class Organisation(Sourced):
@@ -175,7 +216,7 @@ class Organisation(Sourced):
     """What the organisation does, in two or three sentences."""
     roles: list[Text] = Field(min_length=1)
     """Typical roles there, e.g. Data Scientists."""
-    website: HttpsUrl
+    website: CardUrl
     """Careers or home page; printed and encoded in the profile's QR code."""
     order: int = 100
     """Position among the organisations (smaller first; ties keep file-name order)."""
@@ -200,10 +241,10 @@ class Route(Sourced):
     """Route name, e.g. "Fast Stream"."""
     summary: Text
     """What the route is, in one or two sentences."""
-    url: HttpsUrl
+    url: RouteUrl
     """Official address for the route; printed and encoded in its QR code."""
-    steps: list[Text] = Field(min_length=3, max_length=6)
-    """Three to six concrete first steps, each a tick box on the checklist."""
+    steps: list[Text] = Field(min_length=MIN_STEPS, max_length=MAX_STEPS)
+    """One to eight concrete first steps, each a tick box on the checklist (fewer than three is a warning)."""
     tags: list[Id] = []
     """Labels that audiences use to include or exclude this route."""
 
@@ -235,7 +276,8 @@ class Selector(Model):
     """Which items an audience gets: by id or by `tag:NAME`; empty include means all."""
 
     include: list[str] = []
-    """Ids or tags (written tag:NAME) to keep; leave empty to keep everything."""
+    """Ids or tags (written tag:NAME) to keep, printed in the order written here (items one rule
+    matches keep their own order); leave empty to keep everything in the content's order."""
     exclude: list[str] = []
     """Ids or tags (written tag:NAME) to drop, applied after include."""
 
@@ -257,6 +299,13 @@ class Selector(Model):
         kept = not self.include or any(matches(r) for r in self.include)
         return kept and not any(matches(r) for r in self.exclude)
 
+    def rank(self, item_id: str, tags: list[str]) -> int:
+        """Position of the first include rule that picks this item: the printed order follows include."""
+        for index, rule in enumerate(self.include):
+            if rule == item_id or (rule.startswith("tag:") and rule[4:] in tags):
+                return index
+        return len(self.include)
+
 
 class Audience(Model):
     """A tailored booklet for one audience (an entry in audiences.yaml)."""
@@ -268,7 +317,8 @@ class Audience(Model):
     output: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.pdf$")
     """File name of this audience's PDF in output/."""
     cover_line: str = ""
-    """Line printed on the cover under the strapline, e.g. "For school and college leavers"."""
+    """Line printed on the cover under the strapline, e.g. "For school and college leavers";
+    without one, the cover shows the audience's name."""
     introduction: list[Text] | None = None
     """Introduction paragraphs that replace the booklet's own for this audience."""
     organisations: Selector = Selector()
@@ -283,7 +333,7 @@ class Audience(Model):
     """Extra notes for this audience, printed after the introduction."""
     layout: str = Field(default="booklet", pattern=r"^(booklet|handout)$")
     """booklet (the full booklet) or handout (at most four A4 pages for careers fairs)."""
-    max_steps: int | None = Field(default=None, ge=1, le=6)
+    max_steps: int | None = Field(default=None, ge=MIN_STEPS, le=MAX_STEPS)
     """Print at most this many first steps per route (useful for handouts)."""
 
 

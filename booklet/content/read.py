@@ -56,6 +56,8 @@ class Document:
     """The file's name as shown to people (relative to the project)."""
     data: Any
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    """Problems found while reading that did not stop it (tab indentation)."""
 
     def where(self, loc: Loc = ()) -> Where:
         """The position of `loc`, or of its nearest located parent."""
@@ -225,20 +227,97 @@ def _text(raw: bytes, name: str) -> str:
         ) from None
 
 
-def _check_tabs(text: str, name: str) -> None:
+def _check_tabs(text: str, name: str) -> list[Problem]:
+    """One problem for the first tab used for indentation (the rest are the same mistake)."""
     for number, line_text in enumerate(text.splitlines(), 1):
         stripped = line_text.lstrip(" \t-?:")
         indent = line_text[: len(line_text) - len(stripped)]
         if "\t" in indent:
-            raise BookletError(
-                [
-                    Problem(
-                        Where(name, number, indent.index("\t") + 1),
-                        "tab used for indentation",
-                        "YAML needs spaces; replace the tab with two spaces",
-                    )
-                ]
-            )
+            return [
+                Problem(
+                    Where(name, number, indent.index("\t") + 1),
+                    "tab used for indentation",
+                    "YAML needs spaces; replace the tab with two spaces",
+                )
+            ]
+    return []
+
+
+def _without_tabs(text: str) -> str | None:
+    """`text` with indenting tabs read as spaces, at the first width that makes valid YAML, else None.
+
+    Nobody can know what width the writer's editor showed; aligning with the line
+    above, then 2, 4 and 8 spaces, is tried, so no width invents errors of its own.
+    """
+    lines = text.split("\n")
+
+    def expand(width: int | None) -> str:
+        out = []
+        for index, line in enumerate(lines):
+            lead = line[: len(line) - len(line.lstrip(" \t-?:"))]
+            rest = line[len(lead) :]
+            if "\t" in lead:
+                size = width
+                if size is None:  # the column where the line above starts its text
+                    above = next((x for x in reversed(lines[:index]) if x.strip()), "")
+                    size = len(above) - len(above.lstrip(" -?:"))
+                lead = lead.replace("\t", " " * max(size - len(lead.replace("\t", "")), 1), 1)
+                lead = lead.replace("\t", " " * (width or 2))
+            out.append(lead + rest)
+        return "\n".join(out)
+
+    for width in (None, 2, 4, 8):
+        candidate = expand(width)
+        try:
+            yaml.compose(candidate, Loader=_Loader)
+        except (yaml.YAMLError, _TooDeep, RecursionError):
+            continue
+        return candidate
+    return None
+
+
+CURLY_QUOTES = "“”‘’„«»"
+
+
+def _word_processor_mistake(exc: yaml.MarkedYAMLError, name: str, lines: list[str]) -> Problem | None:
+    """Mistakes of text written in a word processor, which PyYAML reports far from their cause.
+
+    A value in curly quotes that contains ': ' reads as a second key; a line
+    whose colon is missing runs on into the next line, which then "has a
+    colon too many".
+    """
+    mark = exc.problem_mark
+    if mark is None or "mapping values are not allowed" not in (exc.problem or ""):
+        return None
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    key, sep, value = line.partition(": ")
+    value = value.strip()
+    if sep and value and value[0] in CURLY_QUOTES:
+        inner = value.strip(CURLY_QUOTES + " ")
+        return Problem(
+            Where(name, mark.line + 1, len(key) + 3),
+            f"curly quotes {value[0]} {value[-1] if value[-1] in CURLY_QUOTES else ''} are not quotes in YAML, "
+            "so the ': ' inside the text reads as a second key".replace("  ", " "),
+            f'use straight quotes: {key.strip()}: "{inner[:50]}"',
+        )
+    # The previous line, at the same indentation, with no colon: its colon is missing.
+    previous = mark.line - 1
+    while previous >= 0 and not lines[previous].strip():
+        previous -= 1
+    if previous < 0:
+        return None
+    before = lines[previous]
+    indent = len(before) - len(before.lstrip(" "))
+    body = before.strip()
+    same_indent = indent == len(line) - len(line.lstrip(" "))
+    if same_indent and ":" not in body and not body.startswith(("-", "#")) and " " in body:
+        word, rest = body.split(" ", 1)
+        return Problem(
+            Where(name, previous + 1, indent + len(word) + 1),
+            f"line has no colon after {word!r}",
+            f"write {word}: {rest[:50]}",
+        )
+    return None
 
 
 _SYNTAX = [
@@ -267,6 +346,12 @@ _SYNTAX = [
     ("but found '<scalar>'", False, "unexpected text after a quoted value", "put the whole value inside the quotes"),
     ("that cannot start any token", False, "text cannot start with this character", "put the text in quotes"),
     (
+        "while scanning an alias",
+        False,
+        "'*' here starts a YAML alias (*name)",
+        "if it is a pasted bullet, delete it: the '- ' already makes a list item; otherwise put the text in quotes",
+    ),
+    (
         "undefined alias",
         False,
         "refers to an anchor (&name) that is not defined",
@@ -277,8 +362,11 @@ _SYNTAX = [
 ]
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, text: str = "") -> Problem:
     """A PyYAML syntax error, rephrased for people who do not know YAML's grammar."""
+    better = _word_processor_mistake(exc, name, text.splitlines())
+    if better is not None:
+        return better
     problem = exc.problem or ""
     text = f"{exc.context or ''} {problem}"
     what, hint, mark = f"{exc.context}, {problem}" if exc.context else problem, "", exc.problem_mark
@@ -297,8 +385,18 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
 
 
 def parse(text: str, name: str, path: Path | None = None) -> Document:
-    """Parse YAML text into a `Document`; raise `BookletError` on anything unsafe or broken."""
-    _check_tabs(text, name)
+    """Parse YAML text into a `Document`; raise `BookletError` on anything unsafe or broken.
+
+    Tabs in indentation are reported, then read as two spaces each so that the
+    file's other problems are found in the same pass (the document keeps the
+    tab problems, so it is never used for a booklet).
+    """
+    tabs = _check_tabs(text, name)
+    if tabs:
+        expanded = _without_tabs(text)
+        if expanded is None:
+            raise BookletError(tabs)
+        text = expanded
     loader = None
     try:
         loader = _Loader(text)
@@ -317,7 +415,7 @@ def parse(text: str, name: str, path: Path | None = None) -> Document:
     except _TooDeep as exc:
         raise _too_deep(name, exc.mark.line + 1, exc.mark.column + 1) from None
     except yaml.MarkedYAMLError as exc:
-        raise BookletError([_syntax_problem(exc, name)]) from None
+        raise BookletError([*tabs, _syntax_problem(exc, name, text)]) from None
     except yaml.YAMLError as exc:
         raise BookletError.single(f"is not valid YAML ({short(str(exc), 80)})", file=name) from None
     except RecursionError:  # belt and braces: _Loader stops long before this
@@ -333,8 +431,8 @@ def parse(text: str, name: str, path: Path | None = None) -> Document:
     except RecursionError:
         raise _too_deep(name, 0, 0) from None
     if builder.problems:
-        raise BookletError(builder.problems)
-    return Document(path or Path(name), name, data, builder.positions)
+        raise BookletError([*tabs, *builder.problems])
+    return Document(path or Path(name), name, data, builder.positions, tabs)
 
 
 def read_bytes(path: Path, name: str, limit: int = MAX_BYTES, what: str = "content files") -> bytes:

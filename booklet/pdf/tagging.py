@@ -5,7 +5,8 @@ screen reader) needs cannot be said in HTML or CSS, so they are added here, on
 the open pikepdf document, in place:
 
 - a link inside a link (WeasyPrint makes one for `a::after` and one for a leader
-  inside it) is folded into the outer one, so each contents entry is one link;
+  inside it), or a span inside a link, is folded into the outer link, so each
+  link is one element holding its text and its annotations;
 - every annotation (links and checkboxes) gets the Print flag, so what is read on
   screen and what is printed agree (ISO 14289-1 7.18.1);
 - every page with annotations orders them by structure (`/Tabs /S`);
@@ -46,7 +47,7 @@ def complete_tags(pdf: Any, source: bytes) -> bool:
 
 
 def flatten_nested_links(pdf: Any) -> bool:
-    """Fold every Link structure element that sits inside another Link into it.
+    """Fold every Link or Span structure element that sits inside a Link into it.
 
     Its kids (text, annotations) move to the outer link in its place, and the
     parent tree points at the outer link, so a reader meets one link per entry.
@@ -70,10 +71,10 @@ def flatten_nested_links(pdf: Any) -> bool:
             seen.add(node.objgen)
         kids = node.get("/K")
         if node.S == "/Link" and isinstance(kids, pikepdf.Array):
-            while any(_is_element(k, "/Link") for k in kids):
+            while any(_is_element(k, *_INLINE_IN_LINKS) for k in kids):
                 flat = pikepdf.Array()
                 for kid in kids:
-                    if _is_element(kid, "/Link"):
+                    if _is_element(kid, *_INLINE_IN_LINKS):
                         _reparent(pdf, kid, node)
                         inner = kid.get("/K")
                         if isinstance(inner, pikepdf.Array):
@@ -90,10 +91,15 @@ def flatten_nested_links(pdf: Any) -> bool:
     return changed
 
 
-def _is_element(node: Any, tag: str) -> bool:
+_INLINE_IN_LINKS = ("/Link", "/Span")
+"""Elements folded into the link around them: a link inside a link, and the spans that mark where a
+printed address may break (WeasyPrint would leave the link's annotation in the span)."""
+
+
+def _is_element(node: Any, *tags: str) -> bool:
     import pikepdf
 
-    return isinstance(node, pikepdf.Dictionary) and node.get("/S") == tag
+    return isinstance(node, pikepdf.Dictionary) and node.get("/S") in tags
 
 
 def _reparent(pdf: Any, element: Any, parent: Any) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import FrameType
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -169,25 +170,45 @@ def collect_warnings() -> Iterator[_Collector]:
         LOGGER.propagate = propagate
 
 
-def html_to_pdf(
-    html: str,
-    allowed: list[Path],
-    base_url: Path,
-    pdf_standard: str = "ua-1",
-    forms: bool = True,
-    strict: bool = False,
-) -> Rendered:
-    """Lay out and write the PDF for `html`; fetching is confined to `allowed` folders.
+@dataclass
+class Laid:
+    """A laid-out document, not yet written: its pages can be counted and searched before writing."""
 
-    With `strict`, any blocked URL is an error (BookletError) instead of a warning.
-    """
+    document: Any
+    fetcher: SandboxedFetcher
+    messages: list[str]
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    def page_of(self, anchor: str) -> int | None:
+        """The 0-based page holding the element with id `anchor`, if any."""
+        for index, page in enumerate(self.document.pages):
+            if anchor in page.anchors:
+                return index
+        return None
+
+
+def lay_out(html: str, allowed: list[Path], base_url: Path, forms: bool = True) -> Laid:
+    """Lay out `html` (WeasyPrint's render) with fetching confined to `allowed` folders."""
     fetcher = SandboxedFetcher(allowed)
-    variant = PDF_STANDARDS[pdf_standard]
     with collect_warnings() as log:
         document = HTML(string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=fetcher).render(
             font_config=font_configuration(), pdf_forms=forms
         )
-        pdf = document.write_pdf(pdf_variant=variant, pdf_forms=forms)
+    return Laid(document, fetcher, log.messages)
+
+
+def write(laid: Laid, pdf_standard: str = "ua-1", forms: bool = True, strict: bool = False) -> Rendered:
+    """Write a laid-out document as PDF bytes.
+
+    With `strict`, any blocked URL is an error (BookletError) instead of a warning.
+    """
+    variant = PDF_STANDARDS[pdf_standard]
+    with collect_warnings() as log:
+        pdf = laid.document.write_pdf(pdf_variant=variant, pdf_forms=forms)
+    fetcher = laid.fetcher
     blocked = list(dict.fromkeys(fetcher.blocked))
     if strict and blocked:
         raise BookletError(
@@ -201,8 +222,23 @@ def html_to_pdf(
     fonts_blocked = any(item.by.startswith("a font") for item in blocked)
     warnings = [
         m
-        for m in log.messages
+        for m in [*laid.messages, *log.messages]
         if not any(url in m for url in urls)
         and not (fonts_blocked and m.startswith("Font-face ") and m.endswith("cannot be loaded"))
     ]
-    return Rendered(pdf, len(document.pages), blocked, warnings)
+    return Rendered(pdf, laid.pages, blocked, warnings)
+
+
+def html_to_pdf(
+    html: str,
+    allowed: list[Path],
+    base_url: Path,
+    pdf_standard: str = "ua-1",
+    forms: bool = True,
+    strict: bool = False,
+) -> Rendered:
+    """Lay out and write the PDF for `html`; fetching is confined to `allowed` folders.
+
+    With `strict`, any blocked URL is an error (BookletError) instead of a warning.
+    """
+    return write(lay_out(html, allowed, base_url, forms), pdf_standard, forms, strict)

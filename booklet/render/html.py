@@ -15,14 +15,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup, escape
 
 from ..colour import MIN_TEXT_CONTRAST, contrast
-from ..content.model import Booklet
+from ..content.model import DIRECTORY_ABOVE, Booklet
 from ..project import Project
 from ..settings import Settings
 from ..util import user_cache
 from ..version import __version__
 from . import fonts
+from .css import Sandbox, escape_style
 from .qr import qr_data_uri
 
 PAPER = "#ffffff"
@@ -77,6 +79,7 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     )
     env.globals["qr"] = qr_data_uri
     env.filters["display_url"] = display_url
+    env.filters["link_urls"] = link_urls
     env.filters["host"] = lambda url: urlsplit(url).hostname or url
     env.filters["first_sentence"] = first_sentence
     return env
@@ -98,9 +101,50 @@ def first_sentence(text: str) -> str:
     return text[: match.start()] if match else text
 
 
-def display_url(url: str) -> str:
-    """The address as printed: exactly what the QR code holds."""
-    return url
+_URL_BREAK = re.compile(r"(?<=[/.])(?=[^/.])")
+"""After a run of `/` or `.`: where a long address may break across lines."""
+
+
+ZWSP = "\u200b"
+"""Zero-width space: a place a line may break, invisible, and left out of the PDF's text."""
+
+
+def display_url(url: str) -> Markup:
+    """The address as printed: exactly what the QR code holds, breakable after `/` and `.` only.
+
+    The scheme is kept with the first part of the host (never "https://" alone at the end of a line).
+    A zero-width space marks each place a line may break: WeasyPrint drops `<wbr>` opportunities
+    inside a link, and readers' text extraction leaves zero-width spaces out of the address.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    pieces = _URL_BREAK.split(rest)
+    head = f"{scheme}{sep}{pieces[0]}"
+    tail = "".join(ZWSP + piece for piece in pieces[1:])
+    return Markup('<span class="url-start">{}</span>{}').format(head, tail)
+
+
+_URL_IN_TEXT = re.compile(r"https://[^\s<>\"']+")
+
+
+def link_urls(text: str, breaks: bool = True) -> Markup:
+    """Plain `text` with every https:// address in it made a link (escaped; never raw HTML).
+
+    Only https addresses are linked, the same as the content model accepts; a full
+    stop, comma or closing bracket that ends the sentence stays outside the link.
+    """
+    out = Markup("")
+    last = 0
+    for match in _URL_IN_TEXT.finditer(text):
+        url = match.group(0).rstrip(".,;:!?)")
+        end = match.start() + len(url)
+        if urlsplit(url).hostname is None or "." not in (urlsplit(url).hostname or ""):
+            continue
+        out += escape(text[last : match.start()])
+        out += Markup('<a href="{}">{}</a>').format(url, display_url(url) if breaks else url)
+        last = end
+    return out + escape(text[last:])
 
 
 def read_style(name: str, dirs: list[Path]) -> str:
@@ -132,8 +176,13 @@ def render_html(
     settings: Settings = Settings(),
     project_styles: Path | None = None,
     brand: Any = None,
+    sandbox: Sandbox | None = None,
 ) -> str:
-    """The complete HTML document for `booklet`, with its CSS inlined."""
+    """The complete HTML document for `booklet`, with its CSS inlined.
+
+    With a `sandbox` (the HTML edition, read by browsers) the CSS names only data:
+    URIs: what the PDF build may read is inlined, the rest dropped and recorded.
+    """
     dirs = style_dirs(project_styles)
     env = environment(tuple(dirs))
     web = settings.edition == "web"
@@ -153,14 +202,32 @@ def render_html(
     else:
         template_name = "handout.html.j2" if booklet.layout == "handout" else "booklet.html.j2"
     template = env.get_template(template_name)
+    joined = "\n".join(css)
+    if sandbox is not None:
+        joined = sandbox.css(joined)
     return template.render(
         booklet=booklet,
         frame=booklet.frame,
         brand=brand,
         options=settings,
-        css="\n".join(css),
+        css=escape_style(joined),
         generator=f"booklet {__version__}",
+        profiles=profile_layout(booklet),
+        toc_organisations=len(booklet.organisations) <= TOC_ORGANISATIONS,
     )
+
+
+TOC_ORGANISATIONS = DIRECTORY_ABOVE
+"""The contents page names each organisation up to this many; above it, one line with the first page,
+so the contents stays one page."""
+
+
+def profile_layout(booklet: Booklet) -> str:
+    """How this booklet prints its organisations: "cards" or "directory" (see Frame.profiles)."""
+    chosen = booklet.frame.profiles
+    if chosen == "auto":
+        return "directory" if len(booklet.organisations) > DIRECTORY_ABOVE else "cards"
+    return chosen
 
 
 def page_css(settings: Settings) -> str:

@@ -8,6 +8,7 @@ from functools import cache
 
 import segno
 
+from ..content.scannable import make
 from ..util import user_cache
 
 
@@ -22,7 +23,7 @@ def qr_data_uri(url: str, dark: str = "#000000") -> str:
             return cached
     except (OSError, UnicodeDecodeError):
         pass
-    uri = segno.make(url, error="m", micro=False).svg_data_uri(border=0, scale=4, dark=dark, omitsize=True)
+    uri = make(url).svg_data_uri(border=0, scale=4, dark=dark, omitsize=True)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

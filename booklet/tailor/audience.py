@@ -31,15 +31,18 @@ def tailor(booklet: Booklet, audience: Audience) -> Booklet:
     )
     organisations = [o for o in booklet.organisations if audience.organisations.picks(o.id, o.tags)]
     rank = {org_id: i for i, org_id in enumerate(audience.featured)}
-    # Featured organisations first, in the audience's order; the rest keep theirs (sort is stable).
-    organisations.sort(key=lambda o: rank.get(o.id, len(rank)))
+    # Featured organisations first, in the audience's order; then the order of `include` as the adviser
+    # wrote it; organisations one rule picks (a tag) keep their `order:` and file-name order (sort is stable).
+    organisations.sort(key=lambda o: (rank.get(o.id, len(rank)), audience.organisations.rank(o.id, o.tags)))
     routes = [_route(r, audience) for r in booklet.routes if audience.routes.picks(r.id, r.tags)]
+    routes.sort(key=lambda r: audience.routes.rank(r.id, r.tags))
     return booklet.model_copy(
         update={
             "frame": frame,
             "organisations": organisations,
             "routes": routes,
-            "cover_line": audience.cover_line,
+            # Never a cover identical to the main booklet's: without a cover line, the audience's name.
+            "cover_line": audience.cover_line or audience.name,
             "notes": [*booklet.notes, *audience.notes],
             "featured": [o.id for o in organisations if o.id in rank],
             "layout": audience.layout,

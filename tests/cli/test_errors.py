@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def test_a_render_error_keeps_the_previous_pdf(project, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("the renderer fell over")
 
-    monkeypatch.setattr(booklet.pdf.weasy, "html_to_pdf", explode)
+    monkeypatch.setattr(booklet.pdf.weasy, "lay_out", explode)
     result = build(project)
     # An unexpected exception is a bug in booklet: its own exit code, as the message says.
     assert result.exit_code == Exit.BUG
@@ -123,7 +124,7 @@ def test_ctrl_c_while_rendering_keeps_the_previous_pdf(project, monkeypatch):
     monkeypatch.setattr(booklet.build.pipeline, "render_job", interrupt)
     result = build(project)
     assert result.exit_code == Exit.INTERRUPTED
-    assert result.stderr == "interrupted: nothing was overwritten\n"
+    assert result.stderr == f"interrupted: 1 left as it was ({project / 'output' / 'booklet.pdf'})\n"
     assert_previous_pdf_kept(project)
 
 
@@ -131,8 +132,49 @@ def test_ctrl_c_while_writing_keeps_the_previous_pdf(project, fake_render, monke
     monkeypatch.setattr(booklet.util.os, "fdopen", FailingWrites(KeyboardInterrupt()))
     result = build(project)
     assert result.exit_code == Exit.INTERRUPTED
-    assert result.stderr == "interrupted: nothing was overwritten\n"
+    assert result.stderr == f"interrupted: 1 left as it was ({project / 'output' / 'booklet.pdf'})\n"
     assert_previous_pdf_kept(project)
+
+
+@pytest.mark.parametrize("stop_at", [1, 2, 4])
+def test_ctrl_c_part_way_through_several_outputs_says_which_were_written(project, monkeypatch, stop_at):
+    """The message names exactly the files that were replaced (checked against the disk) and those left alone."""
+    calls = []
+
+    def render_or_stop(job):
+        calls.append(job)
+        if len(calls) == stop_at:
+            raise KeyboardInterrupt
+        return NEW, 1, "<html></html>", []
+
+    monkeypatch.setattr(booklet.build.pipeline, "render_job", render_or_stop)
+    with (project / "content" / "audiences.yaml").open("a", encoding="utf-8") as handle:
+        for name in ("leavers", "changers"):
+            handle.write(f"  - id: {name}\n    name: People {name}\n    output: {name}.pdf\n")
+    result = CliRunner().invoke(
+        app, ["build", "--content", str(project / "content"), "--all", "--jobs", "1", "--force"]
+    )
+    assert result.exit_code == Exit.INTERRUPTED
+    (line,) = result.stderr.splitlines()
+    outputs = sorted((project / "output").glob("*.pdf"))
+    new = [p for p in outputs if p.read_bytes() == NEW]
+    assert len(new) == stop_at - 1
+    assert (project / "output" / "booklet.pdf").read_bytes() == (NEW if stop_at > 1 else OLD)
+    if new:
+        assert f"{len(new)} file{'s' if len(new) > 1 else ''} finished and written in full" in line
+    for path in new:
+        assert str(path) in line
+    assert "nothing was overwritten" not in line
+    assert re.search(r"\d+ left as (it was|they were)", line)
+
+
+def test_a_full_disk_with_no_previous_file_does_not_claim_one(project, fake_render, monkeypatch):
+    (project / "output" / "booklet.pdf").unlink()
+    monkeypatch.setattr(booklet.util.os, "fdopen", FailingWrites(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))))
+    result = build(project)
+    assert result.exit_code == Exit.RENDER
+    assert result.stderr.rstrip().endswith("No space left on device; no file was written")
+    assert "previous" not in result.stderr
 
 
 def test_a_full_disk_keeps_the_previous_pdf(project, fake_render, monkeypatch):
@@ -206,3 +248,55 @@ def test_check_exit_codes(project):
     assert CliRunner().invoke(app, ["check", "--content", str(content), "--strict"]).exit_code == Exit.CONTENT
     stale.write_text(stale.read_text().replace("name:", "nmae:"))
     assert CliRunner().invoke(app, ["check", "--content", str(content)]).exit_code == Exit.CONTENT
+
+
+# -- output names that do not fit the edition, or cannot be written ------------------------------
+
+
+def never_render(job):
+    pytest.fail("rendered although the output name was wrong")
+
+
+@pytest.mark.parametrize(
+    ("options", "name", "words"),
+    [
+        (["--html-edition"], "booklet.pdf", "must end in .html"),
+        (["--html-edition"], "good.PDF", "must end in .html"),
+        (["--html-edition", "--large-print"], "x.txt", "must end in .html"),
+        ([], "x.html", "must end in .pdf"),
+        ([], "x.htm", "must end in .pdf"),
+        (["--large-print"], "x.HTML", "must end in .pdf"),
+        ([], "x", "must end in .pdf"),
+        (["--format", "a5"], "x.pdf.txt", "must end in .pdf"),
+    ],
+)
+def test_an_output_name_that_does_not_fit_the_edition_is_a_usage_error(project, monkeypatch, options, name, words):
+    monkeypatch.setattr(booklet.build.pipeline, "render_job", never_render)
+    target = project / "output" / name
+    if name.lower() == "booklet.pdf" or name == "good.PDF":
+        target = project / "output" / "booklet.pdf"
+    args = ["build", "--content", str(project / "content"), "-o", str(target), "--force", *options]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == Exit.USAGE, result.output
+    (line,) = result.stderr.splitlines()
+    assert words in line
+    assert_previous_pdf_kept(project)
+
+
+@pytest.mark.parametrize(
+    ("make", "name", "words"),
+    [
+        (lambda out: None, "booklet.pdf/x.pdf", "booklet.pdf is a file, not a folder"),
+        (lambda out: None, "booklet.pdf/deeper/x.pdf", "booklet.pdf is a file, not a folder"),
+        (lambda out: (out / "folder.pdf").mkdir(), "folder.pdf", "is a folder"),
+    ],
+)
+def test_an_output_path_that_cannot_be_written_fails_before_rendering(project, monkeypatch, make, name, words):
+    monkeypatch.setattr(booklet.build.pipeline, "render_job", never_render)
+    make(project / "output")
+    result = CliRunner().invoke(
+        app, ["build", "--content", str(project / "content"), "-o", str(project / "output" / name), "--force"]
+    )
+    assert result.exit_code == Exit.USAGE, result.output
+    assert words in result.stderr
+    assert_previous_pdf_kept(project)

@@ -92,6 +92,57 @@ def symlinked_folder_out_of_project(content: Path) -> None:
     (content / "organisations").symlink_to(outside)
 
 
+def symlink_to_itself(content: Path) -> None:
+    (content / "organisations" / "self.yaml").symlink_to("self.yaml")
+
+
+def replace_line(path: Path, start: str, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(new if line.startswith(start) else line for line in lines) + "\n", encoding="utf-8")
+
+
+def qr_overflow(content: Path) -> None:
+    replace_line(content / "organisations" / "gds.yaml", "website:", "website: https://www.gov.uk/" + "a" * 5_000)
+
+
+def control_escapes(content: Path) -> None:
+    replace_line(content / "organisations" / "gds.yaml", "name:", r'name: "GDS\0NUL \e[31mRED\e[0m \x07bell"')
+
+
+def spoofed_address(content: Path) -> None:
+    replace_line(
+        content / "organisations" / "gds.yaml",
+        "website:",
+        r'website: "https://www.gov.uk\u202e/ku.vog.www//:sptth\u202c"',
+    )
+
+
+def huge_png_logo(content: Path) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 40_000, 40_000, 1, 0, 0, 0, 0)
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 5001))
+        + chunk(b"IEND", b"")
+    )
+    write(content / "logo.png", data)
+    write(content / "brand.yaml", "name: Exampleton Careers\nlogo: logo.png\nlogo_alt: Exampleton\n")
+
+
+def svg_logo_of_one_import(content: Path) -> None:
+    write(
+        content / "logo.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://evil.example/a.css);</style></svg>',
+    )
+    write(content / "brand.yaml", "name: Exampleton Careers\nlogo: logo.svg\nlogo_alt: Exampleton\n")
+
+
 CASES = {
     "alias bomb": (alias_bomb, "expands to more than 100,000 values"),
     "20 MB file": (twenty_megabytes, "is 20.0 MB; content files must be under 512 kB"),
@@ -105,6 +156,12 @@ CASES = {
     "symlink out of the project": (symlink_out_of_project, "links to a file outside the project"),
     "symlink to a file beside the project": (symlink_to_sibling_project, "links to a file outside the project"),
     "symlinked folder out of the project": (symlinked_folder_out_of_project, "links to a folder outside the project"),
+    "symlink to itself": (symlink_to_itself, "is a symbolic link that leads back to itself"),
+    "address no QR code can hold": (qr_overflow, "is too long for any QR code"),
+    "control characters by YAML escapes": (control_escapes, "contains the control characters U+0000, U+0007, U+001B"),
+    "address spoofed by a bidi override": (spoofed_address, "must not contain the invisible character U+202E"),
+    "40,000 x 40,000 pixel logo": (huge_png_logo, "is 40,000 × 40,000 pixels"),
+    "SVG logo that is one blocked @import": (svg_logo_of_one_import, "loads a stylesheet, font or image"),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -90,7 +91,9 @@ def test_builds_every_booklet_without_warnings(project):
     assert default.output == folder / "output" / "careers-in-your-sector.pdf"
     assert handout.pages <= 4
     text = " ".join(PdfReader(default.output).pages[0].extract_text().split())
-    assert "Careers in Your Sector" in text and "Handed out by Your Careers Service" in text
+    assert "Careers in Your Sector" in text
+    # The starter's service publishes its own booklet: the cover names it once, not twice.
+    assert text.count("Your Careers Service") == 1 and "Handed out by" not in text
 
 
 def test_refuses_a_folder_that_is_not_empty(tmp_path):
@@ -130,3 +133,11 @@ def test_builds_every_booklet_in_parallel(tmp_path):
     init_project(tmp_path / "p", print_line=lambda _line: None)
     results = build(content=tmp_path / "p" / "content", all_audiences=True, workers=2, force=True)
     assert [r.status for r in results] == ["built", "built", "built"]
+
+
+def test_the_printing_guide_that_build_points_to_is_in_every_new_project(project):
+    """`build --imposition saddle` refers to docs/printing.md: a project made by init has it, word for word."""
+    folder, _, _ = project
+    repository_guide = Path(__file__).resolve().parents[2] / "docs" / "printing.md"
+    assert (folder / "docs" / "printing.md").read_text(encoding="utf-8") == repository_guide.read_text(encoding="utf-8")
+    assert "flip on short edge" in (folder / "docs" / "printing.md").read_text(encoding="utf-8")

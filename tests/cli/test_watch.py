@@ -60,3 +60,34 @@ def test_edit_rebuilds_and_errors_do_not_stop_watching(tmp_path):
         stop.set()
         thread.join(10)
     assert not thread.is_alive()
+
+
+def test_ctrl_c_ends_watch_like_build(tmp_path):
+    """SIGINT to a real `booklet watch` process: exit 130 and one truthful line, no watchfiles log line."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    base = Path(__file__).resolve().parents[1] / "invalid" / "_base" / "content"
+    shutil.copytree(base, tmp_path / "content")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "booklet", "watch", "--default", "--content", str(tmp_path / "content")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("watching"):
+                break
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr
+    assert stderr.splitlines()[-1].startswith("interrupted: ")
+    assert "KeyboardInterrupt" not in stderr and "Traceback" not in stderr

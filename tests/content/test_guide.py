@@ -64,11 +64,11 @@ def test_the_guide_covers_every_content_model():
     ("cls", "name", "words"),
     [
         (model.Frame, "edition", "date (YYYY-MM-DD)"),
-        (model.Route, "steps", "list of text items, 3 to 6 items"),
+        (model.Route, "steps", "list of text items, 1 to 8 items"),
         (model.Route, "url", "web address (https://)"),
         (model.Point, "tags", "list of ids"),
         (model.Audience, "layout", "one of: booklet, handout"),
-        (model.Audience, "max_steps", "whole number, 1 to 6"),
+        (model.Audience, "max_steps", "whole number, 1 to 8"),
         (model.Brand, "accent", "colour (#rrggbb)"),
         (model.Brand, "email", "email address"),
         (model.PointSection, "items", "list of [Point](#point) entries, at least 1"),

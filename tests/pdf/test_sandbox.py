@@ -210,11 +210,11 @@ def test_build_settings_pass_strict_to_the_renderer(monkeypatch, tmp_path):
 
     seen = {}
 
-    def fake(html, allowed, base_url, **kwargs):
+    def fake(laid, **kwargs):
         seen.update(kwargs)
         raise BookletError.single("stop here")
 
-    monkeypatch.setattr(pdf, "html_to_pdf", fake)
+    monkeypatch.setattr(pdf, "write", fake)
     from booklet.content.load import load_project_content
     from booklet.project import Project
 

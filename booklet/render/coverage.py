@@ -1,0 +1,69 @@
+"""Characters the booklet's typeface cannot print, found in the content before anything is rendered.
+
+WeasyPrint draws a character that no font has as an empty box (".notdef") and
+says so once per text run, without saying where the text came from. Checking
+every text value against the typeface's character map names the file, the
+field and the character, as a content warning like any other.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from typing import Any
+
+from ..content.read import Document, Loc, dotted
+from ..errors import Problem
+from . import fonts
+
+_NOT_PRINTED = {"Cc", "Cf", "Zl", "Zp"}
+"""Controls and format characters: refused or removed by the content checks, never drawn."""
+
+
+@cache
+def covered() -> frozenset[int]:
+    """Code points the typeface (the full variable font, the last in every stack) can draw."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(fonts.variable_files()["normal"], lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def missing(text: str) -> list[str]:
+    """Characters of `text` that would print as empty boxes, in order of first appearance."""
+    have = covered()
+    return list(
+        dict.fromkeys(
+            c for c in text if ord(c) not in have and not c.isspace() and unicodedata.category(c) not in _NOT_PRINTED
+        )
+    )
+
+
+def glyph_problems(documents: dict[str, Document]) -> list[Problem]:
+    """One warning per text value and missing character, worded the same everywhere so they group."""
+    problems: list[Problem] = []
+    for doc in documents.values():
+        _walk(doc, doc.data, (), problems)
+    return problems
+
+
+def _walk(doc: Document, value: Any, loc: Loc, problems: list[Problem]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _walk(doc, item, (*loc, key), problems)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _walk(doc, item, (*loc, index), problems)
+    elif isinstance(value, str):
+        for char in missing(value):
+            name = unicodedata.name(char, "")
+            problems.append(
+                Problem(
+                    doc.where(loc),
+                    f"the character {char!r} (U+{ord(char):04X}{' ' + name if name else ''}) is not in the "
+                    "booklet's typeface (Noto Sans): it prints in another font, or as an empty box",
+                    "remove it, or say it in words",
+                    dotted(loc),
+                    warning=True,
+                )
+            )
