@@ -490,6 +490,74 @@ def preview(
         print(_relative(path))
 
 
+@app.command()
+@guarded
+def export(
+    target: Annotated[Path, typer.Argument(help="A .xlsx file, or a folder for one CSV file per sheet.")],
+    content: ContentOpt = None,
+) -> None:
+    """Write organisations, routes and points to a spreadsheet: one sheet each, one row per item.
+
+    Example: booklet export content.xlsx
+    """
+    from ..content.sheets import export_sheets
+    from ..project import Project
+
+    project = Project.locate(content)
+    for path in export_sheets(project.content, target, project.root):
+        print(_relative(path.absolute()))
+
+
+@app.command(name="import")
+@guarded
+def import_(
+    source: Annotated[Path, typer.Argument(help="A .xlsx, .ods or .csv file, or a folder of CSV files.")],
+    content: ContentOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Delete organisation files that have no row in the sheet.")
+    ] = False,
+) -> None:
+    """Write a spreadsheet's rows back into the YAML content, only if the result is valid.
+
+    Example: booklet import content.xlsx --dry-run
+    """
+    from ..content.sheets import import_sheets
+    from ..project import Project
+
+    project = Project.locate(content)
+    result = import_sheets(source, project.content, project.root, label=str(source), dry_run=dry_run, prune=prune)
+    for change in result.changes:
+        if dry_run:
+            print(change.diff() if change.action != "deleted" else f"would delete {change.name}", end="")
+        print(f"{'would be ' if dry_run else ''}{change.action}: {change.name}")
+    for note in result.notes:
+        print(f"note: {note}")
+    if not result.changes:
+        print("nothing to change: the content already matches the sheet")
+
+
+@app.command()
+@guarded
+def serve(
+    content: ContentOpt = None,
+    styles: StylesOpt = None,
+    brand: Annotated[Path | None, typer.Option("--brand", help="Brand file.", show_default=False)] = None,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to listen on. Anything but 127.0.0.1 lets other computers see it."),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port (0: any free port).")] = 8000,
+) -> None:
+    """Show the booklet in your browser, rebuilt live as you edit its content, until Ctrl-C.
+
+    Example: booklet serve      (then open http://127.0.0.1:8000/)
+    """
+    from .serve import serve as run_server
+
+    run_server(content, styles, brand, host, port, print_line=lambda line: print(line, flush=True), print_error=err)
+
+
 def _relative(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
