@@ -108,6 +108,11 @@ class Imposition(StrEnum):
     saddle = "saddle"
 
 
+class Language(StrEnum):
+    en = "en"
+    cy = "cy"
+
+
 class PdfStandard(StrEnum):
     ua1 = "ua-1"
     a3u = "a-3u"
@@ -365,11 +370,15 @@ def check(
     min_size: Annotated[
         float, typer.Option("--min-size", min=1, help="Smallest text size allowed, in pt (16 for large print).")
     ] = 12.0,
+    language: Annotated[
+        Language, typer.Option("--language", help="cy: also report every text that has no Welsh version.")
+    ] = Language.en,
 ) -> None:
     """Check all content without rendering and report every problem, one per line.
 
     Example: booklet check --content content --strict
     Example: booklet check --accessibility output/ai-careers-uk-public-sector.pdf
+    Example: booklet check --language cy      (every text without its Welsh version)
     Example: booklet check --accessibility output/ai-careers-uk-public-sector-large-print.pdf --min-size 16
     """
     if accessibility is not None:
@@ -379,7 +388,16 @@ def check(
     from .check import run_check
 
     raise typer.Exit(
-        run_check(content, strict=strict, stale=stale, months=months, brand=brand, print_line=print, print_error=err)
+        run_check(
+            content,
+            strict=strict,
+            stale=stale,
+            months=months,
+            brand=brand,
+            print_line=print,
+            print_error=err,
+            language=language.value,
+        )
     )
 
 

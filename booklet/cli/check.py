@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..content.check import REVIEW_MONTHS
+from ..content.check import REVIEW_MONTHS, sorted_problems
 from ..content.load import load_project_content
 from ..errors import Exit
 from ..project import Project
@@ -23,6 +23,7 @@ def run_check(
     brand: Path | None = None,
     print_line: Callable[[str], None] = print,
     print_error: Callable[[str], None] = print,
+    language: str = "en",
 ) -> int:
     """`booklet check`: report every problem, one per line; return the exit code.
 
@@ -33,6 +34,21 @@ def run_check(
     """
     project = Project.locate(content)
     loaded = load_project_content(project.content, project.root, brand, months=months)
+    if language == "cy":
+        # Every text without its Welsh version beside it: warnings, or errors with --strict.
+        from ..content.translations import missing_welsh
+
+        book = loaded.booklet
+        loaded.problems = sorted_problems(
+            loaded.problems
+            + missing_welsh(
+                book.frame if book else None,
+                book.organisations if book else [],
+                book.routes if book else [],
+                loaded.audiences,
+                loaded.documents,
+            )
+        )
     errors, warnings = loaded.errors, loaded.warnings
     if stale:
         shown = errors + [s.problem for s in loaded.stale]
