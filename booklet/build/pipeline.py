@@ -68,8 +68,9 @@ def _suffix(settings: Settings) -> str:
     """File-name suffix for non-default variants, so variants never overwrite each other."""
     options = settings
     parts = []
+    language = {"en": "", "cy": "-cy", "bilingual": "-bilingual"}[settings.language]
     if options.edition == "web":
-        return "-large-print" if options.large_print else ""
+        return language + ("-large-print" if options.large_print else "")
     if options.page_size != "A4":
         parts.append(options.page_size.lower())
     if settings.imposition != "none":
@@ -82,7 +83,7 @@ def _suffix(settings: Settings) -> str:
         parts.append("duplex")
     if settings.pdf_standard not in ("ua-1",):
         parts.append(settings.pdf_standard)
-    return "".join(f"-{p}" for p in parts)
+    return language + "".join(f"-{p}" for p in parts)
 
 
 def output_path(project: Project, file_name: str, settings: Settings) -> Path:
@@ -90,6 +91,17 @@ def output_path(project: Project, file_name: str, settings: Settings) -> Path:
     stem = Path(file_name).stem + _suffix(settings)
     extension = ".html" if settings.edition == "web" else ".pdf"
     return project.output / f"{stem}{extension}"
+
+
+def _with_link(project: Project, booklet: Booklet, file_name: str, settings: Settings) -> Settings:
+    """The HTML edition links to the same edition in the other language (English to Welsh only when
+    the content has Welsh)."""
+    if not settings.web or settings.language == "bilingual":
+        return settings
+    if settings.language == "en" and booklet.frame.title_cy is None:
+        return settings
+    other = replace(settings, language="cy" if settings.language == "en" else "en")
+    return replace(settings, other_edition=output_path(project, file_name, other).name)
 
 
 def plan(
@@ -109,14 +121,14 @@ def plan(
     jobs = []
     if all_audiences or not chosen:
         path = output or output_path(project, content.booklet.frame.output, settings)
-        jobs.append(Job(project, path, content.booklet, content.brand, settings))
+        own = _with_link(project, content.booklet, content.booklet.frame.output, settings)
+        jobs.append(Job(project, path, content.booklet, content.brand, own))
     for audience in chosen:
         path = output_path(project, audience.output, settings)
         if output is not None and len(chosen) == 1 and not all_audiences:
             path = output
-        jobs.append(
-            Job(project, path, tailor(content.booklet, audience), content.brand, settings, audience.id, audience.id)
-        )
+        own = _with_link(project, content.booklet, audience.output, settings)
+        jobs.append(Job(project, path, tailor(content.booklet, audience), content.brand, own, audience.id, audience.id))
     return jobs
 
 

@@ -171,11 +171,19 @@ def build(
         bool,
         typer.Option("--strict", help="Treat warnings as errors: stale reviews, long profiles, blocked addresses."),
     ] = False,
+    language: Annotated[
+        Language, typer.Option("--language", help="Language of the edition: en, or cy for Welsh (file name -cy).")
+    ] = Language.en,
+    bilingual: Annotated[
+        bool,
+        typer.Option("--bilingual", help="Both languages in one edition, Welsh first unless booklet.yaml says otherwise."),
+    ] = False,
 ) -> None:
     """Build the booklet PDF (or several) from YAML content.
 
     Example: booklet build --all --jobs 2      (every audience, two at a time)
     Example: booklet build --audience graduates --format a5 --imposition saddle
+    Example: booklet build --bilingual --format a5      (Welsh, then English)
     """
     from ..build import default_workers, plan
     from ..content.load import load_project_content
@@ -206,7 +214,12 @@ def build(
             "--html-edition cannot be combined with --print-ready or --imposition: they shape printed pages",
             code=Exit.USAGE,
         )
+    if bilingual and language is not Language.en:
+        raise BookletError.single(
+            "--bilingual already holds both languages; it cannot be combined with --language", code=Exit.USAGE
+        )
     settings = Settings(
+        language="bilingual" if bilingual else language.value,
         page_size=page_format.value.upper(),
         large_print=large_print,
         duplex=duplex,
