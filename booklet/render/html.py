@@ -81,6 +81,7 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.globals["qr"] = qr_data_uri
     env.filters["day"] = _day
     env.filters["plain"] = i18n.plain
+    env.filters["lang_attr"] = i18n.lang_attr
     env.filters["display_url"] = display_url
     env.filters["host"] = lambda url: urlsplit(url).hostname or url
     env.filters["first_sentence"] = first_sentence

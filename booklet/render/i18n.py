@@ -85,6 +85,17 @@ def mark_language(value: Any) -> Any:
     return value
 
 
+def lang_attr(value: Any) -> Markup:
+    """` lang="…"` for text in another language, to put on the element that holds it.
+
+    Used inside links: WeasyPrint 70 leaves a link annotation outside its /Link
+    structure element when the link's text is a `<span>`, so the link itself carries `lang`.
+    """
+    if isinstance(value, Foreign):
+        return Markup(' lang="{}"').format(value.lang)
+    return Markup("")
+
+
 def plain(value: Any) -> str:
     """Text without its language mark, for attributes and the document title."""
     return str(value)
