@@ -242,6 +242,8 @@ def _own_ids(html: str, language: str) -> str:
 
     def prefixed(match: re.Match[str]) -> str:
         if match.group(3) is not None:
+            if match.group(3) in LANGUAGES:  # the link to the other half
+                return match.group(0)
             return f'href="#{language}-{match.group(3)}"'
         if match.group(4) is not None:
             return f'name="{language}.{match.group(4)}"'
