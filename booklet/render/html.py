@@ -187,7 +187,7 @@ def render_html(
         if len(languages) > 1:
             html = _own_ids(html, language)
             html = Markup('<div class="edition edition-{0}" id="{0}" lang="{1}">\n{2}</div>').format(
-                language, LANGUAGES[language], Markup(html)
+                language, edition.frame.language, Markup(html)
             )
         parts.append(Markup(html))
     first = in_language(booklet, languages[0])
@@ -202,7 +202,7 @@ def render_html(
         generator=f"booklet {__version__}",
         parts=parts,
         title=" / ".join(dict.fromkeys(titles)),
-        page_lang=LANGUAGES[languages[0]],
+        page_lang=first.frame.language,
     )
 
 

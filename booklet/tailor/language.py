@@ -80,5 +80,6 @@ def in_language(booklet: Booklet, language: str) -> Booklet:
         elif org.name_language:
             org = org.model_copy(update={"name": str(org.name)})  # already in the page's language
         organisations.append(org)
-    frame = translated.frame.model_copy(update={"language": page})
+    # The English text keeps the language its frame names (en-GB unless a project says otherwise).
+    frame = translated.frame.model_copy(update={"language": page}) if language == "cy" else translated.frame
     return translated.model_copy(update={"frame": frame, "organisations": organisations, "language": language})
