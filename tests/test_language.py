@@ -26,7 +26,16 @@ from booklet.tailor.language import Foreign, in_language
 from .conftest import CONTENT, ROOT, BuiltPdf
 
 WELSH_LETTERS = "âêîôûŵŷÂÊÎÔÛŴŶïëÏË"
-INTERFACE_EN = ["Contents", "Introduction", "Typical roles", "Website", "My notes", "Page ", "Edition:", "Careers guide"]
+INTERFACE_EN = [
+    "Contents",
+    "Introduction",
+    "Typical roles",
+    "Website",
+    "My notes",
+    "Page ",
+    "Edition:",
+    "Careers guide",
+]
 
 
 def _pdf(tmp_path_factory, name: str, settings: Settings) -> BuiltPdf:
@@ -216,8 +225,11 @@ def test_bilingual_saddle_and_brand(tmp_path):
     for name in ("brand.yaml", "logo.svg"):
         shutil.copy(ROOT / "booklet" / "starter" / "content" / name, content / name)
     out = tmp_path / "saddle.pdf"
-    result = build(content=content, output=out, settings=Settings(language="bilingual", imposition="saddle",
-                                                                   page_size="A5", forms=False))
+    result = build(
+        content=content,
+        output=out,
+        settings=Settings(language="bilingual", imposition="saddle", page_size="A5", forms=False),
+    )
     assert result.warnings == []
     with pikepdf.open(out) as pdf:
         assert len(pdf.pages) % 2 == 0

@@ -176,7 +176,7 @@ def build(
     ] = Language.en,
     bilingual: Annotated[
         bool,
-        typer.Option("--bilingual", help="Both languages in one edition, Welsh first unless booklet.yaml says otherwise."),
+        typer.Option("--bilingual", help="Both languages in one edition, Welsh first unless booklet.yaml says so."),
     ] = False,
 ) -> None:
     """Build the booklet PDF (or several) from YAML content.

@@ -39,15 +39,14 @@ def _children(value: Any) -> Iterator[tuple[tuple[str | int, ...], BaseModel]]:
 def missing(value: BaseModel) -> list[tuple[tuple[str | int, ...], str]]:
     """(path of the model, field name) for every text field without a Welsh version, in document order."""
     found = []
-    for path, model in _children(value):
-        for name in translatable(type(model)):
-            english = getattr(model, name)
+    for path, item in _children(value):
+        for name in translatable(type(item)):
+            english = getattr(item, name)
             if english in ("", [], None):
                 continue  # nothing to translate
-            if getattr(model, name + SUFFIX) is None:
+            if getattr(item, name + SUFFIX) is None:
                 found.append((path, name))
     return found
-
 
 
 def missing_welsh(

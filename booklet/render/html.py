@@ -21,9 +21,9 @@ from ..colour import MIN_TEXT_CONTRAST, contrast
 from ..content.model import Booklet
 from ..project import Project
 from ..settings import Settings
+from ..tailor.language import LANGUAGES, in_language
 from ..util import user_cache
 from ..version import __version__
-from ..tailor.language import LANGUAGES, in_language
 from . import fonts, i18n
 from .qr import qr_data_uri
 
@@ -229,7 +229,9 @@ def _other_language(languages: list[str], index: int, settings: Settings) -> dic
     return None
 
 
-_ID_ATTRIBUTE = re.compile(r'\b(id|for|aria-labelledby|aria-describedby)="([^"]+)"|\bhref="#([^"]+)"|\bname="(route\.[^"]+)"')
+_ID_ATTRIBUTE = re.compile(
+    r'\b(id|for|aria-labelledby|aria-describedby)="([^"]+)"|\bhref="#([^"]+)"|\bname="(route\.[^"]+)"'
+)
 
 
 def _own_ids(html: str, language: str) -> str:
@@ -302,10 +304,9 @@ def page_number_css(languages: list[str]) -> list[str]:
     rules = []
     for language in languages:
         before, middle, after = (css_string(w) for w in words(language))
-        rules.append(f".edition-{language} {{ string-set: page-before {before}, page-of {middle}, page-after {after}; }}")
-    content = (
-        "string(page-before, first) counter(page) string(page-of, first) counter(pages) string(page-after, first)"
-    )
+        words_css = f"page-before {before}, page-of {middle}, page-after {after}"
+        rules.append(f".edition-{language} {{ string-set: {words_css}; }}")
+    content = "string(page-before, first) counter(page) string(page-of, first) counter(pages) string(page-after, first)"
     rules.append(f"@page {{ @bottom-right {{ content: {content}; }} }}")
     return rules
 
