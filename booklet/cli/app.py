@@ -386,10 +386,18 @@ def check(
     language: Annotated[
         Language, typer.Option("--language", help="cy: also report every text that has no Welsh version.")
     ] = Language.en,
+    links: Annotated[
+        bool,
+        typer.Option(
+            "--links",
+            help="Also ask every web address in the content whether it still works (results kept for a day).",
+        ),
+    ] = False,
 ) -> None:
     """Check all content without rendering and report every problem, one per line.
 
     Example: booklet check --content content --strict
+    Example: booklet check --links      (report moved, broken and unreachable web addresses)
     Example: booklet check --accessibility output/ai-careers-uk-public-sector.pdf
     Example: booklet check --language cy      (every text without its Welsh version)
     Example: booklet check --accessibility output/ai-careers-uk-public-sector-large-print.pdf --min-size 16
@@ -410,6 +418,7 @@ def check(
             print_line=print,
             print_error=err,
             language=language.value,
+            links=links,
         )
     )
 
