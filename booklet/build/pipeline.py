@@ -77,8 +77,9 @@ def _suffix(settings: Settings) -> str:
     """File-name suffix for non-default variants, so variants never overwrite each other."""
     options = settings
     parts = []
+    language = {"en": "", "cy": "-cy", "bilingual": "-bilingual"}[settings.language]
     if options.edition == "web":
-        return "-large-print" if options.large_print else ""
+        return language + ("-large-print" if options.large_print else "")
     if options.page_size != "A4":
         parts.append(options.page_size.lower())
     if settings.imposition != "none":
@@ -91,7 +92,7 @@ def _suffix(settings: Settings) -> str:
         parts.append("duplex")
     if settings.pdf_standard not in ("ua-1",):
         parts.append(settings.pdf_standard)
-    return "".join(f"-{p}" for p in parts)
+    return language + "".join(f"-{p}" for p in parts)
 
 
 def output_path(project: Project, file_name: str, settings: Settings) -> Path:
@@ -143,6 +144,17 @@ def check_output(path: Path, edition: str) -> None:
             break
 
 
+def _with_link(project: Project, booklet: Booklet, file_name: str, settings: Settings) -> Settings:
+    """The HTML edition links to the same edition in the other language (English to Welsh only when
+    the content has Welsh)."""
+    if not settings.web or settings.language == "bilingual":
+        return settings
+    if settings.language == "en" and booklet.frame.title_cy is None:
+        return settings
+    other = replace(settings, language="cy" if settings.language == "en" else "en")
+    return replace(settings, other_edition=output_path(project, file_name, other).name)
+
+
 def plan(
     project: Project,
     content: Content,
@@ -160,7 +172,8 @@ def plan(
     jobs = []
     if all_audiences or not chosen:
         path = output or output_path(project, content.booklet.frame.output, settings)
-        jobs.append(Job(project, path, content.booklet, content.brand, settings))
+        own = _with_link(project, content.booklet, content.booklet.frame.output, settings)
+        jobs.append(Job(project, path, content.booklet, content.brand, own))
     audiences_doc = next((d for n, d in content.documents.items() if Path(n).name == "audiences.yaml"), None)
     for audience in chosen:
         path = output_path(project, audience.output, settings)
@@ -168,17 +181,9 @@ def plan(
             path = output
         index = content.audiences.index(audience)
         origin = audiences_doc.where(("audiences", index, "layout")) if audiences_doc is not None else None
+        own = _with_link(project, content.booklet, audience.output, settings)
         jobs.append(
-            Job(
-                project,
-                path,
-                tailor(content.booklet, audience),
-                content.brand,
-                settings,
-                audience.id,
-                audience.id,
-                origin,
-            )
+            Job(project, path, tailor(content.booklet, audience), content.brand, own, audience.id, audience.id, origin)
         )
     for job in jobs:
         check_output(job.output, settings.edition)

@@ -112,6 +112,11 @@ class Imposition(StrEnum):
     saddle = "saddle"
 
 
+class Language(StrEnum):
+    en = "en"
+    cy = "cy"
+
+
 class PdfStandard(StrEnum):
     ua1 = "ua-1"
     a2a = "a-2a"
@@ -184,12 +189,20 @@ def build(
         bool,
         typer.Option("--strict", help="Treat warnings as errors: stale reviews, long profiles, blocked addresses."),
     ] = False,
+    language: Annotated[
+        Language, typer.Option("--language", help="Language of the edition: en, or cy for Welsh (file name -cy).")
+    ] = Language.en,
+    bilingual: Annotated[
+        bool,
+        typer.Option("--bilingual", help="Both languages in one edition, Welsh first unless booklet.yaml says so."),
+    ] = False,
 ) -> None:
     """Build the booklet PDF (or several) from YAML content.
 
     Example: booklet build --all --jobs 2      (every audience, two at a time)
     Example: booklet build --audience graduates --format a5 --imposition saddle
     Example: booklet build --all --cluster tcp://scheduler.example:8786
+    Example: booklet build --bilingual --format a5      (Welsh, then English)
     """
     from ..build import default_workers, plan
     from ..build.pipeline import load_content
@@ -234,7 +247,12 @@ def build(
         from ..build.pipeline import check_output
 
         check_output(output, "web" if html_edition else "print")
+    if bilingual and language is not Language.en:
+        raise BookletError.single(
+            "--bilingual already holds both languages; it cannot be combined with --language", code=Exit.USAGE
+        )
     settings = Settings(
+        language="bilingual" if bilingual else language.value,
         page_size=page_format.value.upper(),
         large_print=large_print,
         duplex=duplex,
@@ -401,6 +419,9 @@ def check(
     min_size: Annotated[
         float, typer.Option("--min-size", min=1, help="Smallest text size allowed, in pt (16 for large print).")
     ] = 12.0,
+    language: Annotated[
+        Language, typer.Option("--language", help="cy: also report every text that has no Welsh version.")
+    ] = Language.en,
     links: Annotated[
         bool,
         typer.Option(
@@ -414,6 +435,7 @@ def check(
     Example: booklet check --content content --strict
     Example: booklet check --links      (report moved, broken and unreachable web addresses)
     Example: booklet check --accessibility output/ai-careers-uk-public-sector.pdf
+    Example: booklet check --language cy      (every text without its Welsh version)
     Example: booklet check --accessibility output/ai-careers-uk-public-sector-large-print.pdf --min-size 16
     """
     if accessibility is not None:
@@ -431,6 +453,7 @@ def check(
             brand=brand,
             print_line=print,
             print_error=err,
+            language=language.value,
             links=links,
         )
     )
