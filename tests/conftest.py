@@ -179,6 +179,8 @@ VARIANTS = {
     "large-print-a5": Settings(page_size="A5", large_print=True),
     "a-2a": Settings(pdf_standard="a-2a"),
     "a-3a": Settings(pdf_standard="a-3a"),
+    "welsh": Settings(language="cy"),
+    "bilingual": Settings(language="bilingual"),
 }
 """Named print variants of the default booklet (the `variants` fixture builds each once)."""
 

@@ -2,7 +2,7 @@
 
 Every tagged output is checked: the default booklet, each audience, A5, large print
 (A4 and A5), duplex, print-ready (A4 and A5), a branded booklet, both archive
-variants, and a larger booklet of our own (30 organisations with Welsh names,
+variants, the Welsh and the bilingual editions, and a larger booklet of our own (30 organisations with Welsh names,
 ampersands and quotes) in A4, A5 and large print. Each PDF is built once per
 session; each checker runs once over all of them.
 """
@@ -73,8 +73,9 @@ def test_both_checkers_are_installed():
 
 
 def test_every_tagged_output_is_checked(tagged):
-    # Five audiences, eight tagged variants, the larger booklet in three forms, the default and a branded one.
-    assert len(tagged) == 18, sorted(tagged)
+    # Five audiences, ten tagged variants (Welsh and bilingual among them), the larger booklet in three
+    # forms, the default and a branded one.
+    assert len(tagged) == 20, sorted(tagged)
 
 
 @pytest.mark.parametrize("checker", ["outloud", "pdfua"])
