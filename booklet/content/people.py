@@ -40,7 +40,7 @@ class PersonRow(BaseModel):
 
     id: str
     """The student's reference, unique in the list: letters, digits, `-` and `_`. Files are named by it (`output/people/S1042.pdf`); never use a name here."""
-    name: str = ""
+    name: str
     """The student's name as printed on the cover: "Prepared for NAME with ADVISER, DATE"."""
     audience: str = ""
     """Id of an audience in audiences.yaml; empty for the default booklet."""
@@ -59,15 +59,15 @@ class PersonRow(BaseModel):
 
 
 COLUMNS = tuple(PersonRow.model_fields)
-EXAMPLE = {
+EXAMPLE: dict[str, object] = {
     "id": "S1042",
     "name": "Siân O'Connor",
     "audience": "graduates",
-    "routes": "fast-stream; data-apprenticeship",
+    "routes": "fast-stream; civil-service-jobs",
     "organisations": "gds",
     "next_steps": "Book a mock interview; Ask about work experience",
     "adviser": "Amara Okafor",
-    "follow_up": "2026-12-15",
+    "follow_up": dt.date(2026, 12, 15),
     "notes": "Interested in data roles",
 }
 """An example row for the content guide (invented)."""
