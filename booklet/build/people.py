@@ -120,11 +120,86 @@ def plan_people(
     return jobs
 
 
+def split_rendering() -> bool:
+    """Assemble copies from shared and personal pages (default), or lay out each copy whole
+    (`BOOKLET_PERSONAL_RENDER=whole`, kept for the benchmark's comparison and as a fallback)."""
+    return os.environ.get("BOOKLET_PERSONAL_RENDER", "split") != "whole"
+
+_shared: dict[tuple[str, int], object] = {}
+"""Per process: (audience part's key, action-plan pages) → the laid-out copy whose shared pages
+are reused. A few entries per audience, whatever the number of students; only this process sees it."""
+ASSEMBLED = [0]
+"""Per process: how many copies were assembled rather than laid out whole (for tests and the benchmark)."""
+_rest_pages: dict[str, int] = {}
+"""Per process: audience part's key → pages after the action plan."""
+
+
 def render_person(job: PersonJob) -> Rendered:
-    """Render one student's copy to PDF bytes (no file is read or written but the content's own)."""
-    name = f"student on row {job.row}"
-    data, pages, _html, warnings = render_job(Job(job.project, Path(f"{job.student_id}.pdf"), job.booklet, job.brand, job.settings, name=name))
-    return Rendered(data, pages, tuple(warnings))
+    """Render one student's copy to PDF bytes (no file is read or written but the content's own).
+
+    A copy shares every page but its cover and action plan with the other copies of its
+    audience (given the same number of action-plan pages). Those pages are laid out once
+    per process; each student's cover and plan are laid out alone, and WeasyPrint writes
+    the assembled pages, building tags, links, bookmarks and form fields from them.
+    """
+    if not split_rendering() or job.booklet.layout != "booklet" or job.settings.duplex or job.settings.imposition != "none":
+        name = f"student on row {job.row}"
+        data, pages, _html, warnings = render_job(
+            Job(job.project, Path(f"{job.student_id}.pdf"), job.booklet, job.brand, job.settings, name=name)
+        )
+        return Rendered(data, pages, tuple(warnings))
+    from ..pdf.finish import finish_pdf
+    from ..pdf.weasy import LaidOut, layout_html, write_pages
+    from ..render.html import allowed_dirs, render_html
+
+    settings = job.settings
+    allowed = allowed_dirs(job.project)
+    shared_key = _shared_key(job)
+
+    def whole() -> tuple[LaidOut, Rendered]:
+        html = render_html(job.booklet, settings, job.project.styles, job.brand)
+        laid = layout_html(html, allowed, job.project.root, settings.forms)
+        start, rest = laid.page_of("action-plan"), laid.page_of("introduction")
+        _rest_pages[shared_key] = len(laid.document.pages) - rest
+        _shared[(shared_key, rest - start)] = laid
+        return laid, write_pages(laid, laid.document.pages, settings.pdf_standard, settings.forms)
+
+    if shared_key not in _rest_pages:
+        laid, rendered = whole()
+    else:
+        html = render_html(
+            job.booklet,
+            settings,
+            job.project.styles,
+            job.brand,
+            template="personal.html.j2",
+            context={"rest_pages": _rest_pages[shared_key]},
+        )
+        own = layout_html(html, allowed, job.project.root, settings.forms)
+        start, end = own.page_of("action-plan"), own.page_of("stand-in-rest")
+        base = _shared.get((shared_key, end - start))
+        if base is None:  # a plan of a length not seen yet: lay out this copy whole, and keep it
+            laid, rendered = whole()
+        else:
+            assert isinstance(base, LaidOut)
+            shared_pages = base.document.pages
+            pages = [own.document.pages[0], *shared_pages[1:start], *own.document.pages[start:end], *shared_pages[end:]]
+            rendered = write_pages(base, pages, settings.pdf_standard, settings.forms)
+            laid = own
+            ASSEMBLED[0] += 1
+    warnings = [f"warning: {item} (only files inside the project are read)" for item in laid.blocked]
+    warnings += [f"warning: WeasyPrint: {message}" for message in [*laid.warnings, *rendered.warnings]]
+    return Rendered(finish_pdf(rendered.pdf, settings), rendered.pages, tuple(warnings))
+
+
+def _shared_key(job: PersonJob) -> str:
+    """What the shared pages of a copy depend on: the booklet without the plan, brand, settings, styles."""
+    digest = hashlib.sha256(job.booklet.model_copy(update={"plan": None}).model_dump_json().encode())
+    digest.update(repr(job.settings).encode())
+    if job.brand is not None:
+        digest.update(job.brand.brand.model_dump_json().encode())
+    digest.update(str(job.project.styles).encode())
+    return digest.hexdigest()
 
 
 def _id_hash(student_id: str) -> str:

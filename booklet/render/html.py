@@ -132,8 +132,14 @@ def render_html(
     settings: Settings = Settings(),
     project_styles: Path | None = None,
     brand: Any = None,
+    template: str | None = None,
+    context: dict[str, Any] | None = None,
 ) -> str:
-    """The complete HTML document for `booklet`, with its CSS inlined."""
+    """The complete HTML document for `booklet`, with its CSS inlined.
+
+    `template` replaces the template the booklet's layout chooses and `context` adds names to it
+    (a personal copy's own pages are laid out on their own this way).
+    """
     dirs = style_dirs(project_styles)
     env = environment(tuple(dirs))
     web = settings.edition == "web"
@@ -152,8 +158,8 @@ def render_html(
         template_name = "web.html.j2"
     else:
         template_name = "handout.html.j2" if booklet.layout == "handout" else "booklet.html.j2"
-    template = env.get_template(template_name)
-    return template.render(
+    return env.get_template(template or template_name).render(
+        **(context or {}),
         booklet=booklet,
         frame=booklet.frame,
         brand=brand,

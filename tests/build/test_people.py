@@ -31,6 +31,9 @@ STUDENTS = {
     "S1043": ("Zoë N'Diaye-Ørsted", "school-leavers", "local-council-roles", ["Local Council Role"]),
     "S1044": (LONG, "", "research-fellowships", ["Research Fellowships"]),
     "S1045": ("Dafydd ap Rhys", "fair-handout", "", []),
+    # More graduates: their copies are assembled from the shared pages laid out for S1042.
+    "S1046": ("Ffion Llŷr-Hughes", "graduates", "fast-stream; civil-service-jobs", ["Fast Stream", "Civil Service Jobs Board"]),
+    "S1047": ("Seán Ó Dálaigh", "graduates", "civil-service-jobs; fast-stream", ["Civil Service Jobs Board", "Fast Stream"]),
 }
 BAD = [
     ["S2001", "Wilhelmina Badrow", "graduate", "fast-stream", "", "", "Amara Okafor", "", "", ""],
@@ -120,9 +123,9 @@ def test_bad_rows_fail_with_row_and_column_and_every_good_row_is_built(run):
         "error: people.csv:6:8  follow_up  '31/12/2026' is not a date (write it YYYY-MM-DD, e.g. 2026-12-15)",
     ]
     assert "people.csv:1:10  -  warning: unknown column 'email' is ignored" in run.stderr
-    assert "4 built, 0 unchanged, 3 failed" in run.stdout
+    assert "6 built, 0 unchanged, 3 failed" in run.stdout
     files = sorted(p.name for p in run.folder.iterdir())
-    assert files == [".cache.json", "S1042.pdf", "S1043.pdf", "S1044.pdf", "S1045.pdf", "manifest.csv", "print-file.pdf"]
+    assert files == [".cache.json", *(f"{i}.pdf" for i in STUDENTS), "manifest.csv", "print-file.pdf"]
 
 
 def test_each_copy_has_its_student_their_routes_and_nobody_else(run):
@@ -233,20 +236,20 @@ def test_rerun_rebuilds_only_changed_rows_and_forget_removes_everything(run, tmp
     root = tmp_path / "again"
     shutil.copytree(run.root, root, symlinks=True)
     code, out, _err = personalise(root, root / "people.csv")
-    assert code == 1 and "0 built, 4 unchanged, 3 failed" in out
+    assert code == 1 and "0 built, 6 unchanged, 3 failed" in out
     people = class_list(root / "people.csv")
     rows = list(csv.reader(people.open(encoding="utf-8")))
     rows[2][5] = "Phone the Fast Stream team"  # S1043's agreed next step changed
     with people.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
     code, out, _err = personalise(root, people)
-    assert "1 built, 3 unchanged, 3 failed" in out
+    assert "1 built, 5 unchanged, 3 failed" in out
     assert "output/people/S1043.pdf: " in out and "Phone the Fast Stream team" in flat(
         "\n".join(texts(root / "output/people/S1043.pdf"))
     )
 
     code, out, _err = personalise(root, people, "--forget")
-    assert code == 0 and "removed 6 files" in out
+    assert code == 0 and "removed 8 files" in out
     left = sorted(p.name for p in (root / "output/people").iterdir())
     assert left == [".cache.json"]
     assert (root / "output/people/.cache.json").read_text().strip() == "{}"
@@ -264,3 +267,43 @@ def test_a_saved_traceback_leaves_out_the_message_that_may_hold_a_name(tmp_path,
     assert saved is not None and saved.parent == tmp_path
     text = saved.read_text(encoding="utf-8")
     assert "ValueError" in text and "S1042" in text and "Siân" not in text
+
+
+def structure(path: Path) -> dict[str, object]:
+    """What must be the same however a copy was made: text, fields, outline, links, tags."""
+    reader = PdfReader(path)
+    with pikepdf.open(path) as pdf:
+        outline = [(str(item.title), pdf.pages.index(item.destination[0])) for item in pdf.open_outline().root]
+        annotations = [len(page.get("/Annots", [])) for page in pdf.pages]
+        tags = len(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    return {
+        "text": [page.extract_text() for page in reader.pages],
+        "fields": sorted(reader.get_fields() or {}),
+        "outline": outline,
+        "annotations": annotations,
+        "tags": tags,
+    }
+
+
+def test_an_assembled_copy_equals_a_copy_laid_out_whole(run, tmp_path, monkeypatch):
+    from booklet.build.people import ASSEMBLED, load_class_list, plan_people, render_person
+    from booklet.content.load import load_project_content
+    from booklet.project import Project
+
+    project = Project.locate(run.root / "content")
+    content = load_project_content(project.content, project.root, ROOT / "examples/brand/brand.yaml")
+    jobs = plan_people(project, content, load_class_list(run.people, content), prepared=__import__("datetime").date(2026, 11, 29))
+    first, job = (next(j for j in jobs if j.student_id == i) for i in ("S1042", "S1046"))
+    render_person(first)  # lays out the graduates' shared pages in this process
+    before = ASSEMBLED[0]
+    assembled = render_person(job)
+    assert ASSEMBLED[0] == before + 1 and assembled.warnings == ()
+    monkeypatch.setenv("BOOKLET_PERSONAL_RENDER", "whole")
+    whole = render_person(job)
+    assert whole.warnings == ()
+    (tmp_path / "whole.pdf").write_bytes(whole.pdf)
+    (tmp_path / "assembled.pdf").write_bytes(assembled.pdf)
+    assert structure(tmp_path / "whole.pdf") == structure(tmp_path / "assembled.pdf")
+    assert structure(tmp_path / "assembled.pdf")["text"] == structure(run.folder / "S1046.pdf")["text"]
+    checked = runner.invoke(app, ["check", "--accessibility", str(tmp_path / "assembled.pdf")])
+    assert checked.exit_code == 0, checked.stdout
