@@ -77,7 +77,9 @@ class PersonResult:
 
 
 @dataclass(frozen=True)
-class Rendered:
+class PersonalPdf:
+    """One copy's PDF bytes, its page count and warnings (none quote personal data)."""
+
     pdf: bytes
     pages: int
     warnings: tuple[str, ...] = ()
@@ -114,7 +116,7 @@ def plan_people(
     jobs = []
     for person in people.people:
         if person.audience not in audiences:
-            audiences[person.audience] = tailor(content.booklet, content.audience(person.audience))
+            audiences[person.audience] = tailor(content.booklet, content.audience(person.audience or ""))
         booklet = personalise(audiences[person.audience], content.booklet, person, prepared)
         jobs.append(PersonJob(project, person.id, person.row, booklet, content.brand, settings))
     return jobs
@@ -125,6 +127,7 @@ def split_rendering() -> bool:
     (`BOOKLET_PERSONAL_RENDER=whole`, kept for the benchmark's comparison and as a fallback)."""
     return os.environ.get("BOOKLET_PERSONAL_RENDER", "split") != "whole"
 
+
 _shared: dict[tuple[str, int], object] = {}
 """Per process: (audience part's key, action-plan pages) → the laid-out copy whose shared pages
 are reused. A few entries per audience, whatever the number of students; only this process sees it."""
@@ -134,7 +137,7 @@ _rest_pages: dict[str, int] = {}
 """Per process: audience part's key → pages after the action plan."""
 
 
-def render_person(job: PersonJob) -> Rendered:
+def render_person(job: PersonJob) -> PersonalPdf:
     """Render one student's copy to PDF bytes (no file is read or written but the content's own).
 
     A copy shares every page but its cover and action plan with the other copies of its
@@ -142,14 +145,19 @@ def render_person(job: PersonJob) -> Rendered:
     per process; each student's cover and plan are laid out alone, and WeasyPrint writes
     the assembled pages, building tags, links, bookmarks and form fields from them.
     """
-    if not split_rendering() or job.booklet.layout != "booklet" or job.settings.duplex or job.settings.imposition != "none":
+    if (
+        not split_rendering()
+        or job.booklet.layout != "booklet"
+        or job.settings.duplex
+        or job.settings.imposition != "none"
+    ):
         name = f"student on row {job.row}"
         data, pages, _html, warnings = render_job(
             Job(job.project, Path(f"{job.student_id}.pdf"), job.booklet, job.brand, job.settings, name=name)
         )
-        return Rendered(data, pages, tuple(warnings))
+        return PersonalPdf(data, pages, tuple(warnings))
     from ..pdf.finish import finish_pdf
-    from ..pdf.weasy import LaidOut, layout_html, write_pages
+    from ..pdf.weasy import LaidOut, Rendered, layout_html, write_pages
     from ..render.html import allowed_dirs, render_html
 
     settings = job.settings
@@ -183,13 +191,14 @@ def render_person(job: PersonJob) -> Rendered:
         else:
             assert isinstance(base, LaidOut)
             shared_pages = base.document.pages
-            pages = [own.document.pages[0], *shared_pages[1:start], *own.document.pages[start:end], *shared_pages[end:]]
-            rendered = write_pages(base, pages, settings.pdf_standard, settings.forms)
+            assembled = [own.document.pages[0], *shared_pages[1:start], *own.document.pages[start:end]]
+            assembled += shared_pages[end:]
+            rendered = write_pages(base, assembled, settings.pdf_standard, settings.forms)
             laid = own
             ASSEMBLED[0] += 1
     warnings = [f"warning: {item} (only files inside the project are read)" for item in laid.blocked]
     warnings += [f"warning: WeasyPrint: {message}" for message in [*laid.warnings, *rendered.warnings]]
-    return Rendered(finish_pdf(rendered.pdf, settings), rendered.pages, tuple(warnings))
+    return PersonalPdf(finish_pdf(rendered.pdf, settings), rendered.pages, tuple(warnings))
 
 
 def _shared_key(job: PersonJob) -> str:
@@ -246,7 +255,7 @@ class PeopleCache:
             pass  # an unsaved cache only costs a rebuild next time
 
 
-def _attempt(job: PersonJob) -> tuple[Rendered | None, str, bool]:
+def _attempt(job: PersonJob) -> tuple[PersonalPdf | None, str, bool]:
     """Run one job where it runs (this process or a worker): (rendered, error, bug)."""
     try:
         return render_person(job), "", False
@@ -285,7 +294,7 @@ def run_people(
         else:
             todo.append(job)
 
-    def finished(job: PersonJob, outcome: tuple[Rendered | None, str, bool], seconds: float) -> None:
+    def finished(job: PersonJob, outcome: tuple[PersonalPdf | None, str, bool], seconds: float) -> None:
         output = output_file(project, job.student_id)
         rendered, error, bug = outcome
         result = PersonResult(job.student_id, job.row, output, seconds=seconds)

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..build import default_workers
+from ..build.people import PersonResult, load_class_list, plan_people, run_people
 from ..build.people import forget as forget_files
-from ..build.people import load_class_list, plan_people, print_file as make_print_file, run_people
+from ..build.people import print_file as make_print_file
 from ..content.load import load_project_content
 from ..errors import BookletError, Exit
 from ..project import Project
@@ -59,7 +60,7 @@ def run_personalise(
     jobs = plan_people(project, loaded, class_list, settings, prepared)
     start = time.perf_counter()
 
-    def done(result) -> None:  # type: ignore[no-untyped-def]
+    def done(result: PersonResult) -> None:
         if result.status == "failed":
             print_error(f"error: {people.name}:{result.row}  id {result.student_id}  {result.error}")
         elif not quiet:

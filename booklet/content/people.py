@@ -39,13 +39,15 @@ class PersonRow(BaseModel):
     model_config = ConfigDict(use_attribute_docstrings=True)
 
     id: str
-    """The student's reference, unique in the list: letters, digits, `-` and `_`. Files are named by it (`output/people/S1042.pdf`); never use a name here."""
+    """The student's reference, unique in the list: letters, digits, `-` and `_`.
+    Files are named by it (`output/people/S1042.pdf`); never use a name here."""
     name: str
     """The student's name as printed on the cover: "Prepared for NAME with ADVISER, DATE"."""
     audience: str = ""
     """Id of an audience in audiences.yaml; empty for the default booklet."""
     routes: str = ""
-    """Route ids the student chose, separated by `;`, printed first in the action plan with their steps as tick boxes."""
+    """Route ids the student chose, separated by `;`, printed first in the action plan
+    with their steps as tick boxes."""
     organisations: str = ""
     """Organisation ids to contact, separated by `;`."""
     next_steps: str = ""
@@ -106,9 +108,7 @@ def read_table(path: Path) -> list[list[str]]:
     """The cells of a class list's first sheet as text, header row first."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise BookletError.single(
-            f"a class list must be a {', '.join(SUFFIXES)} file", file=path.name, code=Exit.USAGE
-        )
+        raise BookletError.single(f"a class list must be a {', '.join(SUFFIXES)} file", file=path.name, code=Exit.USAGE)
     try:
         if path.stat().st_size > MAX_BYTES:
             raise BookletError.single(f"larger than {MAX_BYTES // 1_000_000} MB", file=path.name)
@@ -127,7 +127,7 @@ def read_table(path: Path) -> list[list[str]]:
         try:
             dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
         except csv.Error:
-            dialect = csv.excel  # type: ignore[assignment]
+            dialect = csv.excel
         return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
     from python_calamine import CalamineWorkbook
 
@@ -174,7 +174,9 @@ def read_people(path: Path, booklet: Booklet, audiences: list[Audience]) -> Clas
         raise BookletError.single("the class list is empty", file=name, hint="the first row names the columns")
     header = [cell.strip().lower().replace(" ", "_") for cell in table[0]]
     if "id" not in header:
-        raise BookletError([Problem(Where(name, 1, 1), "no id column", "the first row names the columns; id is required")])
+        raise BookletError(
+            [Problem(Where(name, 1, 1), "no id column", "the first row names the columns; id is required")]
+        )
     columns: dict[str, int] = {}
     for index, column in enumerate(header):
         if not column:
@@ -209,7 +211,9 @@ def read_people(path: Path, booklet: Booklet, audiences: list[Audience]) -> Clas
 
         problems: list[Problem] = []
 
-        def bad(column: str, what: str, hint: str = "", number: int = number) -> None:
+        def bad(
+            column: str, what: str, hint: str = "", number: int = number, problems: list[Problem] = problems
+        ) -> None:
             col = columns.get(column, 0) + 1
             problems.append(Problem(Where(name, number, col), what, hint, path=column))
 

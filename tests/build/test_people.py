@@ -27,13 +27,28 @@ HEADER = ["id", "name", "audience", "routes", "organisations", "next_steps", "ad
 LONG = "Maximiliana Á'Beckett-Featherstonehaugh de la Cruz Ó Súilleabháin-Wojciechowska"
 STUDENTS = {
     # id: (name, audience, routes (ids), route titles, adviser)
-    "S1042": ("Siân O'Connor", "graduates", "fast-stream; civil-service-jobs", ["Fast Stream", "Civil Service Jobs Board"]),
+    "S1042": (
+        "Siân O'Connor",
+        "graduates",
+        "fast-stream; civil-service-jobs",
+        ["Fast Stream", "Civil Service Jobs Board"],
+    ),
     "S1043": ("Zoë N'Diaye-Ørsted", "school-leavers", "local-council-roles", ["Local Council Role"]),
     "S1044": (LONG, "", "research-fellowships", ["Research Fellowships"]),
     "S1045": ("Dafydd ap Rhys", "fair-handout", "", []),
     # More graduates: their copies are assembled from the shared pages laid out for S1042.
-    "S1046": ("Ffion Llŷr-Hughes", "graduates", "fast-stream; civil-service-jobs", ["Fast Stream", "Civil Service Jobs Board"]),
-    "S1047": ("Seán Ó Dálaigh", "graduates", "civil-service-jobs; fast-stream", ["Civil Service Jobs Board", "Fast Stream"]),
+    "S1046": (
+        "Ffion Llŷr-Hughes",
+        "graduates",
+        "fast-stream; civil-service-jobs",
+        ["Fast Stream", "Civil Service Jobs Board"],
+    ),
+    "S1047": (
+        "Seán Ó Dálaigh",
+        "graduates",
+        "civil-service-jobs; fast-stream",
+        ["Civil Service Jobs Board", "Fast Stream"],
+    ),
 }
 BAD = [
     ["S2001", "Wilhelmina Badrow", "graduate", "fast-stream", "", "", "Amara Okafor", "", "", ""],
@@ -48,7 +63,18 @@ def class_list(path: Path, next_step: str = "Book a mock interview") -> Path:
     for student_id, (name, audience, routes, _titles) in STUDENTS.items():
         notes = "Private note about Siân" if student_id == "S1042" else ""
         rows.append(
-            [student_id, name, audience, routes, "gds" if audience == "graduates" else "", next_step, "Amara Okafor", "2026-12-15", notes, "x@example.org"]
+            [
+                student_id,
+                name,
+                audience,
+                routes,
+                "gds" if audience == "graduates" else "",
+                next_step,
+                "Amara Okafor",
+                "2026-12-15",
+                notes,
+                "x@example.org",
+            ]
         )
     rows[3:3] = BAD  # bad rows among the good ones
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -197,7 +223,11 @@ def test_files_are_named_by_id_owner_only_and_no_name_is_anywhere_else(run):
     for path in run.folder.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     assert not any(name in path.name for path in run.folder.iterdir() for name in SECRETS)
-    outside = [p for p in [*run.root.joinpath("output").rglob("*"), *run.cache.rglob("*")] if p.is_file() and p.suffix != ".pdf"]
+    outside = [
+        p
+        for p in [*run.root.joinpath("output").rglob("*"), *run.cache.rglob("*")]
+        if p.is_file() and p.suffix != ".pdf"
+    ]
     assert any(p.name == ".cache.json" for p in outside)
     for path in outside:
         data = path.read_bytes()
@@ -292,7 +322,9 @@ def test_an_assembled_copy_equals_a_copy_laid_out_whole(run, tmp_path, monkeypat
 
     project = Project.locate(run.root / "content")
     content = load_project_content(project.content, project.root, ROOT / "examples/brand/brand.yaml")
-    jobs = plan_people(project, content, load_class_list(run.people, content), prepared=__import__("datetime").date(2026, 11, 29))
+    jobs = plan_people(
+        project, content, load_class_list(run.people, content), prepared=__import__("datetime").date(2026, 11, 29)
+    )
     first, job = (next(j for j in jobs if j.student_id == i) for i in ("S1042", "S1046"))
     render_person(first)  # lays out the graduates' shared pages in this process
     before = ASSEMBLED[0]

@@ -12,7 +12,17 @@ from booklet.errors import BookletError
 
 HEADER = ["id", "name", "audience", "routes", "organisations", "next_steps", "adviser", "follow_up", "notes"]
 GOOD = [
-    ["S1", "Siân O'Connor", "graduates", "fast-stream; civil-service-jobs", "gds", "Book a mock interview", "Amara Okafor", "2026-12-15", "Data"],
+    [
+        "S1",
+        "Siân O'Connor",
+        "graduates",
+        "fast-stream; civil-service-jobs",
+        "gds",
+        "Book a mock interview",
+        "Amara Okafor",
+        "2026-12-15",
+        "Data",
+    ],
     ["S2", "Zoë N'Diaye", "", "local-council-roles", "", "", "", "", ""],
 ]
 
@@ -37,13 +47,13 @@ def test_good_rows_become_people(tmp_path, content):
 
 def test_bad_rows_are_reported_by_row_and_column_and_never_stop_good_ones(tmp_path, content):
     rows = [
-        HEADER + ["email"],
-        GOOD[0] + ["x@example.org"],
+        [*HEADER, "email"],
+        [*GOOD[0], "x@example.org"],
         ["S3", "Secret Person", "graduate", "fast-steam", "gds", "", "", "15/12/2026", ""],
         ["S1", "Another Secret", "", "", "", "", "", "", ""],
         ["", "Nameless Id", "", "", "", "", "", "", ""],
         ["Mary Smith", "Mary Smith", "", "", "nope", "", "", "", ""],
-        GOOD[1] + [""],
+        [*GOOD[1], ""],
     ]
     people = read_people(write_csv(tmp_path / "people.csv", rows), content.booklet, content.audiences)
     assert [p.id for p in people.people] == ["S1", "S2"]
@@ -108,7 +118,7 @@ def test_xlsx_and_ods_read_like_csv(tmp_path, content):
 
 
 def test_unreadable_lists_are_one_line_errors(tmp_path, content):
-    with pytest.raises(BookletError, match="must be a .csv, .xlsx, .ods file"):
+    with pytest.raises(BookletError, match=r"must be a \.csv, \.xlsx, \.ods file"):
         read_people(tmp_path / "people.txt", content.booklet, content.audiences)
     with pytest.raises(BookletError, match="no id column"):
         read_people(write_csv(tmp_path / "p.csv", [["name"], ["x"]]), content.booklet, content.audiences)
