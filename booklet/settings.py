@@ -31,7 +31,7 @@ class Settings:
     """'print' for the PDF, 'web' for the self-contained HTML edition."""
     extra_css: tuple[str, ...] = field(default=())
     pdf_standard: str = "ua-1"
-    """ua-1 (tagged, accessible), a-3u (archive) or none."""
+    """ua-1 (tagged, accessible), a-2a or a-3a (tagged archive copies, PDF/UA-1 too) or none."""
     imposition: str = "none"
     """none, or saddle: A5 pages imposed 2-up on A4 sheets for folding."""
     write_html: bool = False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -70,6 +72,122 @@ def branded_content(folder: Path) -> Path:
     for name in ("brand.yaml", "logo.svg"):
         shutil.copy(ROOT / "booklet" / "starter" / "content" / name, folder / "content" / name)
     return folder / "content"
+
+
+WELSH_BODIES = ["Cyngor Sir", "Prifysgol", "Bwrdd Iechyd", "Data & Dadansoddi", "Gwasanaeth Tân ac Achub"]
+WELSH_PLACES = [
+    "Ynys Môn",
+    "Gwynedd",
+    "Conwy",
+    "Sir Ddinbych",
+    "Sir y Fflint",
+    "Wrecsam",
+    "Ceredigion",
+    "Powys",
+    "Sir Benfro",
+    "Sir Gâr",
+    "Abertawe",
+    "Castell-nedd Port Talbot",
+    "Pen-y-bont ar Ogwr",
+    "Bro Morgannwg",
+    "Rhondda Cynon Taf",
+    "Merthyr Tudful",
+    "Caerffili",
+    "Blaenau Gwent",
+    "Tor-faen",
+    "Sir Fynwy",
+    "Casnewydd",
+    "Caerdydd",
+    "Aberystwyth",
+    "Bangor",
+    "Llanbedr Pont Steffan",
+    "Caerfyrddin",
+    "Llandrindod",
+    "Wyddgrug",
+    "Dinbych-y-pysgod",
+    "Hwlffordd",
+    "Y Trallwng",
+    "Pwllheli",
+    "Llŷn",
+    "Dyffryn Ŵy",
+    "Bethesda",
+    "Rhuthun",
+]
+
+
+def large_content(folder: Path, organisations: int = 30) -> Path:
+    """A content folder of our own: the default frame and routes with `organisations` generated
+    organisations (Welsh names with circumflexes, ampersands and quotes, long names), for checks
+    that must hold for far more content than the default."""
+    content = folder / "content"
+    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("audiences.yaml", "brand.yaml"))
+    for old in (content / "organisations").glob("*.yaml"):
+        old.unlink()
+    for n in range(organisations):
+        place = WELSH_PLACES[n % len(WELSH_PLACES)]
+        name = f"{WELSH_BODIES[n % len(WELSH_BODIES)]} {place}" + (' – "Tîm Data"' if n % 4 == 0 else "")
+        roles = ["Data Scientists", "Machine Learning Engineers", "Policy & Ethics Advisers", "Analysts"][: 2 + n % 3]
+        text = (
+            f"name: {json.dumps(name, ensure_ascii=False)}\n"
+            f'summary: "Uses data & AI to improve public services in {place}. '
+            'Works with the \\"Digital Strategy\\" team and local partners."\n'
+            "roles:\n" + "".join(f"  - {json.dumps(r)}\n" for r in roles) + f"website: https://www.gov.wales/org-{n}\n"
+            f"order: {n}\nsource: https://www.gov.wales/org-{n}\nreviewed: {dt.date.today().isoformat()}\n"
+        )
+        (content / "organisations" / f"org-{n:02d}.yaml").write_text(text, encoding="utf-8")
+    return content
+
+
+@pytest.fixture(scope="session")
+def variants(tmp_path_factory, content) -> dict[str, BuiltPdf]:
+    """Every print variant of the default booklet (and the larger booklet's), built once, in parallel."""
+    from booklet.build import default_workers, plan, run
+    from booklet.content.load import load_project_content
+    from booklet.project import Project
+
+    folder = tmp_path_factory.mktemp("variants")
+    project = Project.locate(CONTENT)
+    large = Project.locate(large_content(tmp_path_factory.mktemp("large")))
+    large_loaded = load_project_content(large.content, large.root)
+    assert not large_loaded.errors, [p.line() for p in large_loaded.errors]
+    wanted = [(name, project, content, settings) for name, settings in VARIANTS.items()]
+    wanted += [(f"large-{name}", large, large_loaded, settings) for name, settings in LARGE_VARIANTS.items()]
+    jobs = [
+        job
+        for name, where, loaded, settings in wanted
+        for job in plan(where, loaded, output=folder / f"{name}.pdf", settings=settings)
+    ]
+    results = run(jobs, workers=min(default_workers(), len(jobs)), force=True)
+    built = {}
+    for (name, *_), result in zip(wanted, results, strict=True):
+        assert result.status == "built", result.error
+        # Any WeasyPrint warning (bad CSS, missing resource, blocked address) fails the suite.
+        assert result.warnings == [], (name, result.warnings)
+        built[name] = BuiltPdf(result.output, result)
+    return built
+
+
+BLANK_TEXT = "Left blank for your notes"
+
+VARIANTS = {
+    "a5": Settings(page_size="A5"),
+    "saddle": Settings(page_size="A5", forms=False, imposition="saddle"),
+    "print-ready": Settings(bleed_mm=3.0),
+    "print-ready-a5": Settings(page_size="A5", bleed_mm=3.0),
+    "duplex": Settings(duplex=True, blank_page_text=BLANK_TEXT),
+    "large-print": Settings(large_print=True),
+    "large-print-a5": Settings(page_size="A5", large_print=True),
+    "a-2a": Settings(pdf_standard="a-2a"),
+    "a-3a": Settings(pdf_standard="a-3a"),
+}
+"""Named print variants of the default booklet (the `variants` fixture builds each once)."""
+
+LARGE_VARIANTS = {
+    "a4": Settings(),
+    "a5": Settings(page_size="A5"),
+    "large-print": Settings(large_print=True),
+}
+"""The same for the larger booklet of our own (`large_content`)."""
 
 
 @pytest.fixture

@@ -113,7 +113,8 @@ class Imposition(StrEnum):
 
 class PdfStandard(StrEnum):
     ua1 = "ua-1"
-    a3u = "a-3u"
+    a2a = "a-2a"
+    a3a = "a-3a"
     none = "none"
 
 
@@ -154,7 +155,11 @@ def build(
     ] = False,
     bleed: Annotated[float, typer.Option("--bleed", min=0, max=10, help="Bleed in mm with --print-ready.")] = 3.0,
     pdf_standard: Annotated[
-        PdfStandard, typer.Option("--pdf-standard", help="PDF standard to follow.")
+        PdfStandard,
+        typer.Option(
+            "--pdf-standard",
+            help="PDF standard: ua-1 (accessible, the default), a-2a or a-3a (accessible archive copy), none.",
+        ),
     ] = PdfStandard.ua1,
     duplex: Annotated[bool, typer.Option("--duplex", help="Start main sections on a right-hand page (A4).")] = False,
     blank_text: Annotated[
@@ -186,9 +191,10 @@ def build(
         raise BookletError.single("--output builds one booklet; it cannot be used with --all", code=Exit.USAGE)
     if imposition is Imposition.saddle and page_format is not PageFormat.a5:
         page_format = PageFormat.a5  # saddle folds A5 pages from A4 sheets
-    if pdf_standard is PdfStandard.a3u and (imposition is not Imposition.none):
+    if pdf_standard in (PdfStandard.a2a, PdfStandard.a3a) and (imposition is not Imposition.none):
         raise BookletError.single(
-            "--pdf-standard a-3u cannot be combined with --imposition: imposed sheets lose the tagged structure",
+            f"--pdf-standard {pdf_standard.value} cannot be combined with --imposition: imposed sheets lose the "
+            "tagged structure",
             hint="archive the A5 or A4 booklet instead",
             code=Exit.USAGE,
         )
@@ -430,10 +436,18 @@ def check(
     min_size: Annotated[
         float, typer.Option("--min-size", min=1, help="Smallest text size allowed, in pt (16 for large print).")
     ] = 12.0,
+    links: Annotated[
+        bool,
+        typer.Option(
+            "--links",
+            help="Also ask every web address in the content whether it still works (results kept for a day).",
+        ),
+    ] = False,
 ) -> None:
     """Check all content without rendering and report every problem, one per line.
 
     Example: booklet check --content content --strict
+    Example: booklet check --links      (report moved, broken and unreachable web addresses)
     Example: booklet check --accessibility output/ai-careers-uk-public-sector.pdf
     Example: booklet check --accessibility output/ai-careers-uk-public-sector-large-print.pdf --min-size 16
     """
@@ -444,7 +458,16 @@ def check(
     from .check import run_check
 
     raise typer.Exit(
-        run_check(content, strict=strict, stale=stale, months=months, brand=brand, print_line=print, print_error=err)
+        run_check(
+            content,
+            strict=strict,
+            stale=stale,
+            months=months,
+            brand=brand,
+            print_line=print,
+            print_error=err,
+            links=links,
+        )
     )
 
 

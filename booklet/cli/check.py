@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..content.check import REVIEW_MONTHS
+from ..content.check import REVIEW_MONTHS, sorted_problems
 from ..content.load import load_project_content
-from ..errors import Exit
+from ..content.read import Document, load
+from ..errors import BookletError, Exit, Problem
 from ..project import Project
+
+if TYPE_CHECKING:
+    from ..content.links import Options
 
 
 def _plural(count: int, word: str) -> str:
@@ -23,6 +28,8 @@ def run_check(
     brand: Path | None = None,
     print_line: Callable[[str], None] = print,
     print_error: Callable[[str], None] = print,
+    links: bool = False,
+    link_options: Options | None = None,
 ) -> int:
     """`booklet check`: report every problem, one per line; return the exit code.
 
@@ -30,6 +37,11 @@ def run_check(
     goes to `print_error` (stderr). Exit 1 when there are errors, or warnings
     with `strict`; otherwise 0. With `stale`, only the freshness report (and any
     errors) is printed: every item due for review, oldest first.
+
+    With `links`, every web address in the content is also asked whether it
+    still answers (see `booklet.content.links`): broken addresses are errors,
+    moved and unreachable ones warnings. With no network at all, one line says
+    so; that is an error only with `strict`.
     """
     project = Project.locate(content)
     loaded = load_project_content(project.content, project.root, brand, months=months)
@@ -38,10 +50,25 @@ def run_check(
         shown = errors + [s.problem for s in loaded.stale]
     else:
         shown = loaded.problems
+    link_summary = ""
+    offline = False
+    if links:
+        documents = dict(loaded.documents)
+        if brand is not None and brand.is_file():
+            try:
+                documents[str(brand)] = load(brand)
+            except BookletError:
+                pass  # its problems are already among the content problems
+        link_found, link_summary, offline = _check_links(documents, link_options)
+        errors = errors + [p for p in link_found if not p.warning]
+        warnings = warnings + [p for p in link_found if p.warning]
+        shown = sorted_problems(shown + link_found)
     for problem in shown:
         print_line(problem.line())
+    if offline:
+        print_line(link_summary)
     files = len(loaded.documents)
-    failing = bool(errors) or (strict and bool(loaded.stale if stale else warnings))
+    failing = bool(errors) or (strict and (bool(loaded.stale if stale else warnings) or offline))
     if stale:
         due = len(loaded.stale)
         summary = (
@@ -55,7 +82,30 @@ def run_check(
         summary = f"no problems in {_plural(files, 'file')}"
     else:
         summary = f"{_plural(len(errors), 'error')}, {_plural(len(warnings), 'warning')} in {_plural(files, 'file')}"
-    if strict and failing and not errors:
+    if link_summary and not offline:
+        summary += f"; {link_summary}"
+    if strict and offline:
+        summary += " (links that could not be checked count as an error with --strict)"
+    elif strict and failing and not errors:
         summary += " (warnings count as errors with --strict)"
     print_error(summary)
     return int(Exit.CONTENT) if failing else int(Exit.OK)
+
+
+def _addresses(count: int) -> str:
+    return f"{count} address{'' if count == 1 else 'es'}"
+
+
+def _check_links(documents: dict[str, Document], options: Options | None) -> tuple[list[Problem], str, bool]:
+    """Problems for the addresses in `documents`, a summary, and whether the machine is offline."""
+    from ..content import links
+
+    found = links.addresses(documents)
+    report = links.check_links((a.url for a in found), options)
+    total = len(dict.fromkeys(a.url for a in found))
+    if report.offline:
+        line = f"links not checked: no network (could not connect for any of {_addresses(total)})"
+        return [], line, True
+    counts = ", ".join(f"{report.count(status)} {status.value}" for status in links.Status)
+    cached = f", {report.cached} from the last day's cache" if report.cached else ""
+    return links.link_problems(found, report), f"{_addresses(total)}: {counts}{cached}", False

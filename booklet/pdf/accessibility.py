@@ -433,20 +433,51 @@ def _flag(root, dictionary: str, key: str) -> bool:
 def run_accessibility_check(
     path: Path, print_line: Callable[[str], None] = print, min_size: float = MIN_TEXT_PT
 ) -> int:
-    """`booklet check --accessibility PDF`: one line per rule; 0 when every rule passes, 1 otherwise."""
+    """`booklet check --accessibility PDF`: one verdict from the independent checkers and our rules.
+
+    The independent PDF/UA checkers (`checkers`) report first, finding by finding;
+    our own rules follow (text size, contrast, line length and the structure facts
+    a reader relies on). Exit 0 only when both checkers found nothing and every
+    required rule passed; a checker that is not installed is said plainly, and the
+    verdict then says it rests on our rules alone.
+    """
     from ..errors import BookletError, Exit
+    from .checkers import check_independently
 
     if not path.is_file():
         raise BookletError.single("no such PDF", file=path, hint="build it first with `booklet build`", code=Exit.USAGE)
     if path.read_bytes()[:5] != b"%PDF-":
         raise BookletError.single("not a PDF file", file=path, code=Exit.USAGE)
-    report = check_pdf(path, min_size=min_size)
     print_line(f"Accessibility of {path}:")
+    failed: list[str] = []
+    missing: list[str] = []
+    for verdict in check_independently([path])[path]:
+        name = f"{verdict.checker} {verdict.version}".strip()
+        if verdict.missing:
+            missing.append(verdict.checker)
+            print_line(f"  WARN  {verdict.checker}: not installed (pip install 'booklet[check]')")
+        elif verdict.failure:
+            failed.append(verdict.checker)
+            print_line(f"  FAIL  {name}: the checker could not read the file ({verdict.failure})")
+        elif verdict.findings:
+            failed.append(verdict.checker)
+            print_line(f"  FAIL  {name}: {len(verdict.findings)} finding(s)")
+            for finding in verdict.findings:
+                print_line(f"        {finding.line()}")
+        else:
+            skipped = f"; {len(verdict.skipped)} rule(s) it could not run" if verdict.skipped else ""
+            print_line(f"  PASS  {name}: no errors or warnings{skipped}")
+    report = check_pdf(path, min_size=min_size)
     for rule in report.rules:
         print_line(f"  {rule.line()}")
-    failed = [r.name for r in report.rules if r.required and not r.passed]
-    print_line("All rules passed." if not failed else f"{len(failed)} rule(s) failed: {', '.join(failed)}.")
-    return 0 if not failed else int(Exit.CONTENT)
+    failed += [r.name for r in report.rules if r.required and not r.passed]
+    if failed:
+        print_line(f"{len(failed)} check(s) failed: {', '.join(failed)}.")
+    elif missing:
+        print_line(f"Our own rules passed; not independently checked ({', '.join(missing)} not installed).")
+    else:
+        print_line("All checks passed: both independent PDF/UA checkers and our own rules.")
+    return int(Exit.CONTENT) if failed else 0
 
 
 # --- Colours declared by a stylesheet -----------------------------------------------------

@@ -47,10 +47,12 @@ def finish_pdf(pdf: bytes, settings: Settings) -> bytes:
         changed = complete_checkboxes(document)
         if settings.bleed_mm:
             changed |= set_bleed_boxes(document)
-        if settings.pdf_standard == "ua-1":
+        if "/StructTreeRoot" in document.Root:
             from .accessibility import mark_furniture_in
+            from .tagging import complete_tags
 
             changed |= mark_furniture_in(document)
+            changed |= complete_tags(document, pdf)
         if not changed:
             return pdf
         out = io.BytesIO()
@@ -67,9 +69,10 @@ def check_settings(settings: Settings) -> None:
     if settings.imposition not in IMPOSITIONS:
         refuse(f"unknown imposition {settings.imposition!r}", "use none or saddle")
     if settings.imposition == "saddle":
-        if settings.pdf_standard == "a-3u":
+        if settings.pdf_standard.startswith("a-"):
             refuse(
-                "--pdf-standard a-3u cannot be combined with --imposition: imposed sheets lose the tagged "
+                f"--pdf-standard {settings.pdf_standard} cannot be combined with --imposition: imposed sheets lose "
+                "the tagged "
                 "structure and metadata an archive file needs",
                 "archive the A5 or A4 booklet instead",
             )

@@ -34,8 +34,11 @@ from ..errors import BookletError, Exit, Problem, Where
 
 LOGGER = logging.getLogger("weasyprint")
 
-PDF_STANDARDS = {"ua-1": "pdf/ua-1", "a-3u": "pdf/a-3u", "none": None}
-"""Names accepted by --pdf-standard, mapped to WeasyPrint's pdf_variant."""
+PDF_STANDARDS = {"ua-1": "pdf/ua-1", "a-2a": "pdf/a-2a", "a-3a": "pdf/a-3a", "none": None}
+"""Names accepted by --pdf-standard, mapped to WeasyPrint's pdf_variant. Every one but "none" is
+tagged: the archive variants are PDF/A level A (accessible) and are declared PDF/UA-1 as well."""
+
+TAGGED = frozenset(name for name in PDF_STANDARDS if name != "none")
 
 MAX_RESOURCE_BYTES = 50_000_000
 """A stylesheet, font or image larger than this is refused (nothing we ship comes close)."""

@@ -156,7 +156,7 @@ def test_page_css_for_bleed_a5_and_duplex():
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        (Settings(pdf_standard="a-3u", imposition="saddle"), "a-3u cannot be combined with --imposition"),
+        (Settings(pdf_standard="a-3a", imposition="saddle"), "a-3a cannot be combined with --imposition"),
         (Settings(page_size="A5", bleed_mm=3.0, imposition="saddle"), "--print-ready cannot be combined"),
         (Settings(imposition="perfect"), "unknown imposition"),
     ],

@@ -21,47 +21,14 @@ import pytest
 import zxingcpp
 from typer.testing import CliRunner
 
-from booklet.build import default_workers, plan, run
 from booklet.errors import Exit
 from booklet.pdf.imposition import A4_LANDSCAPE, counts
-from booklet.settings import Settings
-from tests.conftest import CONTENT, BuiltPdf
+from tests.conftest import BLANK_TEXT, CONTENT, LARGE_VARIANTS, VARIANTS, BuiltPdf
 from tests.pdf.test_booklet_pdf import contents_entries
 
 MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
 A4 = (210 * MM, 297 * MM)
-BLANK_TEXT = "Left blank for your notes"
-
-VARIANTS = {
-    "a5": Settings(page_size="A5"),
-    "saddle": Settings(page_size="A5", forms=False, imposition="saddle"),
-    "print-ready": Settings(bleed_mm=3.0),
-    "duplex": Settings(duplex=True, blank_page_text=BLANK_TEXT),
-    "a-3u": Settings(pdf_standard="a-3u"),
-}
-
-
-@pytest.fixture(scope="session")
-def variants(tmp_path_factory, content) -> dict[str, BuiltPdf]:
-    """Every print variant of the default booklet, built together in worker processes."""
-    from booklet.project import Project
-
-    folder = tmp_path_factory.mktemp("variants")
-    project = Project.locate(CONTENT)
-    jobs = [
-        job
-        for name, settings in VARIANTS.items()
-        for job in plan(project, content, output=folder / f"{name}.pdf", settings=settings)
-    ]
-    results = run(jobs, workers=min(default_workers(), len(jobs)), force=True)
-    built = {}
-    for name, result in zip(VARIANTS, results, strict=True):
-        assert result.status == "built", result.error
-        # Any WeasyPrint warning (bad CSS, missing resource, blocked address) fails the suite.
-        assert result.warnings == [], (name, result.warnings)
-        built[name] = BuiltPdf(result.output, result)
-    return built
 
 
 def sizes(path: Path) -> list[tuple[float, float]]:
@@ -266,12 +233,22 @@ def test_duplex_blank_pages_carry_the_configured_text(variants):
 # --- PDF standards ---------------------------------------------------------------------
 
 
-def test_pdf_standards_are_declared(variants, default_pdf):
-    with pikepdf.open(variants["a-3u"].path) as pdf:
+@pytest.mark.parametrize(("name", "part"), [("a-2a", "2"), ("a-3a", "3")])
+def test_archive_copies_are_tagged_pdf_a_level_a_and_pdf_ua(variants, name, part):
+    with pikepdf.open(variants[name].path) as pdf:
         meta = pdf.open_metadata()
-        assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "U"
+        assert meta["pdfaid:part"] == part and meta["pdfaid:conformance"] == "A"
+        assert meta["pdfuaid:part"] == "1"
+        assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
+        assert str(pdf.Root.Lang) == "en-GB"
+        # PDF/A wants the PDF/UA property described in the packet (an extension schema).
+        assert b"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in pdf.Root.Metadata.read_bytes()
+        assert "/Filter" not in pdf.Root.Metadata
         assert "/NeedAppearances" not in pdf.Root.AcroForm
         assert all("/Off" in w.AP.N for p in pdf.pages for w in p.get("/Annots", []) if w.get("/FT") == "/Btn")
+
+
+def test_the_default_declares_pdf_ua(default_pdf):
     with pikepdf.open(default_pdf.path) as pdf:
         assert pdf.open_metadata()["pdfuaid:part"] == "1"
         assert "/StructTreeRoot" in pdf.Root
@@ -280,7 +257,8 @@ def test_pdf_standards_are_declared(variants, default_pdf):
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--imposition", "saddle", "--pdf-standard", "a-3u"], "a-3u cannot be combined with --imposition"),
+        (["--imposition", "saddle", "--pdf-standard", "a-3a"], "a-3a cannot be combined with --imposition"),
+        (["--imposition", "saddle", "--pdf-standard", "a-2a"], "a-2a cannot be combined with --imposition"),
         (["--imposition", "saddle", "--print-ready"], "--print-ready cannot be combined"),
         (["--html-edition", "--print-ready"], "--html-edition cannot be combined"),
     ],
@@ -327,7 +305,7 @@ def reader_problems(path: Path) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("name", ["default", *VARIANTS])
+@pytest.mark.parametrize("name", ["default", *VARIANTS, *(f"large-{n}" for n in LARGE_VARIANTS)])
 def test_every_variant_opens_and_renders_in_three_readers(name, variants, default_pdf):
     built = default_pdf if name == "default" else variants[name]
     assert reader_problems(built.path) == []
