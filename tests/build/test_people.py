@@ -339,3 +339,16 @@ def test_an_assembled_copy_equals_a_copy_laid_out_whole(run, tmp_path, monkeypat
     assert structure(tmp_path / "assembled.pdf")["text"] == structure(run.folder / "S1046.pdf")["text"]
     checked = runner.invoke(app, ["check", "--accessibility", str(tmp_path / "assembled.pdf")])
     assert checked.exit_code == 0, checked.stdout
+
+    # The independent PDF/UA checkers, as for every other tagged output: an assembled copy,
+    # a copy laid out whole (S1042) and a personal handout (S1045).
+    from booklet.pdf.checkers import check_independently
+
+    paths = [tmp_path / "assembled.pdf", run.folder / "S1042.pdf", run.folder / "S1045.pdf"]
+    report = {}
+    for path, verdicts in check_independently(paths).items():
+        for verdict in verdicts:
+            assert not verdict.missing and not verdict.failure, (path.name, verdict.checker, verdict.failure)
+            if verdict.findings:
+                report[(path.name, verdict.checker)] = [f.line() for f in verdict.findings]
+    assert report == {}
