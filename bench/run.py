@@ -137,6 +137,79 @@ def bench_cache(work: Path, runs: int) -> tuple[Timing, Timing]:
     return Timing("full build --all", full), Timing("no-change rebuild --all", again)
 
 
+PEOPLE_AUDIENCES = ("graduates", "career-changers", "school-leavers")
+
+
+def class_list(path: Path, students: int) -> Path:
+    """`students` invented students spread evenly over three audiences, with plans of varying length."""
+    import csv
+    import random
+
+    rng = random.Random(10)
+    routes = ["civil-service-jobs", "fast-stream", "nhs-internships", "local-council-roles", "research-fellowships"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "name", "audience", "routes", "organisations", "next_steps", "adviser", "follow_up"])
+        for i in range(students):
+            chosen = rng.sample(routes, rng.randint(1, 2))
+            steps = rng.sample(["Book a mock interview", "Draft a CV", "Ask for a reference", "Visit an open day"], 2)
+            writer.writerow(
+                [
+                    f"B{i:04d}",
+                    f"Zoë O'Neill {i}",
+                    PEOPLE_AUDIENCES[i % 3],
+                    "; ".join(chosen),
+                    "gds",
+                    "; ".join(steps),
+                    "Amara Okafor",
+                    "2026-12-15",
+                ]
+            )
+    return path
+
+
+def bench_people(work: Path, students: int, runs: int) -> dict[str, float]:
+    """i. Personal copies: seconds per copy (assembled and whole, --jobs 2) against one full build
+    of the same booklet, and peak memory at a quarter of the students and at all of them."""
+    project = project_copy(work / "people")
+    people = class_list(project / "people.csv", students)
+    quarter = class_list(project / "quarter.csv", max(3, students // 4))
+    audiences = [a for name in PEOPLE_AUDIENCES for a in ("--audience", name)]
+    full = []
+    for _ in range(runs):
+        full.append(timed([BOOKLET, "build", *audiences, "--force", "--jobs", "1", "-q"], project) / 3)
+    command = [BOOKLET, "personalise", "--force", "--jobs", "2", "-q", "--date", "2026-11-29"]
+    split, split_peak = peak_rss_mb([*command, str(people)], project)
+    _s, quarter_peak = peak_rss_mb([*command, str(quarter)], project)
+    os.environ["BOOKLET_PERSONAL_RENDER"] = "whole"
+    try:
+        whole, _peak = peak_rss_mb([*command, str(people)], project)
+    finally:
+        del os.environ["BOOKLET_PERSONAL_RENDER"]
+    return {
+        "full": statistics.median(full),
+        "full_runs": len(full),
+        "split": split / students,
+        "whole": whole / students,
+        "peak": split_peak,
+        "quarter_peak": quarter_peak,
+        "students": students,
+    }
+
+
+def report_people(say, r: dict[str, float]) -> None:
+    ratio, whole = r["split"] / r["full"], r["whole"] / r["full"]
+    say(
+        f"i. personal copies, {r['students']:.0f} students over 3 audiences, --jobs 2 (ratios from this one run):\n"
+        f"   one full build of the same booklet: median {r['full']:.2f} s over {r['full_runs']:.0f} runs\n"
+        f"   assembled (shared pages once, cover and plan per student): {r['split']:.3f} s per copy, "
+        f"ratio {ratio:.3f} (target ≤ 0.25: {verdict(ratio <= 0.25)})\n"
+        f"   each copy laid out whole: {r['whole']:.3f} s per copy, ratio {whole:.3f}\n"
+        f"   peak memory {r['quarter_peak']:.0f} MB at {r['students'] // 4:.0f} students, {r['peak']:.0f} MB at "
+        f"{r['students']:.0f} (target flat, within 20 %: {verdict(r['peak'] <= 1.2 * r['quarter_peak'])})"
+    )
+
+
 def synthetic_project(where: Path, organisations: int) -> Path:
     """A copy of the default project with `organisations` generated organisation files."""
     project = project_copy(where)
@@ -411,6 +484,8 @@ def main() -> None:
     parser.add_argument("--cluster-runs", type=int, default=3)
     parser.add_argument("--copies", type=int, default=10, help="copies of every audience in the cluster batch")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--students", type=int, default=200, help="students in the personal-copies benchmark")
+    parser.add_argument("--only-people", action="store_true", help="run only i. (personal copies); no report")
     args = parser.parse_args()
     if args.only == "serve":
         with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
@@ -419,6 +494,10 @@ def main() -> None:
         target = f"target ≤ 1.05: {verdict(ratio <= 1.05)}"
         print(f"h. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
         print(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
+        return
+    if args.only_people:
+        with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
+            report_people(print, bench_people(Path(tmp), args.students, args.runs))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     directory_sizes = [int(s) for s in args.directory_sizes.split(",")]
@@ -481,6 +560,7 @@ def main() -> None:
         target = f"target ≤ 1.05: {verdict(ratio <= 1.05)}"
         say(f"h. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
         say(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
+        report_people(say, bench_people(work, args.students, args.runs))
         plot(rows, args.out.parent / "bench-scale.png")
 
     write_report(args.out, lines)

@@ -182,8 +182,12 @@ class BookletError(Exception):
         return "\n".join(p.line() for p in self.problems)
 
 
-def save_traceback(header: str = "") -> Path | None:
-    """Write the current exception's traceback to a new file for a bug report; None if that fails too."""
+def save_traceback(header: str = "", redact: bool = False) -> Path | None:
+    """Write the current exception's traceback to a new file for a bug report; None if that fails too.
+
+    With `redact`, only the frames and the exception's type are written, not its message (which may
+    quote personal data from a class list).
+    """
     import platform
     import sys
     import tempfile
@@ -204,7 +208,14 @@ def save_traceback(header: str = "") -> Path | None:
             handle.write(f"command: {' '.join(sys.argv)}\n")
             if header:
                 handle.write(header + "\n")
-            handle.write("\n" + traceback.format_exc())
+            if redact:
+                exc = sys.exc_info()[1]
+                frames = traceback.format_tb(exc.__traceback__) if exc is not None else []
+                kind = type(exc).__name__ if exc is not None else "unknown"
+                handle.write("\nTraceback (message left out: it may hold personal data):\n")
+                handle.write("".join(frames) + f"{kind}\n")
+            else:
+                handle.write("\n" + traceback.format_exc())
         return Path(handle.name)
     except Exception:
         return None

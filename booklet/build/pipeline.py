@@ -313,7 +313,11 @@ def fits_handout(booklet: Booklet, settings: Settings) -> bool:
 
     Large print and A5 handouts are set at their own sizes and may run longer.
     """
-    return booklet.layout == "handout" and settings.page_size.upper() == "A4" and not settings.large_print
+    # A personal copy adds its action plan to the handout's four pages; the shared pages still fit.
+    personal = booklet.plan is not None
+    return (
+        booklet.layout == "handout" and settings.page_size.upper() == "A4" and not settings.large_print and not personal
+    )
 
 
 def run_job(job: Job) -> Result:

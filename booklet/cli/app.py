@@ -29,8 +29,11 @@ def err(text: str) -> None:
     print(visible(text, keep_newlines=True), file=sys.stderr)
 
 
-def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+def guarded(command: Callable[..., Any], redact: bool = False) -> Callable[..., Any]:
     """Turn user errors into one-line messages and bugs into a saved traceback.
+
+    With `redact` (commands that read personal data), a saved traceback leaves out the
+    exception's message.
 
     Exit codes (see errors.Exit): 1 content, 2-3 command line, 4 no file produced,
     70 internal error (bug), 130 interrupted.
@@ -63,7 +66,7 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
         except Exception:
             from ..errors import bug_message, save_traceback
 
-            err(bug_message(save_traceback()))
+            err(bug_message(save_traceback(redact=redact)))
             raise typer.Exit(int(Exit.BUG)) from None
 
     return wrapper
@@ -352,6 +355,68 @@ def report_line(result: Any) -> None:
         print(f"{_relative(result.output)}: unchanged, {human_size(result.size)} (use --force to rebuild)")
     else:
         print(f"{_relative(result.output)}: {pages}{human_size(result.size)}, {result.seconds:.1f} s")
+
+
+@app.command()
+@functools.partial(guarded, redact=True)
+def personalise(
+    people: Annotated[Path, typer.Argument(help="The class list: a .csv, .xlsx or .ods file.", show_default=False)],
+    content: ContentOpt = None,
+    styles: StylesOpt = None,
+    brand: Annotated[
+        Path | None,
+        typer.Option(
+            "--brand", help="Brand file of a careers service (default: content/brand.yaml).", show_default=False
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: the core count).", show_default=False),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild every copy, changed or not.")] = False,
+    print_file: Annotated[
+        bool,
+        typer.Option("--print-file", help="Also write one PDF of every copy (each on an odd page) and manifest.csv."),
+    ] = False,
+    forget: Annotated[
+        bool, typer.Option("--forget", help="Delete every file made for the ids in the class list, and stop.")
+    ] = False,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Date printed on the covers, YYYY-MM-DD (default: today).", show_default=False),
+    ] = None,
+    page_format: Annotated[PageFormat, typer.Option("--format", help="Page size of the copies.")] = PageFormat.a4,
+    large_print: Annotated[bool, typer.Option("--large-print", help="Body text 16 pt and larger headings.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
+) -> None:
+    """Make each student's own booklet with their action plan, from a class list.
+
+    Files are named by the student's id (output/people/S1042.pdf), never by name; the folder
+    is readable by you only. Bad rows are reported and every good row is still built.
+
+    Example: booklet personalise examples/people.csv --jobs 2 --print-file
+    Example: booklet personalise examples/people.csv --forget
+    """
+    from .personalise import run_personalise
+
+    raise typer.Exit(
+        run_personalise(
+            people,
+            content=content,
+            styles=styles,
+            brand=brand,
+            workers=jobs,
+            force=force,
+            print_file=print_file,
+            forget=forget,
+            date=date,
+            page_size=page_format.value.upper(),
+            large_print=large_print,
+            quiet=quiet,
+            print_line=print,
+            print_error=err,
+        )
+    )
 
 
 @app.command()

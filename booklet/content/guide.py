@@ -23,7 +23,7 @@ from annotated_types import Ge, Le, MaxLen, MinLen
 from pydantic import AfterValidator, BaseModel
 from pydantic.fields import FieldInfo
 
-from . import model
+from . import model, people
 from .starter import starter, starter_text
 
 EXAMPLE_DATE = dt.date(2026, 11, 28)
@@ -84,6 +84,14 @@ FILES = [
 TYPE_NOTES: dict[tuple[type[BaseModel], str], str] = {
     (model.Selector, "include"): "list of ids or tag:NAME",
     (model.Selector, "exclude"): "list of ids or tag:NAME",
+    (people.PersonRow, "id"): "letters, digits, - and _",
+    (people.PersonRow, "audience"): "an audience id",
+    (people.PersonRow, "routes"): "route ids, separated by ;",
+    (people.PersonRow, "organisations"): "organisation ids, separated by ;",
+    (people.PersonRow, "next_steps"): "texts, separated by ;",
+    (people.PersonRow, "follow_up"): "date",
+    (people.PersonRow, "name"): f"text, at most {people.MAX_TEXT} characters",
+    (people.PersonRow, "adviser"): f"text, at most {people.MAX_TEXT} characters",
 }
 """Fields whose type a validator narrows further than the annotation shows."""
 
@@ -407,11 +415,43 @@ def file_section(kind: FileKind) -> list[str]:
     return lines
 
 
+CLASS_LIST_INTRO = """\
+Not content but a spreadsheet an adviser keeps: one row per student, for `booklet personalise
+people.csv` (also `.xlsx` and `.ods`; the first sheet is read). The first row names the columns,
+in any order; only `id` is required, and a column not listed here is warned about and ignored.
+Each student gets their audience's booklet with their name on the cover and a "Your action
+plan" page after the contents, written to `output/people/ID.pdf`. A row with a mistake is
+reported as `people.csv:ROW:COLUMN  column  message` and every other row is still built.
+Names are personal data: they appear only inside each student's own PDF (see the README)."""
+
+
+def class_list_section() -> list[str]:
+    """The guide's section for class lists (booklet personalise)."""
+    header = ",".join(people.COLUMNS)
+    row = ",".join(f'"{v}"' if "," in str(v) else str(v) for v in people.EXAMPLE.values())
+    return [
+        "## Class lists (booklet personalise)",
+        "",
+        CLASS_LIST_INTRO,
+        "",
+        *field_table(people.PersonRow, {people.PersonRow: [people.EXAMPLE]}),
+        "",
+        "### Example: people.csv",
+        "",
+        "```csv",
+        header,
+        row,
+        "```",
+        "",
+    ]
+
+
 def content_guide() -> str:
     """The whole content guide as Markdown."""
     lines = [PRELUDE.rstrip("\n"), ""]
     for kind in FILES:
         lines += file_section(kind)
+    lines += class_list_section()
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -325,6 +325,26 @@ class Routes(Model):
     """The routes, in printed order."""
 
 
+class ActionPlan(Model):
+    """One student's action plan, printed after the contents of their own copy (see content/people.py).
+
+    It holds personal data: it is made in memory for one copy and never written anywhere else.
+    """
+
+    student_id: str
+    """The student's id from the class list; field names and file names use it, never the name."""
+    name: str
+    adviser: str = ""
+    prepared: dt.date
+    """The day the copy was made (printed on the cover)."""
+    follow_up: dt.date | None = None
+    routes: list[Route] = []
+    """The routes the student chose, in their order, with every step."""
+    organisations: list[Organisation] = []
+    next_steps: list[str] = []
+    notes: str = ""
+
+
 class Booklet(Model):
     """A whole booklet: its frame, organisations and routes, ready to render."""
 
@@ -345,6 +365,8 @@ class Booklet(Model):
     """Welsh versions of notes."""
     language: str = Field(default="en", examples=["cy"])
     """Language of this edition: en, cy, or both for a bilingual one."""
+    plan: ActionPlan | None = None
+    """A student's action plan, for a personal copy (`booklet personalise`)."""
 
 
 class Selector(Model):

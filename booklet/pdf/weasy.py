@@ -245,3 +245,37 @@ def html_to_pdf(
     With `strict`, any blocked URL is an error (BookletError) instead of a warning.
     """
     return write(lay_out(html, allowed, base_url, forms), pdf_standard, forms, strict)
+
+
+@dataclass
+class LaidOut:
+    """A laid-out document (pages not yet written), for assembling pages of several documents."""
+
+    document: Any
+    blocked: list[Blocked] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def page_of(self, anchor: str) -> int:
+        """Index of the page holding the element with this id."""
+        return next(i for i, page in enumerate(self.document.pages) if anchor in page.anchors)
+
+
+def layout_html(html: str, allowed: list[Path], base_url: Path, forms: bool = True) -> LaidOut:
+    """Lay out `html` without writing it (same sandbox and warning capture as `html_to_pdf`)."""
+    fetcher = SandboxedFetcher(allowed)
+    with collect_warnings() as log:
+        document = HTML(string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=font_configuration(), pdf_forms=forms
+        )
+    return LaidOut(document, list(dict.fromkeys(fetcher.blocked)), log.messages)
+
+
+def write_pages(base: LaidOut, pages: list[Any], pdf_standard: str = "ua-1", forms: bool = True) -> Rendered:
+    """Write `pages` (from one or more laid-out documents) as one PDF with `base`'s metadata.
+
+    WeasyPrint builds tags, links, anchors, bookmarks and form fields from the pages
+    themselves when it writes, so an assembled document keeps all of them.
+    """
+    with collect_warnings() as log:
+        pdf = base.document.copy(pages).write_pdf(pdf_variant=PDF_STANDARDS[pdf_standard], pdf_forms=forms)
+    return Rendered(pdf, len(pages), [], log.messages)

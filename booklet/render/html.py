@@ -191,11 +191,16 @@ def render_html(
     project_styles: Path | None = None,
     brand: Any = None,
     sandbox: Sandbox | None = None,
+    template: str | None = None,
+    context: dict[str, Any] | None = None,
 ) -> str:
     """The complete HTML document for `booklet`, with its CSS inlined.
 
     With a `sandbox` (the HTML edition, read by browsers) the CSS names only data:
     URIs: what the PDF build may read is inlined, the rest dropped and recorded.
+    `template` replaces the template the booklet's layout chooses (its body is
+    `partials/<name>-body.html.j2`) and `context` adds names to it (a personal
+    copy's own pages are laid out on their own this way).
     """
     dirs = style_dirs(project_styles)
     env = environment(tuple(dirs))
@@ -215,13 +220,16 @@ def render_html(
         template_name = "web.html.j2"
     else:
         template_name = "handout.html.j2" if booklet.layout == "handout" else "booklet.html.j2"
+    template_name = template or template_name
+    extra = dict(context or {})
     body = template_name.replace(".html.j2", "-body.html.j2")
     languages = edition_languages(booklet, settings)
     parts = []
     for index, language in enumerate(languages):
         edition = in_language(booklet, language)
         last = index == len(languages) - 1
-        context = {
+        names = {
+            **extra,
             "booklet": edition,
             "frame": edition.frame,
             "brand": brand,
@@ -236,7 +244,7 @@ def render_html(
             "profiles": profile_layout(edition),
             "toc_organisations": len(edition.organisations) <= TOC_ORGANISATIONS,
         }
-        html = env.get_template(f"partials/{body}").render(context)
+        html = env.get_template(f"partials/{body}").render(names)
         if len(languages) > 1:
             html = _own_ids(html, language)
             html = Markup('<div class="edition edition-{0}" id="{0}" lang="{1}">\n{2}</div>').format(
@@ -245,11 +253,11 @@ def render_html(
         parts.append(Markup(html))
     first = in_language(booklet, languages[0])
     titles = [str(in_language(booklet, lang).frame.title) for lang in languages]
-    template = env.get_template(template_name)
+    page = env.get_template(template_name)
     joined = "\n".join(css)
     if sandbox is not None:
         joined = sandbox.css(joined)
-    return template.render(
+    return page.render(
         booklet=first,
         frame=first.frame,
         brand=brand,

@@ -56,8 +56,17 @@ def test_the_guide_covers_every_content_model():
         for cls in vars(model).values()
         if isinstance(cls, type) and issubclass(cls, model.Model) and cls.__module__ == model.__name__
     }
-    # Model and Sourced are bases; Booklet is assembled by the tool, not written by anyone.
-    assert content_models - documented == {model.Model, model.Sourced, model.Booklet}
+    # Model and Sourced are bases; Booklet and ActionPlan are assembled by the tool, not written by anyone.
+    assert content_models - documented == {model.Model, model.Sourced, model.Booklet, model.ActionPlan}
+
+
+def test_the_guide_documents_every_class_list_column():
+    from booklet.content.people import COLUMNS
+
+    guide = docs.content_guide()
+    section = guide[guide.index("## Class lists (booklet personalise)") :]
+    for column in COLUMNS:
+        assert f"| `{column}` |" in section
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,94 @@
+"""`booklet personalise`: read a class list, make each student's copy, report by row and id only.
+
+Nothing printed here quotes a name, adviser or note: lines name the class list's
+row and the student's id (personal data stays inside each student's PDF).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..build import default_workers
+from ..build.people import PersonResult, load_class_list, plan_people, run_people
+from ..build.people import forget as forget_files
+from ..build.people import print_file as make_print_file
+from ..content.load import load_project_content
+from ..errors import BookletError, Exit
+from ..project import Project
+from ..settings import Settings
+
+
+def run_personalise(
+    people: Path,
+    *,
+    content: Path | None = None,
+    styles: Path | None = None,
+    brand: Path | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    print_file: bool = False,
+    forget: bool = False,
+    date: str | None = None,
+    page_size: str = "A4",
+    large_print: bool = False,
+    quiet: bool = False,
+    print_line: Callable[[str], None] = print,
+    print_error: Callable[[str], None] = print,
+) -> int:
+    """Run the command; returns the exit code (1 if any row failed)."""
+    project = Project.locate(content, styles)
+    if forget:
+        removed = forget_files(project, people)
+        print_line(f"removed {len(removed)} file{'' if len(removed) == 1 else 's'} made for {people.name}")
+        return int(Exit.OK)
+    try:
+        prepared = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError:
+        raise BookletError.single(f"--date {date!r} is not a date", hint="e.g. 2026-12-01", code=Exit.USAGE) from None
+    loaded = load_project_content(project.content, project.root, brand)
+    for problem in loaded.warnings:
+        print_error(problem.line())
+    class_list = load_class_list(people, loaded)
+    for problem in class_list.warnings:
+        print_error(problem.line())
+    for problem in class_list.problems:
+        print_error(f"error: {problem.line()}")
+    settings = Settings(page_size=page_size, large_print=large_print)
+    jobs = plan_people(project, loaded, class_list, settings, prepared)
+    start = time.perf_counter()
+
+    def done(result: PersonResult) -> None:
+        if result.status == "failed":
+            print_error(f"error: {people.name}:{result.row}  id {result.student_id}  {result.error}")
+        elif not quiet:
+            state = "unchanged" if result.status == "unchanged" else f"{result.pages} pages"
+            print_line(f"{_relative(result.output)}: {state}")
+
+    results = run_people(jobs, workers=workers or default_workers(), force=force, on_done=done)
+    built = sum(r.status == "built" for r in results)
+    unchanged = sum(r.status == "unchanged" for r in results)
+    failed_jobs = [r for r in results if r.status == "failed"]
+    if print_file and results:
+        assert loaded.booklet is not None
+        frame = loaded.booklet.frame
+        author = loaded.brand.name if loaded.brand is not None else frame.publisher
+        target = make_print_file(project, results, settings, frame.title, author)
+        print_line(f"{_relative(target)}: every copy, each starting on an odd page (print both sides); manifest.csv")
+    failed = len(class_list.failed_rows) + len(failed_jobs)
+    print_line(
+        f"{built} built, {unchanged} unchanged, {failed} failed "
+        f"in {time.perf_counter() - start:.1f} s; files in {_relative(project.output / 'people')}/"
+    )
+    if any(r.bug for r in failed_jobs):
+        return int(Exit.BUG)
+    return int(Exit.CONTENT) if failed else int(Exit.OK)
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

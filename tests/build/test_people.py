@@ -1,0 +1,354 @@
+"""`booklet personalise`: one real run over a class list with good and bad rows, checked in the PDFs,
+the files, their modes and every byte written outside the PDFs (UK GDPR)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import re
+import shutil
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from booklet.cli.app import app
+from booklet.errors import save_traceback
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+HEADER = ["id", "name", "audience", "routes", "organisations", "next_steps", "adviser", "follow_up", "notes", "email"]
+LONG = "Maximiliana Á'Beckett-Featherstonehaugh de la Cruz Ó Súilleabháin-Wojciechowska"
+STUDENTS = {
+    # id: (name, audience, routes (ids), route titles, adviser)
+    "S1042": (
+        "Siân O'Connor",
+        "graduates",
+        "fast-stream; civil-service-jobs",
+        ["Fast Stream", "Civil Service Jobs Board"],
+    ),
+    "S1043": ("Zoë N'Diaye-Ørsted", "school-leavers", "local-council-roles", ["Local Council Role"]),
+    "S1044": (LONG, "", "research-fellowships", ["Research Fellowships"]),
+    "S1045": ("Dafydd ap Rhys", "fair-handout", "", []),
+    # More graduates: their copies are assembled from the shared pages laid out for S1042.
+    "S1046": (
+        "Ffion Llŷr-Hughes",
+        "graduates",
+        "fast-stream; civil-service-jobs",
+        ["Fast Stream", "Civil Service Jobs Board"],
+    ),
+    "S1047": (
+        "Seán Ó Dálaigh",
+        "graduates",
+        "civil-service-jobs; fast-stream",
+        ["Civil Service Jobs Board", "Fast Stream"],
+    ),
+}
+BAD = [
+    ["S2001", "Wilhelmina Badrow", "graduate", "fast-stream", "", "", "Amara Okafor", "", "", ""],
+    ["S2002", "Ignatius Typoroute", "graduates", "fast-steam", "", "", "", "", "", ""],
+    ["S2003", "Perpetua Baddate", "", "", "", "", "", "31/12/2026", "", ""],
+]
+SECRETS = [s[0] for s in STUDENTS.values()] + [row[1] for row in BAD] + ["Amara Okafor", "Private note about Siân"]
+
+
+def class_list(path: Path, next_step: str = "Book a mock interview") -> Path:
+    rows = [HEADER]
+    for student_id, (name, audience, routes, _titles) in STUDENTS.items():
+        notes = "Private note about Siân" if student_id == "S1042" else ""
+        rows.append(
+            [
+                student_id,
+                name,
+                audience,
+                routes,
+                "gds" if audience == "graduates" else "",
+                next_step,
+                "Amara Okafor",
+                "2026-12-15",
+                notes,
+                "x@example.org",
+            ]
+        )
+    rows[3:3] = BAD  # bad rows among the good ones
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+@dataclass
+class Run:
+    root: Path
+    people: Path
+    cache: Path
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def folder(self) -> Path:
+        return self.root / "output" / "people"
+
+
+def personalise(root: Path, people: Path, *extra: str) -> tuple[int, str, str]:
+    result = runner.invoke(
+        app,
+        [
+            "personalise",
+            str(people),
+            "--content",
+            str(root / "content"),
+            "--brand",
+            str(ROOT / "examples/brand/brand.yaml"),
+            "--date",
+            "2026-11-29",
+            *extra,
+        ],
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Run:
+    root = tmp_path_factory.mktemp("personal")
+    shutil.copytree(ROOT / "content", root / "content")
+    cache = root / "user-cache"
+    old = os.environ.get("BOOKLET_CACHE")
+    os.environ["BOOKLET_CACHE"] = str(cache)
+    try:
+        people = class_list(root / "people.csv")
+        code, out, err = personalise(root, people, "--jobs", "2", "--print-file")
+    finally:
+        if old is None:
+            del os.environ["BOOKLET_CACHE"]
+        else:
+            os.environ["BOOKLET_CACHE"] = old
+    return Run(root, people, cache, code, out, err)
+
+
+def texts(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_bad_rows_fail_with_row_and_column_and_every_good_row_is_built(run):
+    assert run.exit_code == 1
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: people.csv:4:3  audience  unknown audience 'graduate' (did you mean graduates?)",
+        "error: people.csv:5:4  routes  unknown route 'fast-steam' (did you mean fast-stream?)",
+        "error: people.csv:6:8  follow_up  '31/12/2026' is not a date (write it YYYY-MM-DD, e.g. 2026-12-15)",
+    ]
+    assert "people.csv:1:10  -  warning: unknown column 'email' is ignored" in run.stderr
+    assert "6 built, 0 unchanged, 3 failed" in run.stdout
+    files = sorted(p.name for p in run.folder.iterdir())
+    assert files == [".cache.json", *(f"{i}.pdf" for i in STUDENTS), "manifest.csv", "print-file.pdf"]
+
+
+def test_each_copy_has_its_student_their_routes_and_nobody_else(run):
+    for student_id, (name, _audience, _routes, titles) in STUDENTS.items():
+        pages = texts(run.folder / f"{student_id}.pdf")
+        text = flat("\n".join(pages))
+        assert f"Prepared for {name} with Amara Okafor, 29 November 2026" in flat(pages[0])
+        plan = next(i for i, page in enumerate(pages) if page.lstrip().startswith("Your action plan"))
+        plan_text = flat("\n".join(pages[plan : plan + 2]))
+        assert "Follow-up meeting: 15 December 2026" in plan_text
+        assert "careers@exampleton.ac.uk" in plan_text  # the adviser contact comes from the brand
+        position = plan_text.index("Your chosen routes") if titles else -1
+        for title in titles:  # chosen routes come first, in the student's order
+            assert plan_text.index(title) > position
+            position = plan_text.index(title)
+        for other in SECRETS:
+            if other not in (name, "Amara Okafor") and not (student_id == "S1042" and other.startswith("Private")):
+                assert other not in text, (student_id, other)
+
+
+def test_contents_and_page_x_of_y_are_right_in_each_copy(run):
+    for student_id in STUDENTS:
+        pages = texts(run.folder / f"{student_id}.pdf")
+        total = len(pages)
+        for number, page in enumerate(pages[1:-1], start=2):  # covers carry no footer
+            assert f"Page {number} of {total}" in page, (student_id, number)
+        contents = next((p for p in pages if p.lstrip().startswith("Contents")), None)
+        if contents is None:
+            continue  # the handout has no contents page
+        for title, number in re.findall(r"^(.+?) \.{3,} (\d+)$", contents, re.M):
+            assert flat(title.strip()) in flat(pages[int(number) - 1]), (student_id, title, number)
+        assert re.search(r"^Your action plan \.+ 3$", contents, re.M)
+
+
+def test_tick_boxes_are_real_checkboxes_named_by_id_and_route(run):
+    for student_id, (_name, _audience, routes, _titles) in STUDENTS.items():
+        fields = PdfReader(run.folder / f"{student_id}.pdf").get_fields() or {}
+        mine = sorted(name for name in fields if name.startswith("plan.") and ".step-" in name)
+        for route in filter(None, (r.strip() for r in routes.split(";"))):
+            assert f"plan.{student_id}.{route}.step-1" in mine
+        assert f"plan.{student_id}.next.step-1" in mine
+        assert all(name.startswith(f"plan.{student_id}.") for name in mine)
+        assert all(fields[name].get("/FT") == "/Btn" for name in mine)
+
+
+def test_action_plan_is_tagged_like_the_rest(run):
+    with pikepdf.open(run.folder / "S1042.pdf") as pdf:
+        assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
+        headings, lists = [], 0
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            kids = node.get("/K")
+            if kids is None:
+                continue
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    if str(kid.S) in ("/H2", "/H3", "/H4"):
+                        headings.append(str(kid.S))
+                    lists += str(kid.S) == "/L"
+                    stack.append(kid)
+    assert headings.count("/H4") == 2  # one per chosen route
+    result = runner.invoke(app, ["check", "--accessibility", str(run.folder / "S1042.pdf")])
+    assert result.exit_code == 0, result.stdout
+
+
+def test_files_are_named_by_id_owner_only_and_no_name_is_anywhere_else(run):
+    assert stat.S_IMODE(run.folder.stat().st_mode) == 0o700
+    for path in run.folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert not any(name in path.name for path in run.folder.iterdir() for name in SECRETS)
+    outside = [
+        p
+        for p in [*run.root.joinpath("output").rglob("*"), *run.cache.rglob("*")]
+        if p.is_file() and p.suffix != ".pdf"
+    ]
+    assert any(p.name == ".cache.json" for p in outside)
+    for path in outside:
+        data = path.read_bytes()
+        for secret in SECRETS:
+            for encoded in (secret.encode("utf-8"), secret.encode("utf-16-be")):
+                assert encoded not in data, (path, secret)
+    for path in run.folder.glob("*.pdf"):  # metadata is the booklet's own
+        with pikepdf.open(path) as pdf:
+            meta = str(pdf.docinfo) + str(pdf.open_metadata())
+            assert "AI Careers in UK Public Sector" in meta
+            assert not any(secret in meta for secret in SECRETS), path
+
+
+def test_print_file_starts_each_copy_on_an_odd_page_and_manifest_matches(run):
+    rows = list(csv.DictReader((run.folder / "manifest.csv").open(encoding="utf-8")))
+    assert [r["id"] for r in rows] == list(STUDENTS)
+    combined = PdfReader(run.folder / "print-file.pdf")
+    pages = [page.extract_text() or "" for page in combined.pages]
+    assert len(pages) % 2 == 0
+    for row in rows:
+        first = int(row["first_page"])
+        copy = run.folder / row["file"]
+        assert first % 2 == 1
+        assert row["sha256"] == hashlib.sha256(copy.read_bytes()).hexdigest()
+        assert int(row["pages"]) == len(PdfReader(copy).pages)
+        name = STUDENTS[row["id"]][0]
+        assert f"Prepared for {name}" in flat(pages[first - 1])
+        if int(row["pages"]) % 2:
+            assert "intentionally left blank" in pages[first - 1 + int(row["pages"])]
+    with pikepdf.open(run.folder / "print-file.pdf") as pdf:
+        assert str(pdf.docinfo.Title) == "AI Careers in UK Public Sector"
+        assert "/AcroForm" not in pdf.Root
+
+
+def test_rerun_rebuilds_only_changed_rows_and_forget_removes_everything(run, tmp_path):
+    root = tmp_path / "again"
+    shutil.copytree(run.root, root, symlinks=True)
+    code, out, _err = personalise(root, root / "people.csv")
+    assert code == 1 and "0 built, 6 unchanged, 3 failed" in out
+    people = class_list(root / "people.csv")
+    rows = list(csv.reader(people.open(encoding="utf-8")))
+    rows[2][5] = "Phone the Fast Stream team"  # S1043's agreed next step changed
+    with people.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    code, out, _err = personalise(root, people)
+    assert "1 built, 5 unchanged, 3 failed" in out
+    assert "output/people/S1043.pdf: " in out and "Phone the Fast Stream team" in flat(
+        "\n".join(texts(root / "output/people/S1043.pdf"))
+    )
+
+    code, out, _err = personalise(root, people, "--forget")
+    assert code == 0 and "removed 8 files" in out
+    left = sorted(p.name for p in (root / "output/people").iterdir())
+    assert left == [".cache.json"]
+    assert (root / "output/people/.cache.json").read_text().strip() == "{}"
+
+
+def test_a_saved_traceback_leaves_out_the_message_that_may_hold_a_name(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    name = "Si" + "ân O'Connor"
+    try:
+        raise ValueError(f"could not lay out {name}")
+    except ValueError:
+        saved = save_traceback("job: student id S1042, row 2", redact=True)
+    assert saved is not None and saved.parent == tmp_path
+    text = saved.read_text(encoding="utf-8")
+    assert "ValueError" in text and "S1042" in text and "Siân" not in text
+
+
+def structure(path: Path) -> dict[str, object]:
+    """What must be the same however a copy was made: text, fields, outline, links, tags."""
+    reader = PdfReader(path)
+    with pikepdf.open(path) as pdf:
+        outline = [(str(item.title), pdf.pages.index(item.destination[0])) for item in pdf.open_outline().root]
+        annotations = [len(page.get("/Annots", [])) for page in pdf.pages]
+        tags = len(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    return {
+        "text": [page.extract_text() for page in reader.pages],
+        "fields": sorted(reader.get_fields() or {}),
+        "outline": outline,
+        "annotations": annotations,
+        "tags": tags,
+    }
+
+
+def test_an_assembled_copy_equals_a_copy_laid_out_whole(run, tmp_path, monkeypatch):
+    from booklet.build.people import ASSEMBLED, load_class_list, plan_people, render_person
+    from booklet.content.load import load_project_content
+    from booklet.project import Project
+
+    project = Project.locate(run.root / "content")
+    content = load_project_content(project.content, project.root, ROOT / "examples/brand/brand.yaml")
+    jobs = plan_people(
+        project, content, load_class_list(run.people, content), prepared=__import__("datetime").date(2026, 11, 29)
+    )
+    first, job = (next(j for j in jobs if j.student_id == i) for i in ("S1042", "S1046"))
+    render_person(first)  # lays out the graduates' shared pages in this process
+    before = ASSEMBLED[0]
+    assembled = render_person(job)
+    assert ASSEMBLED[0] == before + 1 and assembled.warnings == ()
+    monkeypatch.setenv("BOOKLET_PERSONAL_RENDER", "whole")
+    whole = render_person(job)
+    assert whole.warnings == ()
+    (tmp_path / "whole.pdf").write_bytes(whole.pdf)
+    (tmp_path / "assembled.pdf").write_bytes(assembled.pdf)
+    assert structure(tmp_path / "whole.pdf") == structure(tmp_path / "assembled.pdf")
+    assert structure(tmp_path / "assembled.pdf")["text"] == structure(run.folder / "S1046.pdf")["text"]
+    checked = runner.invoke(app, ["check", "--accessibility", str(tmp_path / "assembled.pdf")])
+    assert checked.exit_code == 0, checked.stdout
+
+    # The independent PDF/UA checkers, as for every other tagged output: an assembled copy,
+    # a copy laid out whole (S1042) and a personal handout (S1045).
+    from booklet.pdf.checkers import check_independently
+
+    paths = [tmp_path / "assembled.pdf", run.folder / "S1042.pdf", run.folder / "S1045.pdf"]
+    report = {}
+    for path, verdicts in check_independently(paths).items():
+        for verdict in verdicts:
+            assert not verdict.missing and not verdict.failure, (path.name, verdict.checker, verdict.failure)
+            if verdict.findings:
+                report[(path.name, verdict.checker)] = [f.line() for f in verdict.findings]
+    assert report == {}
