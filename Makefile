@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: booklet test lint bench verify clean system-deps
+.PHONY: booklet test lint bench verify clean system-deps messages
 
 # The default booklet and every audience in content/audiences.yaml; unchanged ones are skipped.
 booklet: $(STAMP)
@@ -34,6 +34,12 @@ bench: $(VENV)/.bench-installed
 $(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	@touch $@
+
+# After changing an interface word in a template or in Python: refresh the catalogue template and
+# the Welsh catalogue (then translate every new empty msgstr; tests/test_language.py fails until you do).
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output --project=booklet -o booklet/locale/booklet.pot .
+	$(BIN)/pybabel update -D booklet -i booklet/locale/booklet.pot -d booklet/locale --no-fuzzy-matching --width 120
 
 system-deps:
 	@sh tools/system-deps.sh

@@ -1,4 +1,5 @@
-"""Benchmark of booklet: overhead over WeasyPrint, parallel audiences, cache, scale, watch, directory.
+"""Benchmark of booklet: overhead over WeasyPrint, parallel audiences, cache, scale, watch, directory, cluster,
+serve.
 
 Run with `make bench` (or `.venv/bin/python bench/run.py --runs 5`). It prints every figure
 and writes docs/benchmarks.md plus docs/bench-scale.png. Every ratio is computed from
@@ -276,6 +277,104 @@ def bench_watch(work: Path, runs: int) -> tuple[Timing, Timing]:
     return Timing("watch: edit → new PDF", latencies), Timing("render alone (as reported)", renders)
 
 
+def batch_project(where: Path, copies: int) -> tuple[Path, int]:
+    """A project whose audiences are repeated `copies` times, each copy with its own cover line.
+
+    The copies differ in text, so every booklet has its own cache key and is really
+    rendered (the cluster would compute identical jobs once). Returns the folder and the
+    number of booklets `build --all` makes.
+    """
+    import yaml
+
+    project = project_copy(where)
+    path = project / "content" / "audiences.yaml"
+    audiences = yaml.safe_load(path.read_text())["audiences"]
+    more = [
+        audience
+        | {
+            "id": f"{audience['id']}-{copy}",
+            "output": audience["output"].replace(".pdf", f"-{copy}.pdf"),
+            "cover_line": f"{audience['cover_line']}, copy {copy}",
+        }
+        for copy in range(2, copies + 1)
+        for audience in audiences
+    ]
+    path.write_text(yaml.safe_dump({"audiences": audiences + more}, sort_keys=False))
+    return project, len(audiences) * copies + 1
+
+
+def bench_cluster(work: Path, runs: int, copies: int) -> tuple[Timing, Timing, int, int]:
+    """g. The same batch on a two-worker Dask LocalCluster against the two-process pool, alternating."""
+    from pypdf import PdfReader
+
+    project, booklets = batch_project(work / "cluster", copies)
+    cluster, pool = [], []
+    for _ in range(runs):
+        cluster.append(timed([BOOKLET, "build", "--all", "--force", "-q", "--cluster", "local:2"], project))
+        pool.append(timed([BOOKLET, "build", "--all", "--force", "-q", "--jobs", "2"], project))
+    pages = sum(len(PdfReader(path).pages) for path in (project / "output").glob("*.pdf"))
+    return Timing("build --all --cluster local:2", cluster), Timing("build --all --jobs 2", pool), booklets, pages
+
+
+def bench_serve(work: Path, runs: int) -> tuple[Timing, Timing]:
+    """h. Edit → new PDF through `booklet serve` (WeasyPrint stays loaded) vs the weasyprint
+    command on the same HTML. Both are measured here, interleaved, in this one run."""
+    import json
+    import urllib.request
+
+    project = project_copy(work / "serve")
+    html = project / "output" / "booklet.html"
+    timed([BOOKLET, "build", "--force", "-o", "output/booklet.pdf", "--html"], project)
+    process = subprocess.Popen(
+        [BOOKLET, "serve", "--port", "0"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    served, theirs, waits = [], [], []
+    try:
+        line = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if not match:
+            raise SystemExit(f"serve did not start: {line!r}")
+        url = f"http://127.0.0.1:{match.group(1)}/state"
+
+        def state() -> dict:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return json.load(response)
+
+        def wait(condition, timeout: float = 120) -> dict:
+            deadline = time.perf_counter() + timeout
+            while time.perf_counter() < deadline:
+                current = state()
+                if condition(current):
+                    return current
+                time.sleep(0.02)
+            raise SystemExit("serve did not rebuild in time")
+
+        last = wait(lambda s: not s["building"] and s["pdf_built_at"])["pdf_built_at"]
+        booklet = project / "content" / "booklet.yaml"
+        original = booklet.read_text()
+        for run in range(runs):
+            time.sleep(0.5)
+            booklet.write_text(original.replace("strapline: ", f"strapline: Edit {run}. ", 1))
+            start = time.perf_counter()
+            edited_at = time.time()
+            current = wait(lambda s, last=last: s["pdf_built_at"] > last)
+            served.append(time.perf_counter() - start)
+            last = current["pdf_built_at"]
+            waits.append(current["started_at"] - edited_at)
+            wait(lambda s: not s["building"])  # let the page previews finish before the next edit
+            theirs.append(
+                timed([WEASYPRINT, "--pdf-variant", "pdf/ua-1", "--pdf-forms", str(html), "output/plain.pdf"], project)
+            )
+    finally:
+        process.terminate()
+        process.wait(10)
+    return (
+        Timing("serve: edit → new PDF (through the server)", served),
+        Timing("weasyprint CLI on the same HTML", theirs),
+        Timing("serve: edit → rebuild starts", waits),
+    )
+
+
 def plot(rows: list[dict[str, float]], path: Path) -> None:
     import matplotlib
 
@@ -306,9 +405,21 @@ def main() -> None:
     parser.add_argument("--scale-runs", type=int, default=3)
     parser.add_argument("--sizes", default="50,200,400")
     parser.add_argument("--directory-sizes", default="25,100,400")
-    parser.add_argument("--only", choices=["directory"], help="run one part only; docs/benchmarks.md is left alone")
+    parser.add_argument(
+        "--only", choices=["directory", "cluster", "serve"], help="run one part only; docs/benchmarks.md is left alone"
+    )
+    parser.add_argument("--cluster-runs", type=int, default=3)
+    parser.add_argument("--copies", type=int, default=10, help="copies of every audience in the cluster batch")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
+    if args.only == "serve":
+        with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
+            served, theirs, waits = bench_serve(Path(tmp), args.runs)
+        ratio = served.median / theirs.median
+        target = f"target ≤ 1.05: {verdict(ratio <= 1.05)}"
+        print(f"h. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
+        print(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     directory_sizes = [int(s) for s in args.directory_sizes.split(",")]
     if args.only == "directory":
@@ -328,6 +439,9 @@ def main() -> None:
         say(f"Machine: {machine()}")
         say(f"Date: {dt.date.today().isoformat()}")
         say()
+        if args.only == "cluster":
+            report_cluster(work, args, say)
+            return
         ours, theirs, pages = bench_overhead(work, args.runs)
         overhead = ours.median / theirs.median
         say(f"a. {ours}\n   {theirs}\n   default booklet: {pages} pages")
@@ -361,10 +475,29 @@ def main() -> None:
         )
         say("f. directory layout (cold CLI build of the default booklet with N generated organisations):")
         lines.extend(bench_directory(work, directory_sizes, args.scale_runs))
+        report_cluster(work, args, say)
+        served, theirs, waits = bench_serve(work, args.runs)
+        ratio = served.median / theirs.median
+        target = f"target ≤ 1.05: {verdict(ratio <= 1.05)}"
+        say(f"h. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
+        say(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
         plot(rows, args.out.parent / "bench-scale.png")
 
     write_report(args.out, lines)
     print(f"\nwrote {args.out} and {args.out.parent / 'bench-scale.png'}")
+
+
+def report_cluster(work: Path, args: argparse.Namespace, say) -> None:
+    cluster, pool, booklets, pages = bench_cluster(work, args.cluster_runs, args.copies)
+    ratio = cluster.median / pool.median
+    say(f"g. batch of {booklets} booklets, {pages} pages (every audience {args.copies} times):")
+    say(f"   {cluster}\n   {pool}")
+    say(f"   ratio cluster local:2 ÷ jobs 2 = {ratio:.3f} (target ≤ 1.15: {verdict(ratio <= 1.15)})")
+    per_worker = booklets / cluster.median / 2
+    say(
+        f"   throughput per worker on the cluster: {per_worker:.2f} booklets/s, "
+        f"{pages / cluster.median / 2:.2f} pages/s (start-up and shutdown included)"
+    )
 
 
 def write_report(path: Path, lines: list[str]) -> None:

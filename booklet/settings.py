@@ -36,6 +36,10 @@ class Settings:
     """none, or saddle: A5 pages imposed 2-up on A4 sheets for folding."""
     write_html: bool = False
     """Also write the HTML each PDF was rendered from, beside it."""
+    language: str = "en"
+    """en, cy (a Welsh edition) or bilingual (both, in the order booklet.yaml gives)."""
+    other_edition: str = ""
+    """File name of the edition in the other language, linked from the HTML edition (empty: no link)."""
     strict: bool = False
     """Warnings are errors: content warnings stop the build, a blocked URL fails the job."""
     compact: int = 0

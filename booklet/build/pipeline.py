@@ -77,8 +77,9 @@ def _suffix(settings: Settings) -> str:
     """File-name suffix for non-default variants, so variants never overwrite each other."""
     options = settings
     parts = []
+    language = {"en": "", "cy": "-cy", "bilingual": "-bilingual"}[settings.language]
     if options.edition == "web":
-        return "-large-print" if options.large_print else ""
+        return language + ("-large-print" if options.large_print else "")
     if options.page_size != "A4":
         parts.append(options.page_size.lower())
     if settings.imposition != "none":
@@ -91,7 +92,7 @@ def _suffix(settings: Settings) -> str:
         parts.append("duplex")
     if settings.pdf_standard not in ("ua-1",):
         parts.append(settings.pdf_standard)
-    return "".join(f"-{p}" for p in parts)
+    return language + "".join(f"-{p}" for p in parts)
 
 
 def output_path(project: Project, file_name: str, settings: Settings) -> Path:
@@ -143,6 +144,17 @@ def check_output(path: Path, edition: str) -> None:
             break
 
 
+def _with_link(project: Project, booklet: Booklet, file_name: str, settings: Settings) -> Settings:
+    """The HTML edition links to the same edition in the other language (English to Welsh only when
+    the content has Welsh)."""
+    if not settings.web or settings.language == "bilingual":
+        return settings
+    if settings.language == "en" and booklet.frame.title_cy is None:
+        return settings
+    other = replace(settings, language="cy" if settings.language == "en" else "en")
+    return replace(settings, other_edition=output_path(project, file_name, other).name)
+
+
 def plan(
     project: Project,
     content: Content,
@@ -160,7 +172,8 @@ def plan(
     jobs = []
     if all_audiences or not chosen:
         path = output or output_path(project, content.booklet.frame.output, settings)
-        jobs.append(Job(project, path, content.booklet, content.brand, settings))
+        own = _with_link(project, content.booklet, content.booklet.frame.output, settings)
+        jobs.append(Job(project, path, content.booklet, content.brand, own))
     audiences_doc = next((d for n, d in content.documents.items() if Path(n).name == "audiences.yaml"), None)
     for audience in chosen:
         path = output_path(project, audience.output, settings)
@@ -168,17 +181,9 @@ def plan(
             path = output
         index = content.audiences.index(audience)
         origin = audiences_doc.where(("audiences", index, "layout")) if audiences_doc is not None else None
+        own = _with_link(project, content.booklet, audience.output, settings)
         jobs.append(
-            Job(
-                project,
-                path,
-                tailor(content.booklet, audience),
-                content.brand,
-                settings,
-                audience.id,
-                audience.id,
-                origin,
-            )
+            Job(project, path, tailor(content.booklet, audience), content.brand, own, audience.id, audience.id, origin)
         )
     for job in jobs:
         check_output(job.output, settings.edition)
@@ -327,19 +332,33 @@ def run_job(job: Job) -> Result:
     passed on after the same clean-up.
     """
     start = time.perf_counter()
-
-    def failed(error: str, bug: bool = False, code: Exit = Exit.RENDER) -> Result:
-        return Result(job.output, job.name, status="failed", error=error, audience=job.audience, bug=bug, code=code)
-
     try:
         data, pages, html, warnings = render_job(job)
     except BookletError as exc:
-        # Only a handout too full is the content's to fix; other failures keep the render code.
-        return failed(str(exc), code=exc.code if isinstance(exc, HandoutTooLong) else Exit.RENDER)
+        return failed_result(job, str(exc), code=failure_code(exc))
     except Exception as exc:
         saved = save_traceback(f"job: {job.name} -> {job.output}")
-        detail = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "…"
-        return failed(f"could not render ({type(exc).__name__}: {detail}); " + bug_message(saved), bug=True)
+        return failed_result(job, f"could not render ({_brief(exc)}); " + bug_message(saved), bug=True)
+    return write_outputs(job, data, pages, html, warnings, time.perf_counter() - start)
+
+
+def failure_code(exc: BookletError) -> Exit:
+    """Only a handout too full is the content's to fix; other render failures keep the render code."""
+    return exc.code if isinstance(exc, HandoutTooLong) else Exit.RENDER
+
+
+def failed_result(job: Job, error: str, bug: bool = False, code: Exit = Exit.RENDER) -> Result:
+    """The Result of a job that produced no file (its previous file is untouched)."""
+    return Result(job.output, job.name, status="failed", error=error, audience=job.audience, bug=bug, code=code)
+
+
+def _brief(exc: BaseException) -> str:
+    detail = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "…"
+    return f"{type(exc).__name__}: {detail}"
+
+
+def write_outputs(job: Job, data: bytes, pages: int, html: str, warnings: list[str], seconds: float) -> Result:
+    """Write a rendered job's file (and its HTML when asked) atomically, here, wherever it was rendered."""
     previous = _stamp(job.output)
     try:
         write_atomic(job.output, data)
@@ -348,15 +367,9 @@ def run_job(job: Job) -> Result:
     except OSError as exc:
         # Disk full, read-only folder, permissions: the previous file is as it was.
         kept = "the previous file is unchanged" if previous is not None else "no file was written"
-        return failed(f"could not write {job.output}: {exc.strerror or exc}; {kept}")
+        return failed_result(job, f"could not write {job.output}: {exc.strerror or exc}; {kept}")
     return Result(
-        job.output,
-        job.name,
-        pages=pages,
-        size=len(data),
-        seconds=time.perf_counter() - start,
-        warnings=warnings,
-        audience=job.audience,
+        job.output, job.name, pages=pages, size=len(data), seconds=seconds, warnings=warnings, audience=job.audience
     )
 
 
@@ -372,8 +385,14 @@ def run(
     force: bool = False,
     on_start: Callable[[Job], None] | None = None,
     on_done: Callable[[Result], None] | None = None,
+    cluster: str | None = None,
 ) -> list[Result]:
-    """Build the jobs that are not up to date; returns one Result per job, in job order."""
+    """Build the jobs that are not up to date; returns one Result per job, in job order.
+
+    `cluster` sends them to a Dask scheduler (`tcp://host:8786`) or a new local
+    cluster (`local` or `local:N`) instead of this machine's processes; see
+    `booklet.build.cluster`. Either way the files are written here, atomically.
+    """
     if not jobs:
         return []
     cache = Cache(jobs[0].project)
@@ -401,7 +420,9 @@ def run(
     workers = max(1, min(workers, len(todo)))
     before = {job.output: _stamp(job.output) for job in todo}
     try:
-        if workers == 1:
+        if cluster is not None and todo:
+            _run_on_cluster(cluster, todo, keys, finished, on_start)
+        elif workers == 1:
             for job in todo:
                 if on_start:
                     on_start(job)
@@ -427,6 +448,45 @@ def run(
     return [results[job.output] for job in jobs]
 
 
+def render_for_file(job: Job) -> tuple[bytes, int, str, list[str]]:
+    """`render_job` as a cluster worker runs it: the HTML travels back only when it is to be written."""
+    try:
+        data, pages, html, warnings = render_job(job)
+    except BookletError as exc:
+        exc.code = failure_code(exc)  # decided here: the class does not travel back, its code does
+        raise
+    keep_html = job.settings.write_html and job.settings.edition != "web"
+    return data, pages, html if keep_html else "", warnings
+
+
+def _run_on_cluster(
+    spec: str,
+    jobs: list[Job],
+    keys: dict[Path, str],
+    finished: Callable[[Job, Result], None],
+    on_start: Callable[[Job], None] | None,
+) -> None:
+    """Render `jobs` on the Dask cluster `spec`; write each file here, then call `finished`."""
+    from .cluster import Outcome, run_batch
+
+    def done(job: Job, outcome: Outcome[tuple[bytes, int, str, list[str]]]) -> None:
+        if outcome.value is None:
+            finished(job, failed_result(job, outcome.error, outcome.bug, Exit(outcome.code)))
+            return
+        data, pages, html, warnings = outcome.value
+        finished(job, write_outputs(job, data, pages, html, warnings, outcome.seconds))
+
+    run_batch(
+        spec,
+        jobs,
+        [keys[job.output] for job in jobs],
+        render_for_file,
+        done,
+        on_start,
+        label=lambda job: f"{job.name} -> {job.output}",
+    )
+
+
 def _stamp(path: Path) -> tuple[int, int, int] | None:
     """Identity of the file at `path` (inode, size, mtime), None when there is none."""
     try:
@@ -450,6 +510,7 @@ def build(
     brand: Path | None = None,
     workers: int = 1,
     force: bool = True,
+    cluster: str | None = None,
 ) -> list[Result] | Result:
     """Build booklets without the CLI.
 
@@ -459,7 +520,7 @@ def build(
     project = Project.locate(content, styles)
     loaded = load_content(project, brand)
     jobs = plan(project, loaded, audiences, all_audiences, output, settings)
-    results = run(jobs, workers=workers, force=force)
+    results = run(jobs, workers=workers, force=force, cluster=cluster)
     if not audiences and not all_audiences:
         result = results[0]
         if result.status == "failed":

@@ -112,6 +112,11 @@ class Imposition(StrEnum):
     saddle = "saddle"
 
 
+class Language(StrEnum):
+    en = "en"
+    cy = "cy"
+
+
 class PdfStandard(StrEnum):
     ua1 = "ua-1"
     a2a = "a-2a"
@@ -141,6 +146,15 @@ def build(
         typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: the core count).", show_default=False),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            help="Run on a Dask cluster: tcp://HOST:8786 (a running `dask scheduler`) or local:N (N processes here). "
+            "Needs booklet[cluster]; see docs/scale.md.",
+            show_default=False,
+        ),
+    ] = None,
     brand: Annotated[
         Path | None,
         typer.Option(
@@ -175,11 +189,20 @@ def build(
         bool,
         typer.Option("--strict", help="Treat warnings as errors: stale reviews, long profiles, blocked addresses."),
     ] = False,
+    language: Annotated[
+        Language, typer.Option("--language", help="Language of the edition: en, or cy for Welsh (file name -cy).")
+    ] = Language.en,
+    bilingual: Annotated[
+        bool,
+        typer.Option("--bilingual", help="Both languages in one edition, Welsh first unless booklet.yaml says so."),
+    ] = False,
 ) -> None:
     """Build the booklet PDF (or several) from YAML content.
 
     Example: booklet build --all --jobs 2      (every audience, two at a time)
     Example: booklet build --audience graduates --format a5 --imposition saddle
+    Example: booklet build --all --cluster tcp://scheduler.example:8786
+    Example: booklet build --bilingual --format a5      (Welsh, then English)
     """
     from ..build import default_workers, plan
     from ..build.pipeline import load_content
@@ -189,6 +212,16 @@ def build(
 
     if output is not None and all_audiences:
         raise BookletError.single("--output builds one booklet; it cannot be used with --all", code=Exit.USAGE)
+    if cluster is not None and jobs is not None:
+        raise BookletError.single(
+            "--jobs cannot be used with --cluster: the cluster's workers run the jobs",
+            hint="give the number of local workers as --cluster local:N",
+            code=Exit.USAGE,
+        )
+    if cluster is not None:
+        from ..build.cluster import check_spec
+
+        check_spec(cluster)
     if imposition is Imposition.saddle and page_format is not PageFormat.a5:
         page_format = PageFormat.a5  # saddle folds A5 pages from A4 sheets
     if pdf_standard in (PdfStandard.a2a, PdfStandard.a3a) and (imposition is not Imposition.none):
@@ -221,7 +254,12 @@ def build(
         from ..build.pipeline import check_output
 
         check_output(output, "web" if html_edition else "print")
+    if bilingual and language is not Language.en:
+        raise BookletError.single(
+            "--bilingual already holds both languages; it cannot be combined with --language", code=Exit.USAGE
+        )
     settings = Settings(
+        language="bilingual" if bilingual else language.value,
         page_size=page_format.value.upper(),
         large_print=large_print,
         duplex=duplex,
@@ -240,7 +278,7 @@ def build(
         for problem in group_warnings(loaded.warnings):
             err(problem.line())
     planned = plan(project, loaded, audience or (), all_audiences, output, settings)
-    results = run_with_progress(planned, jobs or default_workers(), force, quiet)
+    results = run_with_progress(planned, jobs or default_workers(), force, quiet, cluster)
     if imposition is Imposition.saddle and not quiet:
         from ..pdf.imposition import counts
 
@@ -259,12 +297,14 @@ def build(
     raise typer.Exit(int(failed[0].code) if failed else 0)
 
 
-def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool = False) -> list[Any]:
-    """Run jobs, with a progress display and a summary table when there are several."""
+def run_with_progress(
+    planned: list[Any], workers: int, force: bool, quiet: bool = False, cluster: str | None = None
+) -> list[Any]:
+    """Run jobs (here, or on a Dask cluster), with a progress display and a summary table when there are several."""
     from ..build import run
 
     if len(planned) == 1:  # one line, and no rich import on the common path
-        results = run(planned, workers=1, force=force)
+        results = run(planned, workers=1, force=force, cluster=cluster)
         report_line(results[0])
         return results
     from rich.console import Console
@@ -283,7 +323,7 @@ def run_with_progress(planned: list[Any], workers: int, force: bool, quiet: bool
         disable=quiet or not console.is_terminal,
     ) as progress:
         task = progress.add_task("Building booklets", total=len(planned))
-        results = run(planned, workers=workers, force=force, on_done=lambda _r: progress.advance(task))
+        results = run(planned, workers=workers, force=force, on_done=lambda _r: progress.advance(task), cluster=cluster)
     table = Table(title=None, show_edge=False)
     for column in ("audience", "file", "pages", "size", "seconds", "status"):
         table.add_column(
@@ -386,6 +426,9 @@ def check(
     min_size: Annotated[
         float, typer.Option("--min-size", min=1, help="Smallest text size allowed, in pt (16 for large print).")
     ] = 12.0,
+    language: Annotated[
+        Language, typer.Option("--language", help="cy: also report every text that has no Welsh version.")
+    ] = Language.en,
     links: Annotated[
         bool,
         typer.Option(
@@ -399,6 +442,7 @@ def check(
     Example: booklet check --content content --strict
     Example: booklet check --links      (report moved, broken and unreachable web addresses)
     Example: booklet check --accessibility output/ai-careers-uk-public-sector.pdf
+    Example: booklet check --language cy      (every text without its Welsh version)
     Example: booklet check --accessibility output/ai-careers-uk-public-sector-large-print.pdf --min-size 16
     """
     if accessibility is not None:
@@ -416,6 +460,7 @@ def check(
             brand=brand,
             print_line=print,
             print_error=err,
+            language=language.value,
             links=links,
         )
     )
@@ -473,6 +518,74 @@ def preview(
 
     for path in make_previews(content, audience, pages, dpi, print_error=err):
         print(_relative(path))
+
+
+@app.command()
+@guarded
+def export(
+    target: Annotated[Path, typer.Argument(help="A .xlsx file, or a folder for one CSV file per sheet.")],
+    content: ContentOpt = None,
+) -> None:
+    """Write organisations, routes and points to a spreadsheet: one sheet each, one row per item.
+
+    Example: booklet export content.xlsx
+    """
+    from ..content.sheets import export_sheets
+    from ..project import Project
+
+    project = Project.locate(content)
+    for path in export_sheets(project.content, target, project.root):
+        print(_relative(path.absolute()))
+
+
+@app.command(name="import")
+@guarded
+def import_(
+    source: Annotated[Path, typer.Argument(help="A .xlsx, .ods or .csv file, or a folder of CSV files.")],
+    content: ContentOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Delete organisation files that have no row in the sheet.")
+    ] = False,
+) -> None:
+    """Write a spreadsheet's rows back into the YAML content, only if the result is valid.
+
+    Example: booklet import content.xlsx --dry-run
+    """
+    from ..content.sheets import import_sheets
+    from ..project import Project
+
+    project = Project.locate(content)
+    result = import_sheets(source, project.content, project.root, label=str(source), dry_run=dry_run, prune=prune)
+    for change in result.changes:
+        if dry_run:
+            print(change.diff() if change.action != "deleted" else f"would delete {change.name}", end="")
+        print(f"{'would be ' if dry_run else ''}{change.action}: {change.name}")
+    for note in result.notes:
+        print(f"note: {note}")
+    if not result.changes:
+        print("nothing to change: the content already matches the sheet")
+
+
+@app.command()
+@guarded
+def serve(
+    content: ContentOpt = None,
+    styles: StylesOpt = None,
+    brand: Annotated[Path | None, typer.Option("--brand", help="Brand file.", show_default=False)] = None,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to listen on. Anything but 127.0.0.1 lets other computers see it."),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port (0: any free port).")] = 8000,
+) -> None:
+    """Show the booklet in your browser, rebuilt live as you edit its content, until Ctrl-C.
+
+    Example: booklet serve      (then open http://127.0.0.1:8000/)
+    """
+    from .serve import serve as run_server
+
+    run_server(content, styles, brand, host, port, print_line=lambda line: print(line, flush=True), print_error=err)
 
 
 def _relative(path: Path) -> str:

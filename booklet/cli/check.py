@@ -28,6 +28,7 @@ def run_check(
     brand: Path | None = None,
     print_line: Callable[[str], None] = print,
     print_error: Callable[[str], None] = print,
+    language: str = "en",
     links: bool = False,
     link_options: Options | None = None,
 ) -> int:
@@ -45,6 +46,21 @@ def run_check(
     """
     project = Project.locate(content)
     loaded = load_content(project, brand, months=months)
+    if language == "cy":
+        # Every text without its Welsh version beside it: warnings, or errors with --strict.
+        from ..content.translations import missing_welsh
+
+        book = loaded.booklet
+        loaded.problems = sorted_problems(
+            loaded.problems
+            + missing_welsh(
+                book.frame if book else None,
+                book.organisations if book else [],
+                book.routes if book else [],
+                loaded.audiences,
+                loaded.documents,
+            )
+        )
     errors, warnings = loaded.errors, loaded.warnings
     if stale:
         shown = errors + [s.problem for s in loaded.stale]
@@ -63,7 +79,9 @@ def run_check(
         errors = errors + [p for p in link_found if not p.warning]
         warnings = warnings + [p for p in link_found if p.warning]
         shown = sorted_problems(shown + link_found)
-    for problem in group_warnings(shown):
+    # A translation report names every field on its own line (each needs its Welsh written there);
+    # otherwise a warning repeated in many places is printed once with its count.
+    for problem in shown if language == "cy" else group_warnings(shown):
         print_line(problem.line())
     if offline:
         print_line(link_summary)

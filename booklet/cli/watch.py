@@ -8,20 +8,82 @@ build cache skip the ones the change did not touch.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..build import Result, plan, run
 from ..build.pipeline import load_content
+from ..content.load import Content
 from ..errors import BookletError
 from ..project import Project
+from ..settings import Settings
 
 
 def rebuild(project: Project, all_audiences: bool, brand: Path | None) -> list[Result]:
     """One pass: reload, plan and build what changed. Raises BookletError on bad content."""
+    content, results = rebuild_variants(project, brand, all_audiences=all_audiences)
+    content.raise_errors()
+    return [r for r in results if r.status != "unchanged"]
+
+
+def rebuild_variants(
+    project: Project,
+    brand: Path | None,
+    audiences: Iterable[str] = (),
+    all_audiences: bool = False,
+    variants: Iterable[Settings] = (Settings(),),
+) -> tuple[Content, list[Result]]:
+    """Reload the content and build what changed, for each variant (e.g. the PDF and the web edition).
+
+    Returns the content (with its problems) and one Result per output, unchanged ones included;
+    no Results when the content has errors. Raises BookletError for an unknown audience.
+    """
     content = load_content(project, brand)
-    jobs = plan(project, content, (), all_audiences)
-    return [r for r in run(jobs, workers=1) if r.status != "unchanged"]
+    if content.errors:
+        return content, []
+    jobs = [job for settings in variants for job in plan(project, content, audiences, all_audiences, settings=settings)]
+    return content, run(jobs, workers=1)
+
+
+def watched_paths(project: Project, brand: Path | None) -> list[Path]:
+    """The folders whose changes call for a rebuild: content, styles and the brand file's folder."""
+    paths = [project.content] + ([project.styles] if project.styles else [])
+    if brand is not None:
+        paths.append(brand.absolute().parent)
+    return paths
+
+
+def watch_loop(
+    paths: list[Path],
+    on_change: Callable[[], None],
+    on_ready: Callable[[], None] = lambda: None,
+    stop: threading.Event | None = None,
+    raise_interrupt: bool = True,
+) -> None:
+    """Call `on_change` after each batch of file changes under `paths`, until `stop` is set or Ctrl-C.
+
+    Ctrl-C ends the loop as it ends build (exit 130, one line); a loop in a thread other than
+    the main one passes raise_interrupt=False and is ended with `stop`.
+    """
+    from watchfiles import watch
+
+    announced = False
+    # yield_on_timeout: the first (empty) batch arrives once the watcher is really running,
+    # so "watching" is never announced before an edit could be seen.
+    for changes in watch(
+        *paths,
+        debounce=100,
+        step=25,
+        stop_event=stop,
+        raise_interrupt=raise_interrupt,
+        yield_on_timeout=True,
+        rust_timeout=200,
+    ):
+        if not announced:
+            on_ready()
+            announced = True
+        if changes:
+            on_change()
 
 
 def describe(result: Result) -> str:
@@ -40,12 +102,8 @@ def watch_project(
     stop: threading.Event | None = None,
 ) -> None:
     """Build once, then rebuild on every change until interrupted (or `stop` is set)."""
-    from watchfiles import watch
-
     project = Project.locate(content, styles)
-    paths = [project.content] + ([project.styles] if project.styles else [])
-    if brand is not None:
-        paths.append(brand.absolute().parent)
+    paths = watched_paths(project, brand)
 
     def one_pass() -> None:
         try:
@@ -58,20 +116,9 @@ def watch_project(
             (print_error if result.status == "failed" else print_line)(describe(result))
 
     one_pass()
-    announced = False
-    # yield_on_timeout: the first (empty) batch arrives once the watcher is really running,
-    # so "watching" is never printed before an edit could be seen.
-    for changes in watch(
-        *paths,
-        debounce=100,
-        step=25,
-        stop_event=stop,
-        raise_interrupt=True,  # Ctrl-C ends watch as it ends build: exit 130, one line
-        yield_on_timeout=True,
-        rust_timeout=200,
-    ):
-        if not announced:
-            print_line(f"watching {', '.join(str(p) for p in paths)} (Ctrl-C to stop)")
-            announced = True
-        if changes:
-            one_pass()
+    watch_loop(
+        paths,
+        one_pass,
+        on_ready=lambda: print_line(f"watching {', '.join(str(p) for p in paths)} (Ctrl-C to stop)"),
+        stop=stop,
+    )

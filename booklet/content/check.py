@@ -140,7 +140,10 @@ def explain(error: Mapping[str, Any], root: type[BaseModel]) -> tuple[str, str]:
         owner = _model_at(root, loc[:-1])
         known = sorted(owner.model_fields) if owner else []
         close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(known)
+        # Welsh versions (x_cy) are named once, not listed: every text field may have one.
+        shown = [k for k in known if not k.endswith("_cy")]
+        welsh = "; each text may have a Welsh version, e.g. title_cy" if len(shown) < len(known) else ""
+        hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(shown) + welsh
         return f"unknown key {short(key)}", hint
     if kind == "missing":
         doc = _field_doc(root, loc)

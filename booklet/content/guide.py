@@ -146,6 +146,25 @@ booklet check --strict   # treat warnings (such as old reviews) as errors
 booklet build            # the PDF in output/; the old PDF stays if anything is wrong
 booklet preview          # PNG pages and a contact sheet in output/preview/
 ```
+
+## Welsh (Cymraeg) beside the English
+
+Any text can carry its Welsh version in a key of the same name ending in `_cy`, written
+just below the English one, so you see both together:
+
+```yaml
+name: Government Digital Service (GDS)
+name_cy: Gwasanaeth Digidol y Llywodraeth (GDS)
+roles: [Data Scientists, Policy Advisors]
+roles_cy: [Gwyddonwyr Data, Cynghorwyr Polisi]
+```
+
+Lists in `_cy` (roles, steps) have one Welsh item for each English item, in the same order.
+`booklet build --language cy` makes the Welsh edition and `booklet build --bilingual` one with
+both languages (Welsh first; `bilingual_order: [en, cy]` in `booklet.yaml` puts English first).
+Text without a Welsh version is printed in English and marked as English for screen readers;
+`booklet check --language cy` lists every such text by file and line.
+
 """
 
 

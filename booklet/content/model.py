@@ -120,6 +120,10 @@ class Point(Model):
     """The point's heading, e.g. "Large-Scale Impact"."""
     text: Text
     """One or two sentences explaining the point."""
+    title_cy: Text | None = Field(default=None, examples=["Effaith ar Raddfa Fawr"])
+    """Welsh version of title (Cymraeg), used by Welsh and bilingual editions."""
+    text_cy: Text | None = Field(default=None, examples=["Mae eich gwaith yn effeithio ar filiynau o bobl."])
+    """Welsh version of text."""
     tags: list[Id] = []
     """Labels that audiences use to include or exclude this point."""
 
@@ -131,6 +135,10 @@ class PointSection(Model):
     """The section heading as printed."""
     lead: str = ""
     """Optional paragraph printed under the heading."""
+    heading_cy: Text | None = Field(default=None, examples=["Pam AI yn y Sector Cyhoeddus?"])
+    """Welsh version of heading (Cymraeg), used by Welsh and bilingual editions."""
+    lead_cy: str | None = Field(default=None, examples=["Rhai rhesymau dros ddewis y gwaith hwn."])
+    """Welsh version of lead."""
     items: list[Point] = Field(min_length=1)
     """The points, in printed order."""
 
@@ -142,6 +150,10 @@ class Heading(Model):
     """The section heading as printed."""
     lead: str = ""
     """Optional paragraph printed under the heading."""
+    heading_cy: Text | None = Field(default=None, examples=["Cael Troed yn y Drws"])
+    """Welsh version of heading (Cymraeg), used by Welsh and bilingual editions."""
+    lead_cy: str | None = Field(default=None, examples=["Marciwch bob blwch wrth i chi ei gwblhau."])
+    """Welsh version of lead."""
 
 
 class Sections(Model):
@@ -170,6 +182,12 @@ class CallToAction(Model):
     """One sentence under the heading."""
     label: Text
     """Text of the action, e.g. "Search Public Sector Jobs"."""
+    heading_cy: Text | None = Field(default=None, examples=["Barod i Gael Effaith Gyhoeddus?"])
+    """Welsh version of heading (Cymraeg), used by Welsh and bilingual editions."""
+    text_cy: Text | None = Field(default=None, examples=["Porwch swyddi a dechreuwch ar eich taith."])
+    """Welsh version of text."""
+    label_cy: Text | None = Field(default=None, examples=["Chwilio am Swyddi"])
+    """Welsh version of label."""
     url: BackUrl
     """Where the action leads; printed and encoded in the large QR code."""
 
@@ -203,6 +221,25 @@ class Frame(Model):
     """How organisations are printed: cards (one tinted card each, about three to a page), directory
     (compact entries, five or more to a page, for booklets with many organisations) or auto (cards for
     up to 12 organisations, directory above that)."""
+    title_cy: Text | None = Field(default=None, examples=["Gyrfaoedd yng Nghymru"])
+    """Welsh version of title (Cymraeg), used by Welsh and bilingual editions."""
+    strapline_cy: Text | None = Field(default=None, examples=["Gwaith sy’n gwneud gwahaniaeth i bobl o Gymru."])
+    """Welsh version of strapline."""
+    publisher_cy: Text | None = Field(default=None, examples=["Gwasanaeth Gyrfaoedd"])
+    """Welsh version of publisher."""
+    subject_cy: Text | None = Field(default=None, examples=["Canllaw gyrfaoedd gyda phroffiliau sefydliadau."])
+    """Welsh version of subject."""
+    introduction_cy: list[Text] | None = Field(default=None, min_length=1, examples=[["Croeso i’r canllaw hwn."]])
+    """Welsh version of the introduction paragraphs."""
+    bilingual_order: list[str] = Field(default=["cy", "en"], min_length=2, max_length=2, examples=[["cy", "en"]])
+    """Order of the languages in a bilingual edition: [cy, en] (Welsh first, the default) or [en, cy]."""
+
+    @field_validator("bilingual_order")
+    @classmethod
+    def _two_languages(cls, order: list[str]) -> list[str]:
+        if sorted(order) != ["cy", "en"]:
+            raise ValueError("must be [cy, en] (Welsh first) or [en, cy]")
+        return order
 
 
 class Organisation(Sourced):
@@ -222,6 +259,14 @@ class Organisation(Sourced):
     """Position among the organisations (smaller first; ties keep file-name order)."""
     tags: list[Id] = []
     """Labels that audiences use to include or exclude this organisation."""
+    name_cy: Text | None = Field(default=None, examples=["Llywodraeth Cymru"])
+    """Welsh version of name (Cymraeg), used by Welsh and bilingual editions."""
+    summary_cy: Text | None = Field(default=None, examples=["Yn rhedeg gwasanaethau cyhoeddus yng Nghymru."])
+    """Welsh version of summary."""
+    roles_cy: list[Text] | None = Field(default=None, examples=[["Gwyddonwyr Data"]])
+    """Welsh versions of the roles, one for each role in the same order."""
+    name_language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$", examples=["cy"])
+    """Language of name when it differs from the booklet's, e.g. cy for an organisation known by its Welsh name."""
 
     @field_validator("roles")
     @classmethod
@@ -230,6 +275,15 @@ class Organisation(Sourced):
         if len(seen) != len(roles):
             raise ValueError("lists the same role twice")
         return roles
+
+    @model_validator(mode="after")
+    def _roles_paired(self) -> Organisation:
+        if self.roles_cy is not None and len(self.roles_cy) != len(self.roles):
+            raise ValueError(
+                f"roles_cy has {len(self.roles_cy)} items and roles {len(self.roles)}: "
+                "give one Welsh role for each role"
+            )
+        return self
 
 
 class Route(Sourced):
@@ -245,8 +299,23 @@ class Route(Sourced):
     """Official address for the route; printed and encoded in its QR code."""
     steps: list[Text] = Field(min_length=MIN_STEPS, max_length=MAX_STEPS)
     """One to eight concrete first steps, each a tick box on the checklist (fewer than three is a warning)."""
+    title_cy: Text | None = Field(default=None, examples=["Llwybr Carlam"])
+    """Welsh version of title (Cymraeg), used by Welsh and bilingual editions."""
+    summary_cy: Text | None = Field(default=None, examples=["Rhaglen i raddedigion."])
+    """Welsh version of summary."""
+    steps_cy: list[Text] | None = Field(default=None, examples=[["Darllenwch am y cynllun"]])
+    """Welsh versions of the steps, one for each step in the same order."""
     tags: list[Id] = []
     """Labels that audiences use to include or exclude this route."""
+
+    @model_validator(mode="after")
+    def _steps_paired(self) -> Route:
+        if self.steps_cy is not None and len(self.steps_cy) != len(self.steps):
+            raise ValueError(
+                f"steps_cy has {len(self.steps_cy)} items and steps {len(self.steps)}: "
+                "give one Welsh step for each step"
+            )
+        return self
 
 
 class Routes(Model):
@@ -270,6 +339,12 @@ class Booklet(Model):
     """Ids of organisations printed with emphasis."""
     layout: str = "booklet"
     """booklet or handout (see Audience.layout)."""
+    cover_line_cy: str | None = Field(default=None, examples=["Ar gyfer graddedigion"])
+    """Welsh version of cover_line."""
+    notes_cy: list[str] | None = Field(default=None, examples=[["Gofynnwch i’ch cynghorydd gyrfaoedd."]])
+    """Welsh versions of notes."""
+    language: str = Field(default="en", examples=["cy"])
+    """Language of this edition: en, cy, or both for a bilingual one."""
 
 
 class Selector(Model):
@@ -331,6 +406,12 @@ class Audience(Model):
     """Organisations printed first and emphasised, in this order."""
     notes: list[Text] = []
     """Extra notes for this audience, printed after the introduction."""
+    cover_line_cy: str | None = Field(default=None, examples=["Ar gyfer graddedigion"])
+    """Welsh version of cover_line (Cymraeg)."""
+    introduction_cy: list[Text] | None = Field(default=None, examples=[["Croeso."]])
+    """Welsh version of introduction."""
+    notes_cy: list[Text] | None = Field(default=None, examples=[["Gofynnwch i’ch cynghorydd gyrfaoedd."]])
+    """Welsh versions of the notes."""
     layout: str = Field(default="booklet", pattern=r"^(booklet|handout)$")
     """booklet (the full booklet) or handout (at most four A4 pages for careers fairs)."""
     max_steps: int | None = Field(default=None, ge=MIN_STEPS, le=MAX_STEPS)

@@ -23,11 +23,20 @@ ERROR_LEVEL = "m"
 """Error correction used for every printed code (15 % of the code may be damaged)."""
 
 QR_SIZES_MM: dict[str, dict[str, float]] = {
-    "card": {"A4": 28, "A5": 22, "large print": 32, "large print A5": 30},
-    "route": {"A4": 23, "A5": 20, "large print": 30, "large print A5": 30, "handout": 18},
+    "card": {
+        "A4": 28,
+        "A5": 22,
+        "large print": 32,
+        "large print A5": 30,
+        "directory A4": 20,
+        "directory A5": 18,
+        "directory large print": 27,
+    },
+    "route": {"A4": 23, "A5": 20, "large print": 30, "large print A5": 30, "handout": 18, "compacted handout": 15},
     "back": {"A4": 62, "A5": 38},
 }
-"""Printed width of each kind of QR code in each page format (from styles/*.css)."""
+"""Printed width of each kind of QR code in each page format and layout (from styles/*.css): an
+address must scan in the smallest, since the same content may print as a directory or a handout."""
 
 
 def make(data: str) -> segno.QRCode:

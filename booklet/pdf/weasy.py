@@ -31,6 +31,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..errors import BookletError, Exit, Problem, Where
+from . import lang
+
+lang.install()  # /Lang on structure elements whose text is in another language
 
 LOGGER = logging.getLogger("weasyprint")
 

@@ -21,9 +21,10 @@ from ..colour import MIN_TEXT_CONTRAST, contrast
 from ..content.model import DIRECTORY_ABOVE, Booklet
 from ..project import Project
 from ..settings import Settings
+from ..tailor.language import LANGUAGES, in_language
 from ..util import user_cache
 from ..version import __version__
-from . import fonts
+from . import fonts, i18n
 from .css import Sandbox, escape_style
 from .qr import qr_data_uri
 
@@ -76,13 +77,23 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=i18n.mark_language,
     )
     env.globals["qr"] = qr_data_uri
+    env.filters["day"] = _day
+    env.filters["plain"] = i18n.plain
+    env.filters["lang_attr"] = i18n.lang_attr
     env.filters["display_url"] = display_url
     env.filters["link_urls"] = link_urls
     env.filters["host"] = lambda url: urlsplit(url).hostname or url
     env.filters["first_sentence"] = first_sentence
     return env
+
+
+@jinja2.pass_context
+def _day(context: jinja2.runtime.Context, day: Any) -> str:
+    """A date in the language of the part being rendered."""
+    return i18n.format_day(day, context.get("language", "en"))
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -144,7 +155,10 @@ def link_urls(text: str, breaks: bool = True) -> Markup:
         out += escape(text[last : match.start()])
         out += Markup('<a href="{}">{}</a>').format(url, display_url(url) if breaks else url)
         last = end
-    return out + escape(text[last:])
+    out += escape(text[last:])
+    if isinstance(text, i18n.Foreign):  # text left in the other language keeps its lang
+        return Markup('<span lang="{}">{}</span>').format(text.lang, out)
+    return out
 
 
 def read_style(name: str, dirs: list[Path]) -> str:
@@ -193,7 +207,7 @@ def render_html(
         # A project's small additions (a colour, a margin) without copying booklet.css.
         css.append((project_styles / CUSTOM_CSS).read_text(encoding="utf-8"))
     if not web:
-        css.append(page_css(settings))
+        css.append(page_css(settings, edition_languages(booklet, settings)))
     if brand is not None and getattr(brand, "accent", None):
         css.append(brand_css(brand.accent, getattr(brand, "accent_text", "#ffffff")))
     css += list(settings.extra_css)
@@ -201,19 +215,52 @@ def render_html(
         template_name = "web.html.j2"
     else:
         template_name = "handout.html.j2" if booklet.layout == "handout" else "booklet.html.j2"
+    body = template_name.replace(".html.j2", "-body.html.j2")
+    languages = edition_languages(booklet, settings)
+    parts = []
+    for index, language in enumerate(languages):
+        edition = in_language(booklet, language)
+        last = index == len(languages) - 1
+        context = {
+            "booklet": edition,
+            "frame": edition.frame,
+            "brand": brand,
+            "options": settings,
+            "language": language,
+            "_": i18n.gettext_for(language),
+            "first": index == 0,
+            "main_tag": "main" if index == 0 else "div",
+            # Blank pages for saddle stitching go before the one back cover that ends the document.
+            "filler_pages": settings.filler_pages if last else 0,
+            "other_language": _other_language(languages, index, settings),
+            "profiles": profile_layout(edition),
+            "toc_organisations": len(edition.organisations) <= TOC_ORGANISATIONS,
+        }
+        html = env.get_template(f"partials/{body}").render(context)
+        if len(languages) > 1:
+            html = _own_ids(html, language)
+            html = Markup('<div class="edition edition-{0}" id="{0}" lang="{1}">\n{2}</div>').format(
+                language, edition.frame.language, Markup(html)
+            )
+        parts.append(Markup(html))
+    first = in_language(booklet, languages[0])
+    titles = [str(in_language(booklet, lang).frame.title) for lang in languages]
     template = env.get_template(template_name)
     joined = "\n".join(css)
     if sandbox is not None:
         joined = sandbox.css(joined)
     return template.render(
-        booklet=booklet,
-        frame=booklet.frame,
+        booklet=first,
+        frame=first.frame,
         brand=brand,
         options=settings,
         css=escape_style(joined),
         generator=f"booklet {__version__}",
         profiles=profile_layout(booklet),
         toc_organisations=len(booklet.organisations) <= TOC_ORGANISATIONS,
+        parts=parts,
+        title=" / ".join(dict.fromkeys(titles)),
+        page_lang=first.frame.language,
     )
 
 
@@ -230,7 +277,56 @@ def profile_layout(booklet: Booklet) -> str:
     return chosen
 
 
-def page_css(settings: Settings) -> str:
+def edition_languages(booklet: Booklet, settings: Settings) -> list[str]:
+    """The languages of an edition, in printed order (a bilingual one follows the frame's bilingual_order)."""
+    if settings.language == "bilingual":
+        return list(booklet.frame.bilingual_order)
+    return [settings.language]
+
+
+LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
+"""Each language's name in itself, for the link to the other language."""
+
+
+def _other_language(languages: list[str], index: int, settings: Settings) -> dict[str, str] | None:
+    """The link to the other language: the other half of a bilingual page, or the other edition's file."""
+    if len(languages) > 1:
+        other = languages[1 - index]
+        return {"href": f"#{other}", "lang": LANGUAGES[other], "label": LANGUAGE_NAMES[other]}
+    if settings.web and settings.language == "cy" and settings.other_edition:
+        return {"href": settings.other_edition, "lang": LANGUAGES["en"], "label": LANGUAGE_NAMES["en"]}
+    if settings.web and settings.language == "en" and settings.other_edition:
+        return {"href": settings.other_edition, "lang": LANGUAGES["cy"], "label": LANGUAGE_NAMES["cy"]}
+    return None
+
+
+_ID_ATTRIBUTE = re.compile(
+    r'\b(id|for|aria-labelledby|aria-describedby)="([^"]+)"|\bhref="#([^"]+)"|\bname="(route\.[^"]+)"'
+)
+
+
+def _own_ids(html: str, language: str) -> str:
+    """Give every id (and what points to one) in one half of a bilingual edition the language as prefix.
+
+    Both halves come from the same templates, so without this they would share ids
+    (and their checkboxes the same form field names). Content text cannot match: it
+    is autoescaped, so it holds no `"`.
+    """
+
+    def prefixed(match: re.Match[str]) -> str:
+        if match.group(3) is not None:
+            if match.group(3) in LANGUAGES:  # the link to the other half
+                return match.group(0)
+            return f'href="#{language}-{match.group(3)}"'
+        if match.group(4) is not None:
+            return f'name="{language}.{match.group(4)}"'
+        values = " ".join(f"{language}-{v}" for v in match.group(2).split())
+        return f'{match.group(1)}="{values}"'
+
+    return _ID_ATTRIBUTE.sub(prefixed, html)
+
+
+def page_css(settings: Settings, languages: list[str] | None = None) -> str:
     """Page rules that depend on settings rather than on the style: size, A5, duplex, bleed.
 
     Duplex starts each main section on a right-hand page, puts the back cover on
@@ -238,8 +334,14 @@ def page_css(settings: Settings) -> str:
     on pages left empty for that. Bleed grows every page by `bleed_mm` on each
     side and draws crop marks in it; page backgrounds (the covers) fill it.
     """
-    rules = [f"@page {{ size: {settings.page_size} portrait; }}"]
-    blank_page = blank_page_boxes(settings.blank_page_text)
+    languages = languages or [settings.language if settings.language != "bilingual" else "en"]
+    rules = [f"@page {{ size: {settings.page_size} portrait; }}", *page_number_css(languages)]
+    # pyphen has no Welsh dictionary: never hyphenate Welsh with another language's rules.
+    rules.append(":lang(cy) { hyphens: manual; }")
+    text = settings.blank_page_text
+    if text == Settings.blank_page_text:  # the default is said in each language of the edition
+        text = " / ".join(i18n.gettext_for(lang)(i18n.BLANK_PAGE) for lang in languages)
+    blank_page = blank_page_boxes(text)
     if settings.duplex:
         rules.append(".major { break-before: right; }")
         rules.append(".back { break-before: left; }")
@@ -250,6 +352,34 @@ def page_css(settings: Settings) -> str:
     if settings.bleed_mm:
         rules.append(f"@page {{ bleed: {settings.bleed_mm:g}mm; marks: crop cross; }}")
     return "\n".join(rules)
+
+
+def page_number_css(languages: list[str]) -> list[str]:
+    """The running footer's "Page 3 of 10" in the language of each page.
+
+    One language: the words go straight into the footer. Two: each half of the
+    edition sets the words with `string-set`, and each page's footer takes the
+    words of the first half that appears on it.
+    """
+
+    def words(language: str) -> tuple[str, str, str]:
+        text = i18n.gettext_for(language)(i18n.PAGE_OF, page="\0page\0", pages="\0pages\0")
+        before, _, rest = text.partition("\0page\0")
+        middle, _, after = rest.partition("\0pages\0")
+        return before, middle, after
+
+    if len(languages) == 1:
+        before, middle, after = (css_string(w) for w in words(languages[0]))
+        content = f"{before} counter(page) {middle} counter(pages) {after}"
+        return [f"@page {{ @bottom-right {{ content: {content}; }} }}"]
+    rules = []
+    for language in languages:
+        before, middle, after = (css_string(w) for w in words(language))
+        words_css = f"page-before {before}, page-of {middle}, page-after {after}"
+        rules.append(f".edition-{language} {{ string-set: {words_css}; }}")
+    content = "string(page-before, first) counter(page) string(page-of, first) counter(pages) string(page-after, first)"
+    rules.append(f"@page {{ @bottom-right {{ content: {content}; }} }}")
+    return rules
 
 
 def brand_css(accent: str, accent_text: str) -> str:

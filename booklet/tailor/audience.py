@@ -16,6 +16,13 @@ def _route(route: Route, audience: Audience) -> Route:
     return route.model_copy(update={"steps": route.steps[: audience.max_steps]})
 
 
+def _notes_cy(booklet: Booklet, audience: Audience) -> list[str] | None:
+    """The Welsh notes, only when every note has one (otherwise the English ones are used)."""
+    own = audience.notes_cy if audience.notes_cy is not None else ([] if not audience.notes else None)
+    base = booklet.notes_cy if booklet.notes_cy is not None else ([] if not booklet.notes else None)
+    return None if own is None or base is None else [*base, *own]
+
+
 def tailor(booklet: Booklet, audience: Audience) -> Booklet:
     """The booklet as `audience` should see it; `booklet` itself is left unchanged."""
     frame = booklet.frame
@@ -27,6 +34,8 @@ def tailor(booklet: Booklet, audience: Audience) -> Booklet:
             "sections": sections,
             "output": audience.output,
             "introduction": audience.introduction or frame.introduction,
+            "introduction_cy": audience.introduction_cy
+            or (frame.introduction_cy if not audience.introduction else None),
         }
     )
     organisations = [o for o in booklet.organisations if audience.organisations.picks(o.id, o.tags)]
@@ -44,6 +53,8 @@ def tailor(booklet: Booklet, audience: Audience) -> Booklet:
             # Never a cover identical to the main booklet's: without a cover line, the audience's name.
             "cover_line": audience.cover_line or audience.name,
             "notes": [*booklet.notes, *audience.notes],
+            "cover_line_cy": audience.cover_line_cy,
+            "notes_cy": _notes_cy(booklet, audience),
             "featured": [o.id for o in organisations if o.id in rank],
             "layout": audience.layout,
         }

@@ -307,3 +307,14 @@ def test_print_media_hides_navigation_aids_and_writes_out_addresses(open_page, h
     assert org.website in after
     size = tab.evaluate("parseFloat(getComputedStyle(document.querySelector('#introduction p')).fontSize)")
     assert size >= 16  # 12 pt
+
+
+@pytest.mark.parametrize("language", ["cy", "bilingual"])
+def test_axe_finds_no_violations_in_welsh_and_bilingual_editions(open_page, tmp_path, language):
+    out = tmp_path / f"{language}.html"
+    build(content=CONTENT, output=out, settings=Settings(edition="web", language=language))
+    tab = open_page(out, DESKTOP)
+    assert axe_violations(tab) == []
+    tab.screenshot(path=str(tmp_path / f"{language}.png"))
+    # Every element whose text is in the other language says so.
+    assert tab.locator("[lang='en-GB']").count() > 0
