@@ -59,7 +59,8 @@ verify: $(STAMP)
 	$(BIN)/booklet build --force -q --print-ready
 	$(BIN)/booklet build --force -q --print-ready --format a5
 	$(BIN)/booklet build --force -q --duplex
-	$(BIN)/booklet build --force -q --pdf-standard a-3u
+	$(BIN)/booklet build --force -q --pdf-standard a-2a
+	$(BIN)/booklet build --force -q --pdf-standard a-3a
 	$(BIN)/python -m tests.pdf.test_print_variants output/*.pdf
 	$(BIN)/python -m pytest -q tests/pdf/test_imposition.py tests/pdf/test_finish.py tests/pdf/test_print_variants.py
 

@@ -264,11 +264,14 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
         html = render_html(job.booklet, settings, job.project.styles, job.brand, sandbox=sandbox)
         return html.encode("utf-8"), 0, html, _blocked(list(dict.fromkeys(sandbox.blocked)), settings.strict)
     saddle = settings.imposition == "saddle"
+    press = bool(settings.bleed_mm)
+    # PDF/X allows no printing form fields on the page: a print-ready file draws empty tick boxes.
+    forms = settings.forms and not press
     pages: dict[int, str] = {}
 
     def layout(booklet: Booklet, settings: Settings) -> Laid:
         html = render_html(booklet, settings, job.project.styles, job.brand)
-        laid = lay_out(html, allowed_dirs(job.project), base_url=job.project.root, forms=settings.forms)
+        laid = lay_out(html, allowed_dirs(job.project), base_url=job.project.root, forms=forms)
         pages[id(laid)] = html
         return laid
 
@@ -287,7 +290,11 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
     html = pages[id(laid)]
     # An imposed print file cannot keep a structure tree, so it is not tagged at all.
     rendered = write(
-        laid, pdf_standard="none" if saddle else settings.pdf_standard, forms=settings.forms, strict=settings.strict
+        laid,
+        pdf_standard="none" if saddle else settings.pdf_standard,
+        forms=forms,
+        strict=settings.strict,
+        press=press,
     )
     warnings = _blocked(rendered.blocked, strict=False)
     warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]

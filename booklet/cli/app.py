@@ -234,6 +234,13 @@ def build(
             hint="archive the A5 or A4 booklet instead",
             code=Exit.USAGE,
         )
+    if print_ready and pdf_standard in (PdfStandard.a2a, PdfStandard.a3a):
+        raise BookletError.single(
+            f"--print-ready cannot be combined with --pdf-standard {pdf_standard.value}: a print-ready file "
+            "is PDF/X-4, which cannot also be PDF/A",
+            hint="build the archive copy and the print-ready file separately",
+            code=Exit.USAGE,
+        )
     if print_ready and imposition is not Imposition.none:
         raise BookletError.single(
             "--print-ready cannot be combined with --imposition saddle: a print shop imposes single pages "

@@ -7,7 +7,8 @@ vector form (pikepdf), never rasterising:
   "on" one, so it shows and prints as an empty box until ticked, and field names
   become a proper hierarchy (`route` → route id → `step-1`), whose fully
   qualified names read `route.<id>.step-<n>`;
-- print-ready: the BleedBox is set to the whole bleed (WeasyPrint caps it at 10 pt);
+- print-ready: the BleedBox is set to the whole bleed (WeasyPrint caps it at 10 pt), and
+  the PDF/X-4 file gets its output intent and colour-managed RGB (`press`);
 - saddle imposition: pages padded and placed 2-up on A4 sheets (`imposition`).
 
 Combinations that cannot be produced are refused with a clear error.
@@ -46,7 +47,10 @@ def finish_pdf(pdf: bytes, settings: Settings) -> bytes:
     with pikepdf.open(io.BytesIO(pdf)) as document:
         changed = complete_checkboxes(document)
         if settings.bleed_mm:
+            from .press import prepare_for_press
+
             changed |= set_bleed_boxes(document)
+            changed |= prepare_for_press(document)
         if "/StructTreeRoot" in document.Root:
             from .accessibility import mark_furniture_in
             from .tagging import complete_tags
@@ -68,6 +72,12 @@ def check_settings(settings: Settings) -> None:
 
     if settings.imposition not in IMPOSITIONS:
         refuse(f"unknown imposition {settings.imposition!r}", "use none or saddle")
+    if settings.bleed_mm and settings.pdf_standard.startswith("a-"):
+        refuse(
+            f"--print-ready cannot be combined with --pdf-standard {settings.pdf_standard}: a print-ready file "
+            "is PDF/X-4, which cannot also be PDF/A",
+            "build the archive copy and the print-ready file separately",
+        )
     if settings.imposition == "saddle":
         if settings.pdf_standard.startswith("a-"):
             refuse(

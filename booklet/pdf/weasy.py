@@ -43,6 +43,9 @@ tagged: the archive variants are PDF/A level A (accessible) and are declared PDF
 
 TAGGED = frozenset(name for name in PDF_STANDARDS if name != "none")
 
+PRESS_VARIANT = "pdf/x-4"
+"""WeasyPrint's pdf_variant for print-ready files (`write(press=True)`)."""
+
 MAX_RESOURCE_BYTES = 50_000_000
 """A stylesheet, font or image larger than this is refused (nothing we ship comes close)."""
 
@@ -203,14 +206,21 @@ def lay_out(html: str, allowed: list[Path], base_url: Path, forms: bool = True) 
     return Laid(document, fetcher, log.messages)
 
 
-def write(laid: Laid, pdf_standard: str = "ua-1", forms: bool = True, strict: bool = False) -> Rendered:
+def write(
+    laid: Laid, pdf_standard: str = "ua-1", forms: bool = True, strict: bool = False, press: bool = False
+) -> Rendered:
     """Write a laid-out document as PDF bytes.
 
-    With `strict`, any blocked URL is an error (BookletError) instead of a warning.
+    With `press`, the file is PDF/X-4 for a print shop (tagged too when `pdf_standard` is:
+    finishing completes it, adds the output intent and declares PDF/UA-1); `pdf_standard`
+    must then be "ua-1" or "none". With `strict`, any blocked URL is an error (BookletError)
+    instead of a warning.
     """
-    variant = PDF_STANDARDS[pdf_standard]
+    options: dict[str, Any] = {"pdf_variant": PDF_STANDARDS[pdf_standard]}
+    if press:
+        options = {"pdf_variant": PRESS_VARIANT, "pdf_tags": pdf_standard in TAGGED}
     with collect_warnings() as log:
-        pdf = laid.document.write_pdf(pdf_variant=variant, pdf_forms=forms)
+        pdf = laid.document.write_pdf(pdf_forms=forms, **options)
     fetcher = laid.fetcher
     blocked = list(dict.fromkeys(fetcher.blocked))
     if strict and blocked:

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +85,13 @@ def test_pip_install_init_build_preview(tmp_path):
     pdf = project / "output" / "careers-in-your-sector.pdf"
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF-")
     assert "warning" not in (built.stdout + built.stderr).lower(), built.stderr
+
+    # The print shop's PDF/X-4 file needs the CMYK output profile shipped as package data.
+    run([bin_dir / "booklet", "build", "--print-ready", "-q"], cwd=project, env=env)
+    press = project / "output" / "careers-in-your-sector-print-ready.pdf"
+    with pikepdf.open(press) as pdf:
+        (intent,) = pdf.Root.OutputIntents
+        assert intent.DestOutputProfile.read_bytes()[12:20] == b"prtrCMYK"
 
     preview = run([bin_dir / "booklet", "preview"], cwd=project, env=env)
     pngs = sorted((project / "output" / "preview").glob("*.png"))
