@@ -38,7 +38,7 @@ from ..settings import Settings
 from ..tailor.audience import tailor
 from ..tailor.people import personalise
 from ..util import write_atomic
-from .pipeline import Job, _pool_context, environment_key, render_job
+from .pipeline import Job, _pool_context, cache_key, environment_key, render_job
 
 FOLDER = "people"
 CACHE_FILE = ".cache.json"
@@ -217,13 +217,7 @@ def _id_hash(student_id: str) -> str:
 
 def person_key(job: PersonJob, environment: str) -> str:
     """A hash of everything in one copy: the content (with the student's plan), brand, settings, styles."""
-    digest = hashlib.sha256(environment.encode())
-    digest.update(job.booklet.model_dump_json().encode())
-    if job.brand is not None:
-        digest.update(job.brand.brand.model_dump_json().encode())
-        digest.update(job.brand.logo_uri.encode())
-    digest.update(repr(job.settings).encode())
-    return digest.hexdigest()
+    return cache_key(job, environment)
 
 
 class PeopleCache:

@@ -210,9 +210,11 @@ def environment_key(project: Project) -> str:
     return digest.hexdigest()
 
 
-def cache_key(job: Job, environment: str | None = None) -> str:
+def cache_key(job: Job | Any, environment: str | None = None) -> str:
     """Everything that affects one output: its tailored content, brand and options, plus
-    `environment_key` (pass it in when keying several jobs of one project: it reads every style file)."""
+    `environment_key` (pass it in when keying several jobs of one project: it reads every style file).
+
+    Any job with `project`, `booklet`, `brand` and `settings` can be keyed (a personal copy too)."""
     digest = hashlib.sha256((environment or environment_key(job.project)).encode())
     digest.update(job.booklet.model_dump_json().encode())
     if job.brand is not None:

@@ -26,6 +26,8 @@ from collections import defaultdict
 from io import BytesIO
 from typing import Any
 
+from .accessibility import _MARKED_CONTENT, _number_tree_get
+
 PRINT = 1 << 2
 HIDDEN = 1 << 1
 NO_VIEW = 1 << 5
@@ -117,7 +119,7 @@ def _reparent(pdf: Any, element: Any, parent: Any) -> None:
                 _parent_tree_set(root.ParentTree, int(key), parent)
         elif isinstance(kid, int) or (isinstance(kid, pikepdf.Object) and kid._type_name == "integer"):
             page = element.get("/Pg") or parent.get("/Pg")
-            mapping = _parent_tree_get(root.ParentTree, int(page.StructParents))
+            mapping = _number_tree_get(root.ParentTree, int(page.StructParents))
             if mapping is not None and int(kid) < len(mapping):
                 mapping[int(kid)] = parent
 
@@ -206,21 +208,6 @@ def tab_order(pdf: Any) -> bool:
     return changed
 
 
-def _parent_tree_get(node: Any, key: int) -> Any:
-    nums = node.get("/Nums")
-    if nums is not None:
-        for i in range(0, len(nums), 2):
-            if int(nums[i]) == key:
-                return nums[i + 1]
-    for kid in node.get("/Kids", []):
-        low, high = (int(v) for v in kid.get("/Limits", [key, key]))
-        if low <= key <= high:
-            found = _parent_tree_get(kid, key)
-            if found is not None:
-                return found
-    return None
-
-
 def _internal_link_pages(pdf: Any) -> list[int]:
     pages = []
     for index, page in enumerate(pdf.pages):
@@ -248,7 +235,7 @@ def describe_links_and_hide_leaders(pdf: Any, source: bytes) -> bool:
                 for char in plumbed_page.chars:
                     if char.get("mcid") is not None:
                         texts[int(char["mcid"])] += char["text"]
-                mapping = _parent_tree_get(root.ParentTree, int(page.obj.get("/StructParents", -1)))
+                mapping = _number_tree_get(root.ParentTree, int(page.obj.get("/StructParents", -1)))
                 if mapping is None:
                     continue
                 leaders = {m for m, text in texts.items() if _LEADER.match(text) and _is_link(mapping, m)}
@@ -277,8 +264,6 @@ def _make_artifacts(pdf: Any, page: Any, mapping: Any, mcids: set[int]) -> None:
     """Re-mark these marked-content ids as layout artifacts and drop them from the structure."""
     import pikepdf
 
-    marked = re.compile(rb"/[A-Za-z0-9_]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
-
     def as_artifact(match: re.Match[bytes]) -> bytes:
         if int(match.group(1)) in mcids:
             return b"/Artifact <</Type /Layout>> BDC"
@@ -287,7 +272,7 @@ def _make_artifacts(pdf: Any, page: Any, mapping: Any, mcids: set[int]) -> None:
     contents = page.obj.Contents
     streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
     data = b"\n".join(stream.read_bytes() for stream in streams)
-    page.obj.Contents = pdf.make_stream(marked.sub(as_artifact, data))
+    page.obj.Contents = pdf.make_stream(_MARKED_CONTENT.sub(as_artifact, data))
     for mcid in mcids:
         element = mapping[mcid]
         kids = element.get("/K")
@@ -311,7 +296,7 @@ def _describe_internal_links(root: Any, page: Any, mapping: Any, texts: dict[int
         if annot.get("/Subtype") != "/Link" or "/Dest" not in annot:
             continue
         key = annot.get("/StructParent")
-        link = None if key is None else _parent_tree_get(root.ParentTree, int(key))
+        link = None if key is None else _number_tree_get(root.ParentTree, int(key))
         if link is None:
             continue
         words = " ".join(texts.get(m, "") for m in elements.get(link.objgen, [])).split()
