@@ -28,6 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..content.load import BrandAssets, Content
 from ..content.model import Booklet
@@ -268,8 +269,14 @@ def run_people(
     workers: int = 1,
     force: bool = False,
     on_done: Callable[[PersonResult], None] | None = None,
+    cluster: str | None = None,
 ) -> list[PersonResult]:
-    """Make every copy that is not up to date and write it (0600, atomically); one result per job, in order."""
+    """Make every copy that is not up to date and write it (0600, atomically); one result per job, in order.
+
+    With `cluster` (tcp://HOST:PORT or local:N) the copies are made on a Dask cluster's workers and
+    written here, as with the process pool. Each job catches its own failures and saves only a
+    redacted traceback, so a student's details never leave their copy, even in an error.
+    """
     if not jobs:
         return []
     project = jobs[0].project
@@ -308,7 +315,22 @@ def run_people(
 
     workers = max(1, min(workers, len(todo)))
     try:
-        if workers == 1:
+        if cluster is not None:
+            from .cluster import run_batch
+
+            def landed(job: PersonJob, outcome: Any) -> None:
+                value = outcome.value if outcome.value is not None else (None, outcome.error, outcome.bug)
+                finished(job, value, outcome.seconds)
+
+            run_batch(
+                cluster,
+                todo,
+                [keys[job.student_id] for job in todo],
+                _attempt,
+                landed,
+                label=lambda job: f"student id {job.student_id}, row {job.row}",
+            )
+        elif workers == 1:
             for job in todo:
                 start = time.perf_counter()
                 finished(job, _attempt(job), time.perf_counter() - start)

@@ -395,6 +395,15 @@ def personalise(
     page_format: Annotated[PageFormat, typer.Option("--format", help="Page size of the copies.")] = PageFormat.a4,
     large_print: Annotated[bool, typer.Option("--large-print", help="Body text 16 pt and larger headings.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            help="Make the copies on a Dask cluster: tcp://HOST:8786 or local:N. Needs booklet[cluster]; "
+            "see docs/scale.md.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Make each student's own booklet with their action plan, from a class list.
 
@@ -406,6 +415,16 @@ def personalise(
     """
     from .personalise import run_personalise
 
+    if cluster is not None:
+        if jobs is not None:
+            raise BookletError.single(
+                "--jobs cannot be used with --cluster: the cluster's workers make the copies",
+                hint="give the number of local workers as --cluster local:N",
+                code=Exit.USAGE,
+            )
+        from ..build.cluster import check_spec
+
+        check_spec(cluster)
     raise typer.Exit(
         run_personalise(
             people,
@@ -420,6 +439,7 @@ def personalise(
             page_size=page_format.value.upper(),
             large_print=large_print,
             quiet=quiet,
+            cluster=cluster,
             print_line=print,
             print_error=err,
         )

@@ -35,6 +35,7 @@ def run_personalise(
     page_size: str = "A4",
     large_print: bool = False,
     quiet: bool = False,
+    cluster: str | None = None,
     print_line: Callable[[str], None] = print,
     print_error: Callable[[str], None] = print,
 ) -> int:
@@ -67,7 +68,7 @@ def run_personalise(
             state = "unchanged" if result.status == "unchanged" else f"{result.pages} pages"
             print_line(f"{_relative(result.output)}: {state}")
 
-    results = run_people(jobs, workers=workers or default_workers(), force=force, on_done=done)
+    results = run_people(jobs, workers=workers or default_workers(), force=force, on_done=done, cluster=cluster)
     built = sum(r.status == "built" for r in results)
     unchanged = sum(r.status == "unchanged" for r in results)
     failed_jobs = [r for r in results if r.status == "failed"]

@@ -312,3 +312,36 @@ def test_cluster_without_dask_installed_says_what_to_install(tmp_path):
     assert done.returncode == 3, done.stderr
     assert "--cluster needs Dask distributed, which is not installed" in done.stderr
     assert "pip install 'booklet[cluster]'" in done.stderr
+
+
+# --- Personal copies (booklet personalise --cluster) ------------------------------------------
+
+
+def test_personal_copies_on_the_cluster_equal_local_ones(address, tmp_path):
+    """The same class list made on the cluster and in the local pool: same copies, text for text,
+    the same bad rows reported, files named by id and readable by the owner only."""
+    from tests.build.test_people import class_list, personalise
+
+    made = {}
+    for where, extra in (("local", ["--jobs", "2"]), ("cluster", ["--cluster", address])):
+        root = tmp_path / where
+        shutil.copytree(CONTENT, root / "content")
+        code, _out, err = personalise(root, class_list(root / "people.csv"), *extra)
+        assert code == 1, err  # the class list has bad rows; every good row is still made
+        folder = root / "output" / "people"
+        assert folder.stat().st_mode & 0o777 == 0o700
+        made[where] = {
+            path.name: [page.extract_text() for page in PdfReader(path).pages] for path in sorted(folder.glob("*.pdf"))
+        }
+        assert all(path.stat().st_mode & 0o777 == 0o600 for path in folder.glob("*.pdf"))
+        made[where + " errors"] = sorted(line for line in err.splitlines() if line.startswith("error:"))
+    assert made["cluster"] and made["cluster"] == made["local"]
+    assert made["cluster errors"] == made["local errors"]
+
+
+def test_personalise_refuses_jobs_with_cluster(tmp_path):
+    result = CliRunner().invoke(
+        app, ["personalise", str(tmp_path / "people.csv"), "--cluster", "local:2", "--jobs", "2"]
+    )
+    assert result.exit_code == 3
+    assert "--jobs cannot be used with --cluster" in result.output
