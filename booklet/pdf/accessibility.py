@@ -189,7 +189,6 @@ def mark_furniture_in(pdf: Any) -> bool:
     The markers are rewritten with a regular expression on the decoded content
     stream: parsing every operator with pikepdf cost about 130 ms a booklet.
     """
-    import pikepdf
 
     orphans = orphaned_mcids(pdf)
     if not orphans:
@@ -197,20 +196,30 @@ def mark_furniture_in(pdf: Any) -> bool:
     root = pdf.Root.StructTreeRoot
     for index, mcids in orphans.items():
         page = pdf.pages[index]
-
-        def as_artifact(match: re.Match[bytes], mcids: set[int] = mcids) -> bytes:
-            if int(match.group(1)) in mcids:
-                return b"/Artifact <</Type /Pagination>> BDC"
-            return match.group(0)
-
-        contents = page.obj.Contents
-        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-        data = b"\n".join(stream.read_bytes() for stream in streams)
-        page.obj.Contents = pdf.make_stream(_MARKED_CONTENT.sub(as_artifact, data))
+        remark_as_artifacts(pdf, page, mcids, b"/Pagination")
         mapping = _number_tree_get(root.ParentTree, int(page.obj.StructParents))
         for mcid in mcids:
             mapping[mcid] = None
     return True
+
+
+def remark_as_artifacts(pdf: Any, page: Any, mcids: set[int], kind: bytes) -> None:
+    """Rewrite the page's marked content with these ids as artifacts of `kind` (/Pagination, /Layout).
+
+    A regular expression on the decoded content stream: parsing every operator with
+    pikepdf cost about 130 ms a booklet.
+    """
+    import pikepdf
+
+    def as_artifact(match: re.Match[bytes]) -> bytes:
+        if int(match.group(1)) in mcids:
+            return b"/Artifact <</Type " + kind + b">> BDC"
+        return match.group(0)
+
+    contents = page.obj.Contents
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    data = b"\n".join(stream.read_bytes() for stream in streams)
+    page.obj.Contents = pdf.make_stream(_MARKED_CONTENT.sub(as_artifact, data))
 
 
 # --- Text on the page: sizes and contrast -------------------------------------------------

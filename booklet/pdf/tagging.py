@@ -26,7 +26,7 @@ from collections import defaultdict
 from io import BytesIO
 from typing import Any
 
-from .accessibility import _MARKED_CONTENT, _number_tree_get
+from .accessibility import _number_tree_get, remark_as_artifacts
 
 PRINT = 1 << 2
 HIDDEN = 1 << 1
@@ -264,15 +264,7 @@ def _make_artifacts(pdf: Any, page: Any, mapping: Any, mcids: set[int]) -> None:
     """Re-mark these marked-content ids as layout artifacts and drop them from the structure."""
     import pikepdf
 
-    def as_artifact(match: re.Match[bytes]) -> bytes:
-        if int(match.group(1)) in mcids:
-            return b"/Artifact <</Type /Layout>> BDC"
-        return match.group(0)
-
-    contents = page.obj.Contents
-    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-    data = b"\n".join(stream.read_bytes() for stream in streams)
-    page.obj.Contents = pdf.make_stream(_MARKED_CONTENT.sub(as_artifact, data))
+    remark_as_artifacts(pdf, page, mcids, b"/Layout")
     for mcid in mcids:
         element = mapping[mcid]
         kids = element.get("/K")
