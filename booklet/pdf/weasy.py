@@ -31,6 +31,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..errors import BookletError, Exit, Problem, Where
+from ..render.css import IMAGE, STYLESHEET, Blocked
 from . import lang
 
 lang.install()  # /Lang on structure elements whose text is in another language
@@ -53,9 +54,9 @@ MAX_RESOURCE_BYTES = 50_000_000
 _REQUESTERS = (
     ("weasyprint.pdf.anchors", "an attachment (rel=attachment)"),
     ("weasyprint.text.fonts", "a font (@font-face)"),
-    ("weasyprint.images", "an image (<img>, <object>, <embed> or a CSS url())"),
+    ("weasyprint.images", IMAGE),
     ("weasyprint.svg", "an SVG image"),
-    ("weasyprint.css", "a stylesheet (<link rel=stylesheet> or @import)"),
+    ("weasyprint.css", STYLESHEET),
 )
 ATTACHMENT = _REQUESTERS[0][1]
 
@@ -77,17 +78,6 @@ def requester() -> str:
     if found.startswith("an image") and inside_svg:
         return "an image inside an SVG"
     return found or "the document"
-
-
-@dataclass(frozen=True)
-class Blocked:
-    """A URL the sandbox refused, and who asked for it."""
-
-    url: str
-    by: str
-
-    def __str__(self) -> str:
-        return f"blocked {self.url}, requested by {self.by}"
 
 
 class SandboxedFetcher(URLFetcher):

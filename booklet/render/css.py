@@ -31,7 +31,8 @@ IMAGE = "an image (<img>, <object>, <embed> or a CSS url())"
 
 @dataclass(frozen=True)
 class Blocked:
-    """An address the sandbox refused, and what asked for it (worded as the PDF build words it)."""
+    """An address a sandbox refused, and what asked for it: the PDF's fetcher and the web page's CSS
+    rewriting report in the same words."""
 
     url: str
     by: str
