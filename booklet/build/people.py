@@ -158,17 +158,22 @@ def render_person(job: PersonJob) -> PersonalPdf:
         )
         return PersonalPdf(data, pages, tuple(warnings))
     from ..pdf.finish import finish_pdf
-    from ..pdf.weasy import LaidOut, Rendered, layout_html, write_pages
+    from ..pdf.weasy import Laid, Rendered, lay_out, write_pages
     from ..render.html import allowed_dirs, render_html
 
     settings = job.settings
     allowed = allowed_dirs(job.project)
     shared_key = _shared_key(job)
 
-    def whole() -> tuple[LaidOut, Rendered]:
+    def page(laid: Laid, anchor: str) -> int:
+        index = laid.page_of(anchor)
+        assert index is not None, anchor  # the templates always write these ids
+        return index
+
+    def whole() -> tuple[Laid, Rendered]:
         html = render_html(job.booklet, settings, job.project.styles, job.brand)
-        laid = layout_html(html, allowed, job.project.root, settings.forms)
-        start, rest = laid.page_of("action-plan"), laid.page_of("introduction")
+        laid = lay_out(html, allowed, job.project.root, settings.forms)
+        start, rest = page(laid, "action-plan"), page(laid, "introduction")
         _rest_pages[shared_key] = len(laid.document.pages) - rest
         _shared[(shared_key, rest - start)] = laid
         return laid, write_pages(laid, laid.document.pages, settings.pdf_standard, settings.forms)
@@ -184,13 +189,13 @@ def render_person(job: PersonJob) -> PersonalPdf:
             template="personal.html.j2",
             context={"rest_pages": _rest_pages[shared_key]},
         )
-        own = layout_html(html, allowed, job.project.root, settings.forms)
-        start, end = own.page_of("action-plan"), own.page_of("stand-in-rest")
+        own = lay_out(html, allowed, job.project.root, settings.forms)
+        start, end = page(own, "action-plan"), page(own, "stand-in-rest")
         base = _shared.get((shared_key, end - start))
         if base is None:  # a plan of a length not seen yet: lay out this copy whole, and keep it
             laid, rendered = whole()
         else:
-            assert isinstance(base, LaidOut)
+            assert isinstance(base, Laid)
             shared_pages = base.document.pages
             assembled = [own.document.pages[0], *shared_pages[1:start], *own.document.pages[start:end]]
             assembled += shared_pages[end:]
@@ -198,7 +203,7 @@ def render_person(job: PersonJob) -> PersonalPdf:
             laid = own
             ASSEMBLED[0] += 1
     warnings = [f"warning: {item} (only files inside the project are read)" for item in laid.blocked]
-    warnings += [f"warning: WeasyPrint: {message}" for message in [*laid.warnings, *rendered.warnings]]
+    warnings += [f"warning: WeasyPrint: {message}" for message in [*laid.messages, *rendered.warnings]]
     return PersonalPdf(finish_pdf(rendered.pdf, settings), rendered.pages, tuple(warnings))
 
 

@@ -178,6 +178,11 @@ class Laid:
     def pages(self) -> int:
         return len(self.document.pages)
 
+    @property
+    def blocked(self) -> list[Blocked]:
+        """What the sandbox refused while laying out, each once."""
+        return list(dict.fromkeys(self.fetcher.blocked))
+
     def page_of(self, anchor: str) -> int | None:
         """The 0-based page holding the element with id `anchor`, if any."""
         for index, page in enumerate(self.document.pages):
@@ -211,8 +216,7 @@ def write(
         options = {"pdf_variant": PRESS_VARIANT, "pdf_tags": pdf_standard in TAGGED}
     with collect_warnings() as log:
         pdf = laid.document.write_pdf(pdf_forms=forms, **options)
-    fetcher = laid.fetcher
-    blocked = list(dict.fromkeys(fetcher.blocked))
+    blocked = laid.blocked
     if strict and blocked:
         raise BookletError(
             [
@@ -247,30 +251,7 @@ def html_to_pdf(
     return write(lay_out(html, allowed, base_url, forms), pdf_standard, forms, strict)
 
 
-@dataclass
-class LaidOut:
-    """A laid-out document (pages not yet written), for assembling pages of several documents."""
-
-    document: Any
-    blocked: list[Blocked] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def page_of(self, anchor: str) -> int:
-        """Index of the page holding the element with this id."""
-        return next(i for i, page in enumerate(self.document.pages) if anchor in page.anchors)
-
-
-def layout_html(html: str, allowed: list[Path], base_url: Path, forms: bool = True) -> LaidOut:
-    """Lay out `html` without writing it (same sandbox and warning capture as `html_to_pdf`)."""
-    fetcher = SandboxedFetcher(allowed)
-    with collect_warnings() as log:
-        document = HTML(string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=fetcher).render(
-            font_config=font_configuration(), pdf_forms=forms
-        )
-    return LaidOut(document, list(dict.fromkeys(fetcher.blocked)), log.messages)
-
-
-def write_pages(base: LaidOut, pages: list[Any], pdf_standard: str = "ua-1", forms: bool = True) -> Rendered:
+def write_pages(base: Laid, pages: list[Any], pdf_standard: str = "ua-1", forms: bool = True) -> Rendered:
     """Write `pages` (from one or more laid-out documents) as one PDF with `base`'s metadata.
 
     WeasyPrint builds tags, links, anchors, bookmarks and form fields from the pages
