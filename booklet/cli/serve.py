@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import signal
 import socket
 import threading
 import time
@@ -407,6 +408,17 @@ def serve(
         timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
+    # Ctrl-C may come as soon as the address is printed, before uvicorn takes the signals
+    # over: from now on a signal asks the server to stop, never interrupts whatever runs.
+    stopped: list[int] = []
+
+    def stop_server(sig: int, _frame: Any) -> None:
+        stopped.append(sig)
+        server.should_exit = True
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {sig: signal.signal(sig, stop_server) for sig in (signal.SIGINT, signal.SIGTERM)}
     print_line(f"serving http://{shown}:{port}/ (Ctrl-C to stop)")
     try:
         server.run(sockets=[sock])
@@ -415,3 +427,7 @@ def serve(
         with previewer.changed:
             previewer.changed.notify_all()
         sock.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if stopped:
+        raise KeyboardInterrupt
