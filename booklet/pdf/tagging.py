@@ -293,13 +293,16 @@ def _make_artifacts(pdf: Any, page: Any, mapping: Any, mcids: set[int]) -> None:
     import pikepdf
 
     remark_as_artifacts(pdf, page, mcids, b"/Layout")
+    # A contents page has a thousand or more dots, many under one link: rebuild each link's kids once.
+    elements: dict[tuple[int, int], tuple[Any, set[int]]] = {}
     for mcid in mcids:
         element = mapping[mcid]
+        elements.setdefault(element.objgen, (element, set()))[1].add(mcid)
+        mapping[mcid] = None
+    for element, dropped in elements.values():
         kids = element.get("/K")
         if isinstance(kids, pikepdf.Array):
-            keep = [k for k in kids if not (isinstance(k, int) and int(k) == mcid)]
-            element.K = pikepdf.Array(keep)
-        mapping[mcid] = None
+            element.K = pikepdf.Array([k for k in kids if not (isinstance(k, int) and int(k) in dropped)])
 
 
 def _describe_internal_links(root: Any, page: Any, mapping: Any, texts: dict[int, str]) -> bool:

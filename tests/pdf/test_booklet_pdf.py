@@ -54,7 +54,7 @@ def contents_entries(default_pdf) -> dict[str, int]:
     index = next(i for i, t in enumerate(default_pdf.page_texts) if t.lstrip().startswith("Contents"))
     entries = {}
     for line in default_pdf.page_texts[index].splitlines():
-        match = re.match(r"^(.*?)\s*\.{3,}\s*(\d+)\s*$", line.strip())
+        match = re.match(r"^(.*?)\s*(?:\.\s?){3,}\s*(\d+)\s*$", line.strip())
         if match:
             entries[match.group(1).strip()] = int(match.group(2))
     return entries

@@ -114,7 +114,7 @@ def test_handout_qr_codes_decode_and_are_at_least_15_mm(many26, tmp_path):
     assert all(width >= 14.8 for _, width in decoded), decoded  # 15 mm, less a pixel of rendering
 
 
-CONTENTS_LINE = re.compile(r"^(?P<title>.+?)\s*\.{3,}\s*(?P<page>\d+)$")
+CONTENTS_LINE = re.compile(r"^(?P<title>.+?)\s*(?:\.\s?){3,}\s*(?P<page>\d+)$")
 
 
 @pytest.mark.parametrize("which", ["default", "many26", "many100"])
