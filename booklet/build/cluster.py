@@ -261,6 +261,17 @@ def _ignoring_sigint() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+LOCAL_WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    # Each of these wakes a worker's event loop, which then takes the GIL from the render in the
+    # task thread. Checked every 20 ms, 100 ms and 500 ms by default; a render takes about a second.
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+}
+"""Dask settings for a LocalCluster started here (a remote cluster keeps its own)."""
+
+
 @contextmanager
 def connect(spec: str) -> Iterator[Client]:
     """A client of the cluster `spec` whose workers all run our versions; a local cluster is closed after."""
@@ -272,7 +283,7 @@ def connect(spec: str) -> Iterator[Client]:
         # Workers spawned now inherit the ignored SIGINT; a Ctrl-C in this second or two is lost.
         # Dask's statistical profiler samples each worker's stack every 10 ms while it holds the GIL:
         # a render measured 20-30 % slower with it. Nannies keep this config for workers they restart.
-        with _ignoring_sigint(), dask_config().set({"distributed.worker.profile.enabled": False}):
+        with _ignoring_sigint(), dask_config().set(LOCAL_WORKER_CONFIG):
             local = distributed.LocalCluster(
                 n_workers=count,
                 threads_per_worker=1,  # one document cannot use two cores; processes can
