@@ -269,7 +269,7 @@ LOCAL_WORKER_CONFIG = {
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.admin.system-monitor.interval": "2s",
     # Dask starts workers with glibc's MALLOC_TRIM_THRESHOLD_ at 64 kB, to give memory back to the
-    # system sooner; WeasyPrint allocates and frees so much that renders measured 4-10 % slower.
+    # system sooner; WeasyPrint allocates and frees so much that renders measured 3-17 % slower.
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
 }
 """Dask settings for a LocalCluster started here (a remote cluster keeps its own)."""
