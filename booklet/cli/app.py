@@ -100,6 +100,17 @@ StylesOpt = Annotated[
     typer.Option("--styles", help="Folder of template and CSS overrides (default: ./styles).", show_default=False),
 ]
 
+BrandOpt = Annotated[
+    Path | None,
+    typer.Option("--brand", help="Brand file of a careers service (default: content/brand.yaml).", show_default=False),
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: the core count).", show_default=False),
+]
+LargePrintOpt = Annotated[bool, typer.Option("--large-print", help="Body text 16 pt and larger headings.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")]
+
 
 def human_size(size: int) -> str:
     return f"{size / 1024:.0f} kB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
@@ -144,10 +155,7 @@ def build(
         typer.Option("--audience", "-a", help="Build the booklet for this audience (repeatable).", show_default=False),
     ] = None,
     all_audiences: Annotated[bool, typer.Option("--all", help="Build the default booklet and every audience.")] = False,
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: the core count).", show_default=False),
-    ] = None,
+    jobs: JobsOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
     cluster: Annotated[
         str | None,
@@ -158,12 +166,7 @@ def build(
             show_default=False,
         ),
     ] = None,
-    brand: Annotated[
-        Path | None,
-        typer.Option(
-            "--brand", help="Brand file of a careers service (default: content/brand.yaml).", show_default=False
-        ),
-    ] = None,
+    brand: BrandOpt = None,
     page_format: Annotated[PageFormat, typer.Option("--format", help="Page size of the booklet.")] = PageFormat.a4,
     imposition: Annotated[
         Imposition, typer.Option("--imposition", help="saddle: A5 pages 2-up on A4 sheets, in folding order.")
@@ -183,11 +186,11 @@ def build(
     blank_text: Annotated[
         str, typer.Option("--blank-text", help="Text on pages left blank by --duplex or imposition.")
     ] = "This page is intentionally left blank",
-    large_print: Annotated[bool, typer.Option("--large-print", help="Body text 16 pt and larger headings.")] = False,
+    large_print: LargePrintOpt = False,
     html_edition: Annotated[
         bool, typer.Option("--html-edition", help="Write the accessible HTML edition instead of a PDF.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
+    quiet: QuietOpt = False,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Treat warnings as errors: stale reviews, long profiles, blocked addresses."),
@@ -370,16 +373,8 @@ def personalise(
     people: Annotated[Path, typer.Argument(help="The class list: a .csv, .xlsx or .ods file.", show_default=False)],
     content: ContentOpt = None,
     styles: StylesOpt = None,
-    brand: Annotated[
-        Path | None,
-        typer.Option(
-            "--brand", help="Brand file of a careers service (default: content/brand.yaml).", show_default=False
-        ),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: the core count).", show_default=False),
-    ] = None,
+    brand: BrandOpt = None,
+    jobs: JobsOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every copy, changed or not.")] = False,
     print_file: Annotated[
         bool,
@@ -393,8 +388,8 @@ def personalise(
         typer.Option("--date", help="Date printed on the covers, YYYY-MM-DD (default: today).", show_default=False),
     ] = None,
     page_format: Annotated[PageFormat, typer.Option("--format", help="Page size of the copies.")] = PageFormat.a4,
-    large_print: Annotated[bool, typer.Option("--large-print", help="Body text 16 pt and larger headings.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
+    large_print: LargePrintOpt = False,
+    quiet: QuietOpt = False,
     cluster: Annotated[
         str | None,
         typer.Option(
