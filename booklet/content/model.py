@@ -278,12 +278,16 @@ class Organisation(Sourced):
 
     @model_validator(mode="after")
     def _roles_paired(self) -> Organisation:
-        if self.roles_cy is not None and len(self.roles_cy) != len(self.roles):
-            raise ValueError(
-                f"roles_cy has {len(self.roles_cy)} items and roles {len(self.roles)}: "
-                "give one Welsh role for each role"
-            )
+        _check_paired("roles", self.roles, self.roles_cy, "role")
         return self
+
+
+def _check_paired(field: str, english: list[str], welsh: list[str] | None, item: str) -> None:
+    """A Welsh list (`FIELD_cy`) must give one item for each item of its English list."""
+    if welsh is not None and len(welsh) != len(english):
+        raise ValueError(
+            f"{field}_cy has {len(welsh)} items and {field} {len(english)}: give one Welsh {item} for each {item}"
+        )
 
 
 class Route(Sourced):
@@ -310,11 +314,7 @@ class Route(Sourced):
 
     @model_validator(mode="after")
     def _steps_paired(self) -> Route:
-        if self.steps_cy is not None and len(self.steps_cy) != len(self.steps):
-            raise ValueError(
-                f"steps_cy has {len(self.steps_cy)} items and steps {len(self.steps)}: "
-                "give one Welsh step for each step"
-            )
+        _check_paired("steps", self.steps, self.steps_cy, "step")
         return self
 
 
