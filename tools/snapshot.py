@@ -29,8 +29,11 @@ VARIANTS: list[list[str]] = [
     ["--print-ready"],
     ["--print-ready", "--format", "a5"],
     ["--imposition", "saddle"],
-    ["--pdf-standard", "a-3u"],
+    ["--pdf-standard", "a-3a"],
     ["--html-edition"],
+    ["--language", "cy"],
+    ["--bilingual"],
+    ["--bilingual", "--format", "a5"],
 ]
 
 
