@@ -6,7 +6,7 @@ __all__ = ["__version__", "build"]
 
 
 def build(*args, **kwargs):
-    """Build booklets without the CLI; see `booklet.build.pipeline.build` for the arguments."""
-    from .build import build as _build
+    """Build booklets without the CLI; see `booklet.jobs.api.build` for the arguments."""
+    from .jobs import build as _build
 
     return _build(*args, **kwargs)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from booklet.build import Result, build
+from booklet.jobs import Result, build
 from booklet.content.load import load_project_content
 from booklet.settings import Settings
 
@@ -141,7 +141,7 @@ def large_content(folder: Path, organisations: int = 30) -> Path:
 @pytest.fixture(scope="session")
 def variants(tmp_path_factory, content) -> dict[str, BuiltPdf]:
     """Every print variant of the default booklet (and the larger booklet's), built once, in parallel."""
-    from booklet.build import default_workers, plan, run
+    from booklet.jobs import default_workers, plan, run
     from booklet.content.load import load_project_content
     from booklet.project import Project
 

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
 from typer.testing import CliRunner
 
-from booklet.build import build
+from booklet.jobs import build
 from booklet.cli.app import app
 from booklet.content.load import load_project_content
 from booklet.render import i18n

@@ -6,14 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..build.pipeline import load_content
 from ..content.check import REVIEW_MONTHS, sorted_problems
 from ..content.read import Document, load
 from ..errors import BookletError, Exit, Problem, group_warnings
+from ..jobs.plan import load_content
 from ..project import Project
 
 if TYPE_CHECKING:
-    from ..content.links import Options
+    from ..adapters.links import Options
 
 
 def _plural(count: int, word: str) -> str:
@@ -40,7 +40,7 @@ def run_check(
     errors) is printed: every item due for review, oldest first.
 
     With `links`, every web address in the content is also asked whether it
-    still answers (see `booklet.content.links`): broken addresses are errors,
+    still answers (see `booklet.adapters.links`): broken addresses are errors,
     moved and unreachable ones warnings. With no network at all, one line says
     so; that is an error only with `strict`.
     """
@@ -116,7 +116,7 @@ def _addresses(count: int) -> str:
 
 def _check_links(documents: dict[str, Document], options: Options | None) -> tuple[list[Problem], str, bool]:
     """Problems for the addresses in `documents`, a summary, and whether the machine is offline."""
-    from ..content import links
+    from ..adapters import links
 
     found = links.addresses(documents)
     report = links.check_links((a.url for a in found), options)

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from ..content.starter import starter_files, starter_text
+from ..adapters.starter import starter_files, starter_text
 from ..errors import BookletError, Exit
 
 GUIDE_FILE = "content-guide.md"
@@ -46,7 +46,7 @@ def init_project(
     Refuses, with a BookletError, a path that is a file or a folder that is not
     empty: init never overwrites anyone's work.
     """
-    from ..content.guide import content_guide
+    from ..adapters.guide import content_guide
 
     directory = directory.expanduser()
     _check_target(directory)

@@ -11,12 +11,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..build import default_workers
-from ..build.people import PersonResult, load_class_list, plan_people, run_people
-from ..build.people import forget as forget_files
-from ..build.people import print_file as make_print_file
 from ..content.load import load_project_content
 from ..errors import BookletError, Exit
+from ..jobs import default_workers
+from ..jobs.people import PersonResult, load_class_list, plan_people, run_people
+from ..jobs.people import forget as forget_files
+from ..jobs.people import print_file as make_print_file
 from ..project import Project
 from ..settings import Settings
 

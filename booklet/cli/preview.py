@@ -63,8 +63,8 @@ def parse_pages(spec: str | None, count: int) -> list[int]:
 
 def build_pdf(content: Path | None, audience: str | None, print_error: Callable[[str], None] | None = None) -> Path:
     """The booklet's PDF in output/, built first if it is missing or out of date."""
-    from ..build import plan, run
     from ..content.load import load_project_content
+    from ..jobs import plan, run
     from ..project import Project
     from ..settings import Settings
 

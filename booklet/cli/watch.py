@@ -11,10 +11,10 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..build import Result, plan, run
-from ..build.pipeline import load_content
 from ..content.load import Content
 from ..errors import BookletError
+from ..jobs import Result, plan, run
+from ..jobs.plan import load_content
 from ..project import Project
 from ..settings import Settings
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..content.model import ActionPlan, Booklet
-from ..content.people import Person, organisation_of, route_of
+from ..adapters.classlist import Person, organisation_of, route_of
 
 
 def personalise(audience_booklet: Booklet, full: Booklet, person: Person, prepared: dt.date) -> Booklet:

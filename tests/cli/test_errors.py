@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import booklet.build.pipeline
+import booklet.jobs.work
 import booklet.util
 from booklet.cli import app
 from booklet.errors import BookletError, Exit
@@ -39,7 +39,7 @@ def project(tmp_path) -> Path:
 @pytest.fixture
 def fake_render(monkeypatch):
     """Rendering that costs nothing: the new PDF is a fixed byte string."""
-    monkeypatch.setattr(booklet.build.pipeline, "render_job", lambda job: (NEW, 1, "<html></html>", []))
+    monkeypatch.setattr(booklet.jobs.work, "render_job", lambda job: (NEW, 1, "<html></html>", []))
 
 
 def build(project: Path):
@@ -121,7 +121,7 @@ def test_ctrl_c_while_rendering_keeps_the_previous_pdf(project, monkeypatch):
     def interrupt(job):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(booklet.build.pipeline, "render_job", interrupt)
+    monkeypatch.setattr(booklet.jobs.work, "render_job", interrupt)
     result = build(project)
     assert result.exit_code == Exit.INTERRUPTED
     assert result.stderr == f"interrupted: 1 left as it was ({project / 'output' / 'booklet.pdf'})\n"
@@ -147,7 +147,7 @@ def test_ctrl_c_part_way_through_several_outputs_says_which_were_written(project
             raise KeyboardInterrupt
         return NEW, 1, "<html></html>", []
 
-    monkeypatch.setattr(booklet.build.pipeline, "render_job", render_or_stop)
+    monkeypatch.setattr(booklet.jobs.work, "render_job", render_or_stop)
     with (project / "content" / "audiences.yaml").open("a", encoding="utf-8") as handle:
         for name in ("leavers", "changers"):
             handle.write(f"  - id: {name}\n    name: People {name}\n    output: {name}.pdf\n")
@@ -271,7 +271,7 @@ def never_render(job):
     ],
 )
 def test_an_output_name_that_does_not_fit_the_edition_is_a_usage_error(project, monkeypatch, options, name, words):
-    monkeypatch.setattr(booklet.build.pipeline, "render_job", never_render)
+    monkeypatch.setattr(booklet.jobs.work, "render_job", never_render)
     target = project / "output" / name
     if name.lower() == "booklet.pdf" or name == "good.PDF":
         target = project / "output" / "booklet.pdf"
@@ -292,7 +292,7 @@ def test_an_output_name_that_does_not_fit_the_edition_is_a_usage_error(project, 
     ],
 )
 def test_an_output_path_that_cannot_be_written_fails_before_rendering(project, monkeypatch, make, name, words):
-    monkeypatch.setattr(booklet.build.pipeline, "render_job", never_render)
+    monkeypatch.setattr(booklet.jobs.work, "render_job", never_render)
     make(project / "output")
     result = CliRunner().invoke(
         app, ["build", "--content", str(project / "content"), "-o", str(project / "output" / name), "--force"]

@@ -35,7 +35,7 @@ _IGNORE = shutil.ignore_patterns(
 
 
 def IGNORE(folder: str, names: list[str]) -> set[str]:
-    """What not to copy: caches and built files, and setuptools' top-level build/ (not booklet/build/)."""
+    """What not to copy: caches and built files, and setuptools' top-level build/ (not booklet/jobs/)."""
     ignored = set(_IGNORE(folder, names))
     if Path(folder) == ROOT and "build" in names:
         ignored.add("build")

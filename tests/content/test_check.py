@@ -183,7 +183,7 @@ def test_build_runs_the_same_checks_and_stops_on_errors(tmp_path):
 
 
 def test_strict_plan_treats_warnings_as_errors(tmp_path):
-    from booklet.build import plan
+    from booklet.jobs import plan
     from booklet.errors import BookletError
     from booklet.project import Project
     from booklet.settings import Settings

@@ -244,7 +244,7 @@ def test_contrast_is_measured_on_the_real_backgrounds(default_pdf):
 @pytest.fixture(scope="module")
 def branded_pdf(tmp_path_factory) -> Path:
     """The default booklet co-branded with the starter project's careers service (logo and green accent)."""
-    from booklet.build import build
+    from booklet.jobs import build
     from tests.conftest import branded_content
 
     folder = tmp_path_factory.mktemp("branded")

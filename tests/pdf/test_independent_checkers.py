@@ -18,7 +18,7 @@ import pikepdf
 import pytest
 from typer.testing import CliRunner
 
-from booklet.build import plan, run
+from booklet.jobs import plan, run
 from booklet.cli import app
 from booklet.content.load import load_project_content
 from booklet.errors import Exit

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from booklet.build import build
+from booklet.jobs import build
 from booklet.cli import app
 from booklet.pdf.accessibility import check_pdf
 from booklet.settings import Settings

@@ -72,7 +72,7 @@ def test_cards_layout_is_kept_for_few_organisations(default_pdf):
 
 
 def test_profiles_setting_forces_a_layout(tmp_path):
-    from booklet.build import build
+    from booklet.jobs import build
     from tests.many import many_project
 
     root = many_project(tmp_path, 8, handout=False)  # auto would print cards

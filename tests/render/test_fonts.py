@@ -5,7 +5,7 @@ from __future__ import annotations
 import pikepdf
 from pypdf import PdfReader
 
-from booklet.build import build
+from booklet.jobs import build
 from booklet.render import fonts
 
 

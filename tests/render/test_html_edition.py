@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from booklet.build import build
+from booklet.jobs import build
 from booklet.settings import Settings
 from tests.conftest import CONTENT, branded_content
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from booklet.build import build
+from booklet.jobs import build
 from booklet.content.model import Audience, Selector
 from booklet.tailor.audience import tailor
 from tests.conftest import CONTENT

@@ -21,8 +21,8 @@ import yaml
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from booklet.build import plan, run
-from booklet.build.pipeline import CACHE_FILE, Cache, cache_key
+from booklet.jobs import plan, run
+from booklet.jobs.cache import CACHE_FILE, Cache, cache_key
 from booklet.cli.app import app
 from booklet.content.load import load_project_content
 from booklet.project import Project

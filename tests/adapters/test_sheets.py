@@ -1,4 +1,4 @@
-"""Spreadsheets in and out (booklet/content/sheets.py): the round trip, and a sheet full of mistakes."""
+"""Spreadsheets in and out (booklet/adapters/sheets/): the round trip, and a sheet full of mistakes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from booklet.cli.app import app
 from booklet.content.load import load_project_content
-from booklet.content.sheets import export_sheets, import_sheets
+from booklet.adapters.sheets import export_sheets, import_sheets
 from booklet.errors import BookletError
 
 ROOT = Path(__file__).resolve().parents[2]

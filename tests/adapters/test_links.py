@@ -23,7 +23,7 @@ from werkzeug import Response
 from booklet import __version__
 from booklet.cli.app import app
 from booklet.cli.check import run_check
-from booklet.content.links import USER_AGENT, Options, Status, check_links
+from booklet.adapters.links import USER_AGENT, Options, Status, check_links
 
 BASE = Path(__file__).resolve().parent.parent / "invalid" / "_base" / "content"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pdfplumber
 from typer.testing import CliRunner
 
-from booklet.build.fit import HANDOUT_PAGES, LEVELS, fit_handout
+from booklet.jobs.fit import HANDOUT_PAGES, LEVELS, fit_handout
 from booklet.cli import app
 from booklet.errors import Exit
 

@@ -6,9 +6,9 @@ render function, and hands each item to a worker together with the project's
 styles, which travel as bytes (`Assets`, scattered once per batch and keyed by
 their hash), so workers need no shared disk. A worker writes the styles once
 into its own scratch folder, renders with the same functions as a local build
-and returns the PDF bytes; this process writes every file. `pipeline.run` uses it
+and returns the PDF bytes; this process writes every file. `pool.run` uses it
 for `--cluster` (atomic writes and the cache as in a local build). It imports
-nothing from `pipeline`, so the two do not depend on each other in a cycle.
+nothing from `pool`, so the two do not depend on each other in a cycle.
 
 Each job is submitted with its cache key as the Dask key (`pure=True`), so a job
 rescheduled after a worker died, or retried after an error, is the same

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from booklet.content.people import COLUMNS, read_ids, read_people
+from booklet.adapters.classlist import COLUMNS, read_ids, read_people
 from booklet.errors import BookletError
 
 HEADER = ["id", "name", "audience", "routes", "organisations", "next_steps", "adviser", "follow_up", "notes"]

@@ -12,9 +12,9 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from booklet.build import build
+from booklet.jobs import build
 from booklet.cli.init import init_project
-from booklet.content import guide as docs
+from booklet.adapters import guide as docs
 from booklet.content import model
 from booklet.render import fonts
 from booklet.render.html import default_styles_dir
@@ -27,12 +27,12 @@ GUIDE = ROOT / "docs" / "content-guide.md"
 def test_content_guide_is_current():
     expected = docs.content_guide()
     assert GUIDE.read_text(encoding="utf-8") == expected, (
-        "docs/content-guide.md is out of date: run `python -m booklet.content.guide > docs/content-guide.md`"
+        "docs/content-guide.md is out of date: run `python -m booklet.adapters.guide > docs/content-guide.md`"
     )
 
 
 def test_module_prints_the_guide():
-    run = subprocess.run([sys.executable, "-m", "booklet.content.guide"], capture_output=True, text=True, check=True)
+    run = subprocess.run([sys.executable, "-m", "booklet.adapters.guide"], capture_output=True, text=True, check=True)
     assert run.stdout == docs.content_guide()
 
 
@@ -61,7 +61,7 @@ def test_the_guide_covers_every_content_model():
 
 
 def test_the_guide_documents_every_class_list_column():
-    from booklet.content.people import COLUMNS
+    from booklet.adapters.classlist import COLUMNS
 
     guide = docs.content_guide()
     section = guide[guide.index("## Class lists (booklet personalise)") :]

@@ -29,7 +29,7 @@ import httpx
 from ..errors import Problem
 from ..util import user_cache, write_atomic
 from ..version import __version__
-from .read import Document, Loc, dotted
+from ..content.read import Document, Loc, dotted
 
 USER_AGENT = f"booklet/{__version__} (careers booklet link checker; checks each address at most once a day)"
 """Sent with every request, so a site's owner can see who is asking and why."""

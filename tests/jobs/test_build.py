@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from booklet.build import plan, run
+from booklet.jobs import plan, run
 from booklet.content.load import load_project_content
 from booklet.project import Project
 from booklet.settings import Settings
@@ -79,7 +79,7 @@ def test_force_rebuilds_and_options_are_part_of_the_key(built_project):
     default = plan(project, content)[0]
     large = plan(project, content, settings=Settings(pdf_standard="none"))[0]
     assert default.output != large.output  # variants never overwrite each other
-    from booklet.build import cache_key
+    from booklet.jobs import cache_key
 
     assert cache_key(default) != cache_key(large)
 

@@ -30,16 +30,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..adapters.classlist import ClassList, read_ids, read_people
 from ..content.load import BrandAssets, Content
 from ..content.model import Booklet
-from ..content.people import ClassList, read_ids, read_people
 from ..errors import BookletError
 from ..project import Project
 from ..settings import Settings
 from ..tailor.audience import tailor
 from ..tailor.people import personalise
 from ..util import write_atomic
-from .pipeline import Job, _pool_context, cache_key, environment_key, render_job
+from .cache import cache_key, environment_key
+from .plan import Job
+from .pool import pool_context
+from .work import render_job
 
 FOLDER = "people"
 CACHE_FILE = ".cache.json"
@@ -342,7 +345,7 @@ def run_people(
         else:
             from ..pdf import weasy  # noqa: F401 - imported once here, inherited by forked workers
 
-            with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
                 started = time.perf_counter()
                 futures = {pool.submit(_attempt, job): job for job in todo}
                 for future in as_completed(futures):

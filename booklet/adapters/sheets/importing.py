@@ -1,0 +1,289 @@
+"""Import: a workbook's rows written back into the YAML content, only if the result is valid.
+
+YAML is edited in place (ruamel.yaml keeps comments, key order and list styles) and a file whose
+data did not change is never rewritten, so YAML → sheet → YAML leaves every file byte for byte as
+it was. The whole result is read and checked by `load_project_content` in a scratch copy before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...errors import BookletError, Problem
+from ...util import write_atomic
+from .layout import _ORG_SCHEMA, COLUMNS, ORGANISATIONS, POINTS, ROUTES, SECTIONS, _Project, _read_project
+from .workbook import _read_book, _Row, _sheet_rows
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    return yaml
+
+
+def _plain(value: Any) -> Any:
+    """ruamel's round-trip types as plain Python values, for comparing."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    return value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == ""
+
+
+def _update(target: Any, values: dict[str, Any], columns: list[str], skip: tuple[str, ...] = ()) -> None:
+    """Put a row's values into a ruamel mapping, touching only what differs."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    for name in columns:
+        if name in skip:
+            continue
+        new = values.get(name)
+        old = target.get(name)
+        if _empty(new):
+            if name in target and not _empty(old):
+                del target[name]
+            continue
+        if _plain(old) == new:
+            continue
+        if isinstance(new, list):
+            # Items that did not change keep their quoting.
+            kept = {str(v): v for v in old} if isinstance(old, list) else {}
+            seq = CommentedSeq([kept.get(item, item) for item in new])
+            if getattr(getattr(old, "fa", None), "flow_style", lambda: False)() or (old is None and name == "tags"):
+                seq.fa.set_flow_style()
+            target[name] = seq
+        else:
+            target[name] = new
+
+
+def _dump(data: Any) -> str:
+    out = io.StringIO()
+    _yaml().dump(data, out)
+    return out.getvalue()
+
+
+@dataclass
+class Change:
+    """One content file an import creates, changes or deletes."""
+
+    path: Path
+    name: str
+    action: str
+    """created, changed or deleted."""
+    old: str = ""
+    new: str = ""
+
+    def diff(self) -> str:
+        """A unified diff of the file, for --dry-run."""
+        import difflib
+
+        lines = difflib.unified_diff(
+            self.old.splitlines(keepends=True),
+            self.new.splitlines(keepends=True),
+            f"a/{self.name}",
+            f"b/{self.name}",
+        )
+        return "".join(lines)
+
+
+@dataclass
+class _Located:
+    """Where a YAML location came from in the sheet, to point problems back at cells."""
+
+    rows: dict[tuple[str, tuple[str, ...]], _Row] = field(default_factory=dict)
+    """(file name, key path prefix) → the row it came from."""
+
+
+def _plan(
+    project: _Project, rows: dict[str, list[_Row]], prune: bool, located: _Located, notes: list[str]
+) -> list[Change]:
+    yaml = _yaml()
+    changes: list[Change] = []
+    content = project.content
+
+    def read_rt(path: Path) -> tuple[str, Any]:
+        text = path.read_text(encoding="utf-8")
+        return text, yaml.load(text)
+
+    if ORGANISATIONS in rows:
+        org_dir = content / "organisations"
+        wanted = set()
+        for row in rows[ORGANISATIONS]:
+            stem = row.values["id"]
+            wanted.add(stem)
+            path = org_dir / f"{stem}.yaml"
+            name = project.name(path)
+            located.rows[(name, ())] = row
+            if path.exists():
+                old_text, data = read_rt(path)
+                keep_id = "id" in data
+                _update(data, row.values, COLUMNS[ORGANISATIONS], skip=() if keep_id else ("id",))
+                if _plain(data) != _plain(yaml.load(old_text)):
+                    changes.append(Change(path, name, "changed", old_text, _dump(data)))
+            else:
+                from ruamel.yaml.comments import CommentedMap
+
+                data = CommentedMap()
+                _update(data, row.values, COLUMNS[ORGANISATIONS], skip=("id",))
+                header = _ORG_SCHEMA if (content / "schemas").is_dir() else ""
+                changes.append(Change(path, name, "created", "", header + _dump(data)))
+        for stem in sorted(set(project.organisations) - wanted):
+            path = org_dir / f"{stem}.yaml"
+            if prune:
+                changes.append(Change(path, project.name(path), "deleted", path.read_text(encoding="utf-8"), ""))
+            else:
+                notes.append(f"{project.name(path)} has no row in the sheet: kept (--prune deletes it)")
+
+    if ROUTES in rows:
+        path = content / "routes.yaml"
+        name = project.name(path)
+        old_text, data = read_rt(path)
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        before = _plain(data)
+        existing = {str(r.get("id")): r for r in data.get("routes") or [] if isinstance(r, dict)}
+        new_list = CommentedSeq()
+        for i, row in enumerate(rows[ROUTES]):
+            item = existing.get(row.values["id"], CommentedMap())
+            _update(item, row.values, COLUMNS[ROUTES])
+            new_list.append(item)
+            located.rows[(name, ("routes", str(i)))] = row
+        data["routes"] = new_list
+        if _plain(data) != before:
+            changes.append(Change(path, name, "changed", old_text, _dump(data)))
+
+    if POINTS in rows:
+        path = content / "booklet.yaml"
+        name = project.name(path)
+        old_text, data = read_rt(path)
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        before = _plain(data)
+        sections = data.setdefault("sections", CommentedMap())
+        for key in SECTIONS:
+            section = sections.setdefault(key, CommentedMap())
+            existing = {str(p.get("id")): p for p in section.get("items") or [] if isinstance(p, dict)}
+            new_items = CommentedSeq()
+            for row in (r for r in rows[POINTS] if r.values["section"] == key):
+                item = existing.get(row.values["id"], CommentedMap())
+                _update(item, row.values, COLUMNS[POINTS], skip=("section",))
+                located.rows[(name, ("sections", key, "items", str(len(new_items))))] = row
+                new_items.append(item)
+            section["items"] = new_items
+        if _plain(data) != before:
+            changes.append(Change(path, name, "changed", old_text, _dump(data)))
+    return changes
+
+
+def _back_to_cell(problem: Problem, located: _Located, labels: dict[str, str]) -> Problem:
+    """A problem found in the scratch copy, pointed at the sheet cell it came from (when it did)."""
+    parts = tuple(problem.path.split(".")) if problem.path else ()
+    for cut in range(len(parts), -1, -1):
+        row = located.rows.get((problem.where.file, parts[:cut]))
+        if row is not None:
+            column = parts[cut] if cut < len(parts) else None
+            if column is not None and column not in row.columns:
+                column = None
+            return Problem(
+                row.where(labels[row.sheet], column),
+                problem.what,
+                problem.hint,
+                column or problem.path,
+                problem.warning,
+            )
+    return problem
+
+
+@dataclass
+class ImportResult:
+    """What an import changed (or, with dry_run, would change)."""
+
+    changes: list[Change]
+    notes: list[str]
+
+
+def import_sheets(
+    source: Path,
+    content: Path,
+    root: Path | None = None,
+    *,
+    label: str | None = None,
+    dry_run: bool = False,
+    prune: bool = False,
+) -> ImportResult:
+    """Read a spreadsheet and write the YAML files it changes, all or nothing.
+
+    Raises `BookletError` with every problem (sheet cells, or files for problems the
+    sheet cannot be blamed for) and writes nothing when the result would not be valid.
+    """
+    from ...content.load import load_project_content
+
+    root = root or content.parent
+    label = label or source.name
+    if not source.exists():
+        raise BookletError.single("not found", file=label, hint="give the path of a .xlsx, .ods or .csv file")
+    project = _read_project(content, root)
+    book = _read_book(source, label)
+    labels = {sheet: book.labels.get(sheet, book.label) for sheet in COLUMNS}
+    problems: list[Problem] = []
+    silenced: set[str] = set()
+    rows = _sheet_rows(book, problems, silenced)
+    located = _Located()
+    notes: list[str] = []
+    changes = _plan(project, rows, prune, located, notes)
+
+    # Check the whole result as the build would read it, in a scratch copy of the content.
+    before = {p.line() for p in load_project_content(content, root).errors}
+    with tempfile.TemporaryDirectory(prefix="booklet-import-") as scratch:
+        scratch_root = Path(scratch)
+        scratch_content = scratch_root / content.relative_to(root)
+        shutil.copytree(content, scratch_content, symlinks=True)
+        for change in changes:
+            target = scratch_content / change.path.relative_to(content)
+            if change.action == "deleted":
+                target.unlink()
+            else:
+                target.write_text(change.new, encoding="utf-8")
+        after = load_project_content(scratch_content, scratch_root).errors
+    cells = {str(p.where) for p in problems} | silenced
+    for problem in after:
+        if problem.line() in before:
+            continue
+        moved = _back_to_cell(problem, located, labels)
+        if str(moved.where) in cells:
+            continue  # already reported by the sheet checks (e.g. a date typed as text)
+        cells.add(str(moved.where))
+        problems.append(moved)
+    if problems:
+        raise BookletError(problems)
+    if not dry_run:
+        for change in changes:
+            if change.action == "deleted":
+                change.path.unlink()
+            else:
+                change.path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(change.path, change.new.encode("utf-8"))
+    return ImportResult(changes, notes)

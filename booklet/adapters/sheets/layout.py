@@ -1,0 +1,111 @@
+"""What a sheet holds: its columns, the YAML files it covers, and each item as a row of cells.
+
+Shared by export and import, so the two cannot disagree about a column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...content import model
+from ...content.read import load
+from ...errors import BookletError, Problem
+
+ORGANISATIONS, ROUTES, POINTS = "Organisations", "Routes", "Points"
+COLUMNS: dict[str, list[str]] = {
+    ORGANISATIONS: ["id", "name", "summary", "roles", "website", "order", "tags", "source", "reviewed"],
+    ROUTES: ["id", "title", "summary", "url", "steps", "tags", "source", "reviewed"],
+    POINTS: ["section", "id", "title", "text", "tags"],
+}
+REQUIRED: dict[str, set[str]] = {
+    ORGANISATIONS: {"id", "name", "summary", "roles", "website", "source", "reviewed"},
+    ROUTES: {"id", "title", "summary", "url", "steps", "source", "reviewed"},
+    POINTS: {"section", "id", "title", "text"},
+}
+SECTIONS = ("why", "challenges", "skills")
+LISTS = {"roles", "steps", "tags"}
+SEPARATOR = ";"
+_MODELS: dict[str, type[model.Model]] = {ORGANISATIONS: model.Organisation, ROUTES: model.Route, POINTS: model.Point}
+_ORG_SCHEMA = "# yaml-language-server: $schema=../schemas/organisation.schema.json\n"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index + 1))
+
+
+# ---------------------------------------------------------------- reading the YAML side
+
+
+@dataclass
+class _Project:
+    """The raw (unvalidated) data of the files a sheet covers, keyed by their relative names."""
+
+    content: Path
+    root: Path
+    frame: Any = None
+    routes: Any = None
+    organisations: dict[str, Any] = field(default_factory=dict)
+    """Organisation id (file stem) → raw data."""
+
+    def name(self, path: Path) -> str:
+        return str(path.relative_to(self.root))
+
+
+def _read_project(content: Path, root: Path) -> _Project:
+    project = _Project(content, root)
+    problems: list[Problem] = []
+
+    def read(path: Path) -> Any:
+        try:
+            return load(path, str(path.relative_to(root))).data
+        except BookletError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    project.frame = read(content / "booklet.yaml")
+    project.routes = read(content / "routes.yaml")
+    for path in sorted((content / "organisations").glob("*.yaml")):
+        if not path.name.startswith("."):
+            project.organisations[path.stem] = read(path)
+    if problems:
+        raise BookletError(problems)
+    return project
+
+
+def _rows(project: _Project) -> dict[str, list[dict[str, Any]]]:
+    """Every item as a row: field → value, in sheet order."""
+    rows: dict[str, list[dict[str, Any]]] = {ORGANISATIONS: [], ROUTES: [], POINTS: []}
+    orgs = [({**data, "id": stem}) for stem, data in project.organisations.items() if isinstance(data, dict)]
+    rows[ORGANISATIONS] = sorted(orgs, key=lambda o: o.get("order", 100) if isinstance(o.get("order"), int) else 100)
+    if isinstance(project.routes, dict):
+        rows[ROUTES] = [r for r in project.routes.get("routes") or [] if isinstance(r, dict)]
+    sections = project.frame.get("sections", {}) if isinstance(project.frame, dict) else {}
+    for key in SECTIONS:
+        for item in (sections.get(key) or {}).get("items") or []:
+            if isinstance(item, dict):
+                rows[POINTS].append({"section": key, **item})
+    return rows
+
+
+def _cell_value(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        items = [str(v) for v in value]
+        bad = [v for v in items if SEPARATOR in v]
+        if bad:
+            raise BookletError.single(
+                f"{name} item {bad[0]!r} contains ';', which separates list items in a sheet",
+                hint="reword it without a semicolon before exporting",
+            )
+        return f"{SEPARATOR} ".join(items)
+    if isinstance(value, (bool, int, float, dt.date)):
+        return value
+    return str(value)
