@@ -326,7 +326,7 @@ class Routes(Model):
 
 
 class ActionPlan(Model):
-    """One student's action plan, printed after the contents of their own copy (see content/people.py).
+    """One student's action plan, printed after the contents of their own copy (see adapters/classlist.py).
 
     It holds personal data: it is made in memory for one copy and never written anywhere else.
     """

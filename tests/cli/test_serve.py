@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import json
 import os
 import re
 import shutil
@@ -64,6 +65,17 @@ class Server:
             return response.status, response.read()
         finally:
             connection.close()
+
+    def wait_for_pdf(self, deadline_s: float = 180.0) -> dict:
+        """Wait, by the server's own state, until the default booklet's first PDF is written."""
+        end = time.monotonic() + deadline_s
+        while time.monotonic() < end:
+            status, body = self.get("/state")
+            view = json.loads(body) if status == 200 else {}
+            if view.get("pdf") and not view.get("building"):
+                return view
+            time.sleep(0.1)  # a poll interval, not a wait for a guess: the state decides
+        raise AssertionError("the first build did not finish: " + "".join(self.lines))
 
     def stop(self) -> str:
         self.process.send_signal(signal.SIGINT)
@@ -208,6 +220,7 @@ def test_paths_outside_the_output_folder_are_refused(server: Server) -> None:
         status, body = server.get(path)
         assert status in (400, 404), path
         assert b"outside the output" not in body and b"yaml-language-server" not in body and b"root:" not in body
+    server.wait_for_pdf()
     pdfs = sorted(output.glob("*.pdf"))
     assert pdfs
     status, body = server.get(f"/output/{pdfs[0].name}")
