@@ -26,10 +26,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from ..content.read import Document, Loc, dotted
 from ..errors import Problem
 from ..util import user_cache, write_atomic
 from ..version import __version__
-from ..content.read import Document, Loc, dotted
 
 USER_AGENT = f"booklet/{__version__} (careers booklet link checker; checks each address at most once a day)"
 """Sent with every request, so a site's owner can see who is asking and why."""

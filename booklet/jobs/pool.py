@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import Exit, Interrupted
 from .cache import Cache, cache_key, environment_key
 from .plan import Job, Result
-from .work import stamp, failed_result, render_for_file, run_job, write_outputs
+from .work import failed_result, render_for_file, run_job, stamp, write_outputs
 
 
 def pool_context() -> multiprocessing.context.BaseContext:

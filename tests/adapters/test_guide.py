@@ -12,10 +12,10 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from booklet.jobs import build
-from booklet.cli.init import init_project
 from booklet.adapters import guide as docs
+from booklet.cli.init import init_project
 from booklet.content import model
+from booklet.jobs import build
 from booklet.render import fonts
 from booklet.render.html import default_styles_dir
 from booklet.settings import Settings

@@ -21,9 +21,9 @@ from typer.testing import CliRunner
 from werkzeug import Response
 
 from booklet import __version__
+from booklet.adapters.links import USER_AGENT, Options, Status, check_links
 from booklet.cli.app import app
 from booklet.cli.check import run_check
-from booklet.adapters.links import USER_AGENT, Options, Status, check_links
 
 BASE = Path(__file__).resolve().parent.parent / "invalid" / "_base" / "content"
 
