@@ -22,7 +22,14 @@ class Settings:
     """Main sections start on a right-hand page; the back cover is a left-hand page."""
     blank_page_text: str = "This page is intentionally left blank"
     filler_pages: int = 0
-    """Blank pages added before the back cover (saddle stitching needs a multiple of four)."""
+    """Blank pages added before the back cover."""
+    closing_rules: tuple[int, ...] = ()
+    """Ruled lines for notes after the last section of each language's part (the balancer fills a
+    short last page with them)."""
+    plan_rules: int = 4
+    """Ruled lines under "My notes" on a student's action plan (the build fits them to its last page)."""
+    notes_pages: int = 0
+    """Ruled "Notes" pages added before the back cover (folded editions need a multiple of four pages)."""
     forms: bool = True
     """Tick boxes are real PDF checkboxes."""
     bleed_mm: float = 0.0

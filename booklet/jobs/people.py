@@ -26,7 +26,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from ..settings import Settings
 from ..tailor.audience import tailor
 from ..tailor.people import personalise
 from ..util import write_atomic
+from .balance import Remedies, balance, plan_rules, settings_with
 from .cache import cache_key, environment_key
 from .plan import Job
 from .pool import pool_context
@@ -139,6 +140,8 @@ ASSEMBLED = [0]
 """Per process: how many copies were assembled rather than laid out whole (for tests and the benchmark)."""
 _rest_pages: dict[str, int] = {}
 """Per process: audience part's key → pages after the action plan."""
+_remedies: dict[str, Remedies] = {}
+"""Per process: audience part's key → what balancing its shared pages took (CSS for every copy)."""
 
 
 def render_person(job: PersonJob) -> PersonalPdf:
@@ -173,9 +176,26 @@ def render_person(job: PersonJob) -> PersonalPdf:
         assert index is not None, anchor  # the templates always write these ids
         return index
 
+    def lay(settings: Settings, **context: Any) -> Laid:
+        template = "personal.html.j2" if context else None
+        html = render_html(job.booklet, settings, job.project.styles, job.brand, template=template, context=context)
+        return lay_out(html, allowed, job.project.root, settings.forms)
+
+    def fitted(laid: Laid, settings: Settings, plan_end: int, **context: Any) -> tuple[Laid, Settings]:
+        """The layout with as many notes lines as end the action plan at the foot of a page."""
+        rules = plan_rules(laid, settings, plan_end)
+        if rules is None:
+            return laid, settings
+        settings = replace(settings, plan_rules=rules)
+        return lay(settings, **context), settings
+
     def whole() -> tuple[Laid, Rendered]:
-        html = render_html(job.booklet, settings, job.project.styles, job.brand)
-        laid = lay_out(html, allowed, job.project.root, settings.forms)
+        first = lay(settings)
+        laid, fit = fitted(first, settings, page(first, "introduction") - 1)
+        # The shared pages are balanced like any booklet's; each copy's own pages use the same CSS.
+        balanced = balance(lay, fit, first=laid)
+        laid = balanced.laid
+        _remedies[shared_key] = balanced.remedies
         start, rest = page(laid, "action-plan"), page(laid, "introduction")
         _rest_pages[shared_key] = len(laid.document.pages) - rest
         _shared[(shared_key, rest - start)] = laid
@@ -184,15 +204,9 @@ def render_person(job: PersonJob) -> PersonalPdf:
     if shared_key not in _rest_pages:
         laid, rendered = whole()
     else:
-        html = render_html(
-            job.booklet,
-            settings,
-            job.project.styles,
-            job.brand,
-            template="personal.html.j2",
-            context={"rest_pages": _rest_pages[shared_key]},
-        )
-        own = lay_out(html, allowed, job.project.root, settings.forms)
+        own_settings = settings_with(settings, _remedies[shared_key])
+        own = lay(own_settings, rest_pages=_rest_pages[shared_key])
+        own, _ = fitted(own, own_settings, page(own, "stand-in-rest") - 1, rest_pages=_rest_pages[shared_key])
         start, end = page(own, "action-plan"), page(own, "stand-in-rest")
         base = _shared.get((shared_key, end - start))
         if base is None:  # a plan of a length not seen yet: lay out this copy whole, and keep it

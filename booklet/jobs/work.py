@@ -7,7 +7,7 @@ functions; failures come back as a failed `Result` and the previous file stays a
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,21 +21,28 @@ from .fit import HandoutTooLong
 from .plan import Job, Result
 
 
-def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
-    """Render a job's booklet: (file bytes, pages, html, warnings)."""
-    from ..pdf.finish import finish_pdf
-    from ..pdf.weasy import Laid, lay_out, write
+@dataclass
+class LaidJob:
+    """A job's printed booklet laid out (balanced, padded to whole sheets), not yet written."""
+
+    laid: Any
+    html: str
+    fills: list[Any]
+    """`booklet.pdf.fill.PageFill` of every page."""
+    layouts: int = 1
+    """How many times the document was laid out to get here."""
+
+
+def lay_out_job(job: Job, balanced: bool = True) -> LaidJob:
+    """Lay out a print job's booklet: the handout fitted to its pages, any other booklet balanced
+    (`balance.py`) unless `balanced` is False, and a folded edition padded with Notes pages."""
+    from ..pdf.fill import page_fills
+    from ..pdf.weasy import Laid, lay_out
+    from .balance import balance
 
     settings = job.settings
-    if settings.edition == "web":
-        # Browsers fetch what a page names: the web page gets the PDF's sandbox, applied in advance.
-        sandbox = Sandbox(allowed_dirs(job.project), job.project.root)
-        html = render_html(job.booklet, settings, job.project.styles, job.brand, sandbox=sandbox)
-        return html.encode("utf-8"), 0, html, _blocked(list(dict.fromkeys(sandbox.blocked)), settings.strict)
-    saddle = settings.imposition == "saddle"
-    press = bool(settings.bleed_mm)
     # PDF/X allows no printing form fields on the page: a print-ready file draws empty tick boxes.
-    forms = settings.forms and not press
+    forms = settings.forms and not settings.bleed_mm
     pages: dict[int, str] = {}
 
     def layout(booklet: Booklet, settings: Settings) -> Laid:
@@ -50,25 +57,44 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
         def at(level: int) -> Laid:
             return layout(compacted(job.booklet, level), replace(settings, compact=level))
 
-        laid, _level, _made = fit_handout(at, job.booklet, job.origin)
-    else:
-        laid = layout(job.booklet, settings)
-        if saddle and laid.pages % 4:
-            # Lay out again with the blank pages inside the document, so "Page X of Y" counts them.
-            laid = layout(job.booklet, replace(settings, filler_pages=-laid.pages % 4))
-    html = pages[id(laid)]
+        laid, _level, made = fit_handout(at, job.booklet, job.origin)
+        return LaidJob(laid, pages[id(laid)], page_fills(laid.document), made)
+    # A folded edition is whole sheets: ruled Notes pages before the back cover, inside the document
+    # so that "Page X of Y" counts them.
+    result = balance(
+        lambda s: layout(job.booklet, s), settings, rounds=None if balanced else 0, whole_sheets=folded(settings)
+    )
+    return LaidJob(result.laid, pages[id(result.laid)], result.fills, result.layouts)
+
+
+def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
+    """Render a job's booklet: (file bytes, pages, html, warnings)."""
+    from ..pdf.finish import finish_pdf
+    from ..pdf.weasy import write
+    from .balance import fill_warnings
+
+    settings = job.settings
+    if settings.edition == "web":
+        # Browsers fetch what a page names: the web page gets the PDF's sandbox, applied in advance.
+        sandbox = Sandbox(allowed_dirs(job.project), job.project.root)
+        html = render_html(job.booklet, settings, job.project.styles, job.brand, sandbox=sandbox)
+        return html.encode("utf-8"), 0, html, _blocked(list(dict.fromkeys(sandbox.blocked)), settings.strict)
+    saddle = settings.imposition == "saddle"
+    laid_job = lay_out_job(job)
     # An imposed print file cannot keep a structure tree, so it is not tagged at all.
     rendered = write(
-        laid,
+        laid_job.laid,
         pdf_standard="none" if saddle else settings.pdf_standard,
-        forms=forms,
+        forms=settings.forms and not settings.bleed_mm,
         strict=settings.strict,
-        press=press,
+        press=bool(settings.bleed_mm),
     )
     warnings = _blocked(rendered.blocked, strict=False)
     warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
+    if not fits_handout(job.booklet, settings):  # the handout has its own promise: four pages
+        warnings += fill_warnings(laid_job.fills)
     pdf = finish_pdf(rendered.pdf, job.settings)
-    return pdf, rendered.pages, html, group_lines([visible(w) for w in warnings])
+    return pdf, rendered.pages, laid_job.html, group_lines([visible(w) for w in warnings])
 
 
 def _blocked(blocked: list[Any], strict: bool) -> list[str]:
@@ -82,6 +108,11 @@ def _blocked(blocked: list[Any], strict: bool) -> list[str]:
             code=Exit.CONTENT,
         )
     return [visible(f"warning: {item} (only files inside the project are read)") for item in blocked]
+
+
+def folded(settings: Settings) -> bool:
+    """Whether the edition is printed as folded sheets (A5 or saddle-stitched): whole sheets of four pages."""
+    return settings.imposition == "saddle" or settings.page_size.upper() == "A5"
 
 
 def fits_handout(booklet: Booklet, settings: Settings) -> bool:

@@ -38,7 +38,12 @@ class PageFill:
     fill: int | None
     """Per cent of the body area the content reaches (body pages only)."""
     first: str = ""
-    """The id of the first element that starts on the page, for messages ("the route-x card")."""
+    """The id of the element that starts at the top of the page ("" when the page goes on with
+    something begun earlier and nothing with an id starts at its top)."""
+    first_classes: tuple[str, ...] = ()
+    """That element's classes (`major`, `route`, `card`…)."""
+    continues: tuple[str, ...] = ()
+    """The ids of the elements begun on an earlier page that the page goes on with, outermost first."""
     lowest: float = 0.0
     """Where the lowest visible thing ends, in CSS px from the page's top."""
     top: float = 0.0
@@ -77,6 +82,23 @@ def _is_contents(box: Any) -> bool:
     return box.element_tag == "nav" and "contents" in (box.element.get("class") or "").split()
 
 
+def _top_chain(root: Any, started: set[int]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """What the page begins with: (id of the element starting at its top, its classes, the ids of
+    the elements it goes on with from earlier pages, outermost first)."""
+    continues: list[str] = []
+    box = root
+    while box is not None:
+        element = box.element
+        if element is not None and element.get("id") and box.element_tag not in ("html", "body"):
+            if id(element) in started:
+                continues.append(element.get("id"))
+            else:
+                return element.get("id"), tuple((element.get("class") or "").split()), tuple(continues)
+        children = getattr(box, "children", None)
+        box = children[0] if isinstance(box, boxes.ParentBox) and children else None
+    return "", (), tuple(continues)
+
+
 def page_fills(document: Any) -> list[PageFill]:
     """Every page of a laid-out WeasyPrint document, with the fill of each body page."""
     out: list[PageFill] = []
@@ -89,17 +111,14 @@ def page_fills(document: Any) -> list[PageFill]:
         content = [c for c in page_box.children if not isinstance(c, boxes.MarginBox)]
         lowest = None
         contents = False
-        first = ""
+        first, first_classes, continues = _top_chain(content[0], started) if content else ("", (), ())
         for root in content:
             for box in _descendants(root):
-                if box.element is not None and _is_contents(box):
-                    contents = True
-                element = box.element
-                if not first and element is not None and element.get("id") and id(element) not in started:
-                    if box.element_tag not in ("html", "body"):
-                        first = element.get("id")
-                if element is not None:
-                    started.add(id(element))
+                if box.element is not None and _is_contents(box) and box.element_tag == "nav":
+                    # Only the page the contents begin on: a contents page that runs over is a body page.
+                    contents = contents or id(box.element) not in started
+                if box.element is not None:
+                    started.add(id(box.element))
                 bottom = _visible_bottom(box)
                 if bottom is not None and box.element_tag not in ("html", "body"):
                     lowest = bottom if lowest is None else max(lowest, bottom)
@@ -114,7 +133,7 @@ def page_fills(document: Any) -> list[PageFill]:
         fill = None
         if kind == "body" and lowest is not None and height > 0:
             fill = max(0, min(100, round(100 * (lowest - top) / height)))
-        out.append(PageFill(number, kind, fill, first, lowest or 0.0, top, height))
+        out.append(PageFill(number, kind, fill, first, first_classes, continues, lowest or 0.0, top, height))
     return out
 
 

@@ -240,6 +240,9 @@ def render_html(
             "main_tag": "main" if index == 0 else "div",
             # Blank pages for saddle stitching go before the one back cover that ends the document.
             "filler_pages": settings.filler_pages if last else 0,
+            "notes_pages": settings.notes_pages if last else 0,
+            "closing_rules": settings.closing_rules[index] if index < len(settings.closing_rules) else 0,
+            "notes_rules": NOTES_RULES[(settings.page_size.upper(), settings.large_print)],
             "other_language": _other_language(languages, index, settings),
             "profiles": profile_layout(edition),
             "toc_organisations": len(edition.organisations) <= TOC_ORGANISATIONS,
@@ -334,6 +337,10 @@ def _own_ids(html: str, language: str) -> str:
     return _ID_ATTRIBUTE.sub(prefixed, html)
 
 
+NOTES_RULES = {("A4", False): 24, ("A4", True): 20, ("A5", False): 16, ("A5", True): 13}
+"""Ruled lines on a Notes page, by page size and large print: as many as fill the page's body."""
+
+
 def page_css(settings: Settings, languages: list[str] | None = None) -> str:
     """Page rules that depend on settings rather than on the style: size, A5, duplex, bleed.
 
@@ -354,6 +361,11 @@ def page_css(settings: Settings, languages: list[str] | None = None) -> str:
         rules.append(".major { break-before: right; }")
         rules.append(".back { break-before: left; }")
         rules.append(f"@page :blank {blank_page}")
+    if len(languages) > 1:
+        # Each language's half opens on a right-hand page, as a booklet printed on both sides should.
+        rules.append(".edition + .edition .cover { break-before: right; }")
+        if not settings.duplex:
+            rules.append(f"@page :blank {blank_page}")
     if settings.filler_pages:
         rules.append(".filler { page: filler; break-before: page; }")
         rules.append(f"@page filler {blank_page}")

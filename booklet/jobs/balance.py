@@ -1,0 +1,384 @@
+"""Balancing a booklet's pages: lay out, find the short body pages, remedy them, lay out again.
+
+The general form of the handout's fit (`fit.py`). WeasyPrint lays out once and moves a
+block that does not fit to the next page, leaving the space behind it empty; a section
+that starts a new page does the same. After the first layout the balancer measures every
+body page (`booklet.pdf.fill`) and, for each page that misses the targets, looks at what
+made it short and adds a remedy, as CSS aimed at the element by its id:
+
+- a main section that would start a new page after a page under RUN_ON full runs on
+  instead, its heading kept with its lead and first item;
+- a card (entry route, organisation profile) that would leave more than a third of a page
+  empty may split across pages; the next page repeats its title as "… (continued)" in the
+  top margin (an artifact, so the tags still show one card and one list), and a step never
+  parts from its tick box;
+- one or two items of a section that spill onto a nearly empty page are pulled back by
+  tightening the spacing between items (never the text size or the line spacing);
+- a short last page before the back cover takes the end of the card before it, where that
+  leaves both pages fuller than the short one was.
+
+Each round lays out again with every remedy found so far, at most MAX_EXTRA_LAYOUTS times;
+the layout with the best score (fewest and least empty short pages, then fewest pages) is
+kept. The printed order never changes: remedies move page breaks, not content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..pdf.fill import GOOD, TARGET, PageFill, meets_targets, page_fills, score
+from ..settings import Settings
+
+MAX_EXTRA_LAYOUTS = 3
+RUN_ON = 60
+"""A main section runs on after a page less full than this (per cent)."""
+SPLIT = GOOD
+"""A card may split when keeping it whole would leave its page under GOOD full (more than 30 % empty)."""
+SPILL = 25
+"""A page less full than this that only finishes the section before it is a spill to pull back."""
+CARDS = ("route", "card", "entry")
+EDITION_PARTS = ("cy", "en")
+"""Ids of the halves of a bilingual edition."""
+"""Classes of the blocks that may split across pages, their title repeated."""
+
+
+@dataclass(frozen=True)
+class Remedies:
+    """What the balancer changes, each aimed at an element by its id."""
+
+    run_on: frozenset[str] = frozenset()
+    split: frozenset[str] = frozenset()
+    tight: frozenset[str] = frozenset()
+    breaks: tuple[tuple[str, int], ...] = ()
+    """(card id, n): start a new page before the card's n-th step (0: before the card's notes)."""
+    closing_rules: tuple[int, ...] = ()
+    """Ruled lines for notes after the last section of each language's part (one part but in a
+    bilingual edition), filling a last page the content leaves short."""
+
+    def __bool__(self) -> bool:
+        return bool(self.run_on or self.split or self.tight or self.breaks or self.closing_rules)
+
+    def css(self) -> str:
+        """The remedies as CSS rules, added after every stylesheet."""
+        rules = []
+        for ident in sorted(self.run_on):
+            rules.append(f"#{ident} {{ break-before: auto; margin-top: 10mm; }}")
+            rules.append(f"#{ident} > h2, #{ident} > .lead {{ break-after: avoid; }}")
+        for ident in sorted(self.split):
+            # `ident` is a section (its cards may split) or one card. A route keeps its head with its
+            # first step, its last step with the one before, and its notes with its last step; a
+            # profile or directory entry keeps its name with its summary and its address and QR code
+            # with what comes before them. So neither part of a split card is a scrap.
+            def each(tail: str, kinds: tuple[str, ...] = CARDS, ident: str = ident) -> str:
+                return ", ".join(f"#{ident}{sp}.{kind}{tail}" for sp in ("", " ") for kind in kinds)
+
+            profiles = ("card", "entry")
+            rules.append(f"{each('')} {{ break-inside: auto; }}")
+            rules.append(f"{each(' .route-text', ('route',))}, {each(' h3')} {{ break-inside: avoid; }}")
+            rules.append(f"{each(' h3')} {{ break-after: avoid; }}")  # a route's head: booklet.css
+            rules.append(
+                f"{each(' .steps > li:last-child', ('route',))}, {each(' .notes', ('route',))}, "
+                f"{each(' .link', profiles)}, {each(' .qr', profiles)} {{ break-before: avoid; }}"
+            )
+            rules.append(f"{each(' .notes', ('route',))} {{ break-inside: avoid; }}")
+        for ident in sorted(self.tight):
+            rules.append(
+                f"#{ident} .point, #{ident} .reasons, #{ident} .card, #{ident} .route {{ margin-bottom: 1.5mm; }}"
+            )
+            rules.append(f"#{ident} .points {{ margin-bottom: 3mm; }} #{ident} .lead {{ margin-bottom: 3mm; }}")
+            rules.append(f"#{ident} h2 {{ margin-bottom: 3mm; }} #{ident} .points h3 {{ margin-bottom: 1.5mm; }}")
+        for ident, step in self.breaks:
+            target = f"#{ident} .notes" if step == 0 else f"#{ident} .steps > li:nth-child({step})"
+            rules.append(f"{target} {{ break-before: page; }}")
+        return "\n".join(rules)
+
+    def __or__(self, other: Remedies) -> Remedies:
+        breaks = dict(self.breaks)
+        breaks.update(dict(other.breaks))
+        return Remedies(
+            self.run_on | other.run_on,
+            self.split | other.split,
+            self.tight | other.tight,
+            tuple(sorted(breaks.items())),
+            other.closing_rules or self.closing_rules,
+        )
+
+
+@dataclass
+class Balanced:
+    """The layout kept, its page fills and the remedies that made it."""
+
+    laid: Any
+    fills: list[PageFill]
+    remedies: Remedies = field(default_factory=Remedies)
+    layouts: int = 1
+
+
+def settings_with(settings: Settings, remedies: Remedies) -> Settings:
+    """`settings` with the remedies' CSS added after every stylesheet (and the closing notes)."""
+    if not remedies:
+        return settings
+    return replace(settings, extra_css=(*settings.extra_css, remedies.css()), closing_rules=remedies.closing_rules)
+
+
+def find_remedies(fills: list[PageFill], laid: Any, duplex: bool = False, tried: Remedies = Remedies()) -> Remedies:
+    """The remedies that this layout's short pages call for (see the module's docstring).
+
+    `tried` is what earlier rounds applied: a break inside the card before a short last page is
+    tried once."""
+    run_on: set[str] = set()
+    split: set[str] = set()
+    tight: set[str] = set()
+    breaks: dict[str, int] = {}
+    for index, page in enumerate(fills[:-1]):
+        after = fills[index + 1]
+        if page.fill is None:
+            continue
+        if page.fill < RUN_ON and "major" in after.first_classes and not duplex:
+            run_on.add(after.first)
+        elif page.fill < SPLIT and any(c in after.first_classes for c in CARDS):
+            # Every card of the section may split: one card split moves the ones after it.
+            split.add(after.continues[-1] if after.continues else after.first)
+        if (
+            after.fill is not None
+            and after.fill < SPILL
+            and after.continues
+            and (index + 2 >= len(fills) or fills[index + 2].first)
+        ):
+            # The outermost section it goes on with (not a bilingual edition's half, `cy` or `en`).
+            sections = [c for c in after.continues if c not in EDITION_PARTS]
+            if sections:
+                tight.add(sections[0])
+    last = None if tried.breaks else _short_last(fills, laid)
+    if last is not None:
+        ident, step = last
+        split.add(ident)
+        breaks[ident] = step
+    return Remedies(
+        frozenset(_both_halves(run_on)), frozenset(split), frozenset(_both_halves(tight)), tuple(sorted(breaks.items()))
+    )
+
+
+def _both_halves(ids: set[str]) -> set[str]:
+    """In a bilingual edition the halves have the same sections: a section that runs on (or is
+    tightened) in one half is allowed to in the other, saving a round; it still moves only where
+    its heading and first item fit."""
+    mirrored = set(ids)
+    for ident in ids:
+        for one, other in (("cy-", "en-"), ("en-", "cy-")):
+            if ident.startswith(one):
+                mirrored.add(other + ident.removeprefix(one))
+    return mirrored
+
+
+MM = 96 / 25.4
+"""CSS px in a millimetre."""
+
+
+def _parts(fills: list[PageFill]) -> list[list[PageFill]]:
+    """The body pages of each language's part: runs of pages between covers."""
+    parts: list[list[PageFill]] = [[]]
+    for page in fills:
+        if page.kind == "cover" and parts[-1]:
+            parts.append([])
+        elif page.kind == "body":
+            parts[-1].append(page)
+    return [part for part in parts if part]
+
+
+def _closing_rules(fills: list[PageFill], large_print: bool) -> tuple[int, ...]:
+    """For each part, how many ruled lines fill what its last body page leaves empty (0 where it
+    is full enough); () when no part needs any."""
+    rule = (11 if large_print else 9) * MM  # .notes-page .rule in booklet.css and large-print.css
+    heading = (16 if large_print else 12) * 1.3 * 1.5 * 96 / 72 + 10 * MM  # a line of 1.3 em text, the gap
+    counts = []
+    for part in _parts(fills):
+        last = part[-1]
+        space = last.top + last.height - last.lowest - heading - 2 * MM
+        # One line fewer than would fit: a notes block that does not fit would move to a page of its own.
+        counts.append(max(0, int(space // rule) - 1) if last.fill is not None and last.fill < GOOD else 0)
+    return tuple(counts) if any(counts) else ()
+
+
+def _short_last(fills: list[PageFill], laid: Any) -> tuple[str, int] | None:
+    """Where to break the card before a short last body page so that both pages are fuller
+    than the short one: (card id, step), or None."""
+    body = [f for f in fills if f.kind == "body"]
+    if len(body) < 2:
+        return None
+    last = body[-1]
+    before = fills[last.number - 2]
+    if last.fill is None or last.fill >= GOOD or before.fill is None or before.number != last.number - 1:
+        return None
+    page = laid.document.pages[before.number - 1]._page_box
+    best: tuple[float, tuple[str, int]] | None = None
+    for ident, step, y in _break_points(page):
+        moved = before.lowest - y
+        if moved <= 0 or y <= before.top:
+            continue
+        new_before = 100 * (y - before.top) / before.height
+        new_last = last.fill + 100 * moved / last.height + 4  # the repeated title and the gap
+        worst = min(new_before, new_last)
+        if new_last <= 100 and worst > last.fill and (best is None or worst > best[0]):
+            best = (worst, (ident, step))
+    return best[1] if best is not None and best[0] >= GOOD else None
+
+
+def card_sections(laid: Any) -> frozenset[str]:
+    """The ids of the sections that hold cards (routes, organisation profiles)."""
+    from weasyprint.formatting_structure import boxes
+
+    found: set[str] = set()
+    for page in laid.document.pages:
+        stack: list[tuple[Any, str]] = [(c, "") for c in page._page_box.children if not isinstance(c, boxes.MarginBox)]
+        while stack:
+            box, section = stack.pop()
+            element = box.element
+            classes = (element.get("class") or "").split() if element is not None else []
+            if box.element_tag == "section" and element.get("id"):
+                section = element.get("id")
+            if any(c in classes for c in CARDS) and box.element_tag == "article" and section:
+                found.add(section)
+                continue
+            if isinstance(box, boxes.ParentBox):
+                stack.extend((child, section) for child in box.children)
+    return frozenset(found)
+
+
+def _break_points(page_box: Any) -> list[tuple[str, int, float]]:
+    """The places on a page where a route card may break: (card id, step number or 0 for its
+    notes, top of that step in px). Only cards that begin on this page."""
+    from weasyprint.formatting_structure import boxes
+
+    points: list[tuple[str, int, float]] = []
+    stack = [c for c in page_box.children if not isinstance(c, boxes.MarginBox)]
+    while stack:
+        box = stack.pop()
+        element = box.element
+        classes = (element.get("class") or "").split() if element is not None else []
+        if box.element_tag == "article" and "route" in classes and element.get("id"):
+            ident = element.get("id")
+            for child in _walk(box):
+                child_classes = (child.element.get("class") or "").split() if child.element is not None else []
+                if child.element_tag == "ul" and "steps" in child_classes:
+                    items = [e for e in child.element if e.tag == "li"]
+                    for item in (c for c in child.children if c.element_tag == "li"):
+                        number = items.index(item.element) + 1  # in the whole list, not this page's part
+                        if number > 1:
+                            points.append((ident, number, item.position_y))
+                elif child.element_tag == "div" and "notes" in child_classes:
+                    points.append((ident, 0, child.position_y))
+            continue
+        if isinstance(box, boxes.ParentBox):
+            stack.extend(box.children)
+    return points
+
+
+def _walk(box: Any) -> list[Any]:
+    from weasyprint.formatting_structure import boxes
+
+    out, stack = [], [box]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        if isinstance(current, boxes.ParentBox):
+            stack.extend(reversed(current.children))
+    return out
+
+
+def balance(
+    layout: Callable[[Settings], Any],
+    settings: Settings,
+    rounds: int | None = None,
+    whole_sheets: bool = False,
+    first: Any = None,
+) -> Balanced:
+    """Lay out with `layout(settings)` and remedy short pages; returns the best layout found.
+
+    At most `rounds` extra layouts (default MAX_EXTRA_LAYOUTS): all but the last move page
+    breaks; the last one finishes the best of them, filling a short last page of each part
+    with ruled notes lines and, with `whole_sheets`, adding ruled Notes pages before the back
+    cover up to a multiple of four pages. `rounds=0` measures the first layout and only pads.
+    `first` is the layout of `settings` when the caller has it already.
+    """
+    rounds = MAX_EXTRA_LAYOUTS if rounds is None else rounds
+    laid = first if first is not None else layout(settings)
+    fills = page_fills(laid.document)
+    best = Balanced(laid, fills)
+    remedies = Remedies()
+    made = 1
+    while made <= rounds - 1 and not meets_targets(fills):
+        found = remedies | find_remedies(fills, laid, settings.duplex, remedies)
+        if made == 1:
+            # Cards split only where a whole one leaves room for a part (a route's head and first step
+            # at least), so letting every card section split at once saves the rounds that finding them
+            # one short page at a time would take.
+            found = found | Remedies(split=card_sections(laid))
+        if found == remedies:
+            break
+        remedies = found
+        laid = layout(settings_with(settings, remedies))
+        made += 1
+        fills = page_fills(laid.document)
+        if score(fills) < score(best.fills):
+            best = Balanced(laid, fills, remedies)
+    closing = _closing_rules(best.fills, settings.large_print) if rounds and not meets_targets(best.fills) else ()
+    pad = -best.laid.pages % 4 if whole_sheets else 0
+    if closing or pad:
+        finished = replace(best.remedies, closing_rules=closing)
+        laid = layout(replace(settings_with(settings, finished), notes_pages=pad))
+        made += 1
+        fills = page_fills(laid.document)
+        if closing and laid.pages != best.laid.pages + pad:
+            # The notes lines did not fit after all: pad the best layout as it was.
+            laid = layout(replace(settings_with(settings, best.remedies), notes_pages=pad))
+            made += 1
+            finished, fills = best.remedies, page_fills(laid.document)
+        best = Balanced(laid, fills, finished)
+    best.layouts = made
+    return best
+
+
+def plan_rules(laid: Any, settings: Settings, plan_end: int) -> int | None:
+    """The number of "My notes" lines that makes a student's action plan end at the foot of a
+    page, or None when the plan's last page (0-based `plan_end`) is already full enough.
+
+    A plan whose last page holds little but the notes spilled from the page before gets two
+    lines (or none, if two still spill); any other short last page gets as many lines as fit."""
+    fills = page_fills(laid.document)
+    last = fills[plan_end]
+    if last.fill is None or last.fill >= GOOD:
+        return None
+    # .notes .rule: 7 mm, 6 mm on A5 pages (print.css), 10 mm in large print.
+    rule = (10 if settings.large_print else 6 if settings.page_size.upper() == "A5" else 7) * MM
+    if last.fill < SPILL and "action-plan" in last.continues and settings.plan_rules > 0:
+        return 2 if settings.plan_rules > 2 else 0
+    extra = int((last.top + last.height - last.lowest) // rule) - 1
+    return settings.plan_rules + extra if extra > 0 else None
+
+
+def fill_warnings(fills: list[PageFill]) -> list[str]:
+    """One warning for each body page that misses the targets, naming the page and the cause."""
+    from ..pdf.fill import short_pages
+
+    total = len(fills)
+    lines = []
+    for page in sorted(short_pages(fills), key=lambda f: f.number):
+        after = fills[page.number] if page.number < total else None
+        lines.append(
+            f"warning: page {page.number} of {total} is {page.fill} % full (target: {TARGET} % or more, "
+            f"most pages {GOOD} %): {_cause(page, after)}"
+        )
+    return lines
+
+
+def _cause(page: PageFill, after: PageFill | None) -> str:
+    if after is None or after.kind == "cover":
+        return "the content ends here"
+    if any(c in after.first_classes for c in CARDS):
+        return f"the next item ({after.first}) is too tall for the space left"
+    if after.first:
+        return f"the next part ({after.first}) starts a new page"
+    return "the next page goes on with what this page began"
