@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import fill  # noqa: E402  (part j: page fill, bench/fill.py)
+
 BIN = Path(sys.executable).parent
 BOOKLET = str(BIN / "booklet")
 WEASYPRINT = str(BIN / "weasyprint")
@@ -479,7 +482,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,200,400")
     parser.add_argument("--directory-sizes", default="25,100,400")
     parser.add_argument(
-        "--only", choices=["directory", "cluster", "serve"], help="run one part only; docs/benchmarks.md is left alone"
+        "--only",
+        choices=["directory", "cluster", "serve", "fill"],
+        help="run one part only; docs/benchmarks.md is left alone",
     )
     parser.add_argument("--cluster-runs", type=int, default=3)
     parser.add_argument("--copies", type=int, default=10, help="copies of every audience in the cluster batch")
@@ -494,6 +499,9 @@ def main() -> None:
         target = f"target ≤ 1.05: {verdict(ratio <= 1.05)}"
         print(f"h. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
         print(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
+        return
+    if args.only == "fill":
+        fill.report(print, args.runs)
         return
     if args.only_people:
         with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
@@ -561,6 +569,7 @@ def main() -> None:
         say(f"h. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
         say(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
         report_people(say, bench_people(work, args.students, args.runs))
+        fill.report(say, args.runs)
         plot(rows, args.out.parent / "bench-scale.png")
 
     write_report(args.out, lines)

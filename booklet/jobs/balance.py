@@ -76,7 +76,9 @@ class Remedies:
 
             profiles = ("card", "entry")
             rules.append(f"{each('')} {{ break-inside: auto; }}")
-            rules.append(f"{each(' .route-text', ('route',))}, {each(' h3')} {{ break-inside: avoid; }}")
+            # (Keeping a route's text whole here too stops WeasyPrint from running a section on before a
+            # splittable route: booklet.css keeps its title with what follows, which is enough.)
+            rules.append(f"{each(' h3')} {{ break-inside: avoid; }}")
             rules.append(f"{each(' h3')} {{ break-after: avoid; }}")  # a route's head: booklet.css
             rules.append(
                 f"{each(' .steps > li:last-child', ('route',))}, {each(' .notes', ('route',))}, "
@@ -186,6 +188,13 @@ def _parts(fills: list[PageFill]) -> list[list[PageFill]]:
         elif page.kind == "body":
             parts[-1].append(page)
     return [part for part in parts if part]
+
+
+def _finished(fills: list[PageFill]) -> list[PageFill]:
+    """The fills as they will be once the finishing layout has ruled notes lines on the short last
+    page of each part: the measure to compare layouts by (a short last page costs nothing then)."""
+    last = {part[-1].number for part in _parts(fills)}
+    return [replace(f, fill=100) if f.number in last and f.fill is not None and f.fill < GOOD else f for f in fills]
 
 
 def _closing_rules(fills: list[PageFill], large_print: bool) -> tuple[int, ...]:
@@ -309,7 +318,7 @@ def balance(
     best = Balanced(laid, fills)
     remedies = Remedies()
     made = 1
-    while made <= rounds - 1 and not meets_targets(fills):
+    while made <= rounds - 1 and not meets_targets(_finished(fills)):
         found = remedies | find_remedies(fills, laid, settings.duplex, remedies)
         if made == 1:
             # Cards split only where a whole one leaves room for a part (a route's head and first step
@@ -322,7 +331,7 @@ def balance(
         laid = layout(settings_with(settings, remedies))
         made += 1
         fills = page_fills(laid.document)
-        if score(fills) < score(best.fills):
+        if score(_finished(fills)) < score(_finished(best.fills)):
             best = Balanced(laid, fills, remedies)
     closing = _closing_rules(best.fills, settings.large_print) if rounds and not meets_targets(best.fills) else ()
     pad = -best.laid.pages % 4 if whole_sheets else 0

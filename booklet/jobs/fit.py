@@ -4,7 +4,7 @@ A handout promises at most four pages (cover, two pages of content, back cover) 
 any content. Each compaction level keeps what the levels before it did and adds one
 thing; none goes below Clear Print's 12 pt or makes a QR code smaller than 15 mm.
 The search lays out level 0 and, if that is too long, the most compact level, then
-halves the range between: at most four layouts for five levels. When even the most
+halves the range between: at most five layouts for six levels. When even the most
 compact level is too long the build fails, naming how many pages it would take and
 which organisations and routes did not fit.
 """
@@ -12,7 +12,7 @@ which organisations and routes did not fit.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..content.model import Booklet
 from ..errors import BookletError, Exit, Problem, Where
@@ -28,8 +28,11 @@ LEVELS = {
     1: "organisations in two columns",
     2: "entry routes start on the organisations' page, smaller headings, 15 mm QR codes",
     3: "organisations without their summary sentence",
-    4: "one first step per route",
+    4: "three first steps per route",
+    5: "one first step per route",
 }
+STEPS_AT = {4: 3, 5: 1}
+"""Levels that shorten each route's checklist, and to how many first steps."""
 MOST_COMPACT = max(LEVELS)
 
 
@@ -38,11 +41,19 @@ class HandoutTooLong(BookletError):
 
 
 def compacted(booklet: Booklet, level: int) -> Booklet:
-    """The content a handout prints at `level` (only level 4 changes content: one step per route)."""
-    if level < 4:
+    """The content a handout prints at `level` (levels 4 and 5 change content: fewer steps per route,
+    in every language the route has)."""
+    keep = STEPS_AT.get(level)
+    if keep is None:
         return booklet
-    routes = [r.model_copy(update={"steps": r.steps[:1]}) for r in booklet.routes]
-    return booklet.model_copy(update={"routes": routes})
+
+    def shorter(route: Any) -> Any:
+        update: dict[str, Any] = {"steps": route.steps[:keep]}
+        if getattr(route, "steps_cy", None):
+            update["steps_cy"] = route.steps_cy[:keep]
+        return route.model_copy(update=update)
+
+    return booklet.model_copy(update={"routes": [shorter(r) for r in booklet.routes]})
 
 
 def fit_handout(lay_out: Callable[[int], Laid], booklet: Booklet, where: Where | None = None) -> tuple[Laid, int, int]:

@@ -67,4 +67,4 @@ def test_the_search_lays_out_few_times_and_picks_the_least_compaction():
 
         laid, level, count = fit_handout(lay_out, None)  # type: ignore[arg-type]
         assert level == needed and laid.pages == HANDOUT_PAGES
-        assert count == len(made) <= 4 and len(set(made)) == len(made)
+        assert count == len(made) <= 5 and len(set(made)) == len(made)
