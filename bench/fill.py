@@ -26,17 +26,9 @@ from booklet.jobs.work import lay_out_job  # noqa: E402
 from booklet.pdf.fill import describe, meets_targets  # noqa: E402
 from booklet.project import Project  # noqa: E402
 from booklet.settings import Settings  # noqa: E402
+from tests.many import FILL_EDITIONS  # noqa: E402
 
-EDITIONS = {
-    "A4": Settings(),
-    "A5": Settings(page_size="A5"),
-    "large print": Settings(large_print=True),
-    "large print A5": Settings(large_print=True, page_size="A5"),
-    "Welsh": Settings(language="cy"),
-    "bilingual": Settings(language="bilingual"),
-    "bilingual A5": Settings(language="bilingual", page_size="A5"),
-    "duplex": Settings(duplex=True),
-}
+EDITIONS = {name: Settings(**fields) for name, fields in FILL_EDITIONS.items()}
 
 
 def editions(root: Path, label: str) -> list[str]:

@@ -29,6 +29,8 @@ class Settings:
     plan_rules: int = 4
     """Ruled lines under "My notes" on a student's action plan (the build fits them to its last page)."""
     notes_pages: int = 0
+    part_notes: tuple[int, ...] = ()
+    """Ruled Notes pages at the end of each language's half (a tête-bêche edition: both halves the same length)."""
     """Ruled "Notes" pages added before the back cover (folded editions need a multiple of four pages)."""
     forms: bool = True
     """Tick boxes are real PDF checkboxes."""
@@ -40,7 +42,8 @@ class Settings:
     pdf_standard: str = "ua-1"
     """ua-1 (tagged, accessible), a-2a or a-3a (tagged archive copies, PDF/UA-1 too) or none."""
     imposition: str = "none"
-    """none, or saddle: A5 pages imposed 2-up on A4 sheets for folding."""
+    """none; saddle: A5 pages imposed 2-up on A4 sheets for folding; flip: a bilingual saddle booklet
+    read from either cover (tête-bêche), the second language upside down, the halves meeting in the middle."""
     write_html: bool = False
     """Also write the HTML each PDF was rendered from, beside it."""
     language: str = "en"

@@ -19,6 +19,18 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
+FILL_EDITIONS = {
+    "a4": {},
+    "a5": {"page_size": "A5"},
+    "large-print": {"large_print": True},
+    "large-print-a5": {"large_print": True, "page_size": "A5"},
+    "welsh": {"language": "cy"},
+    "bilingual": {"language": "bilingual"},
+    "bilingual-a5": {"language": "bilingual", "page_size": "A5"},
+    "duplex": {"duplex": True},
+}
+"""The editions whose page fill is a target (Settings fields), for tests/pdf/test_fill.py and bench/fill.py."""
+
 _NAMES = [
     "Llywodraeth Cymru Digital and Data Directorate",
     "Department for Environment, Food & Rural Affairs Data Science Hub",

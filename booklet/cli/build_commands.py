@@ -59,7 +59,12 @@ def build(
     brand: BrandOpt = None,
     page_format: Annotated[PageFormat, typer.Option("--format", help="Page size of the booklet.")] = PageFormat.a4,
     imposition: Annotated[
-        Imposition, typer.Option("--imposition", help="saddle: A5 pages 2-up on A4 sheets, in folding order.")
+        Imposition,
+        typer.Option(
+            "--imposition",
+            help="saddle: A5 pages 2-up on A4 sheets, in folding order; flip (with --bilingual): "
+            "tête-bêche, Welsh from one cover and English from the other.",
+        ),
     ] = Imposition.none,
     print_ready: Annotated[
         bool, typer.Option("--print-ready", help="Add bleed and crop marks for a print shop.")
@@ -118,7 +123,13 @@ def build(
         from ..jobs.cluster import check_spec
 
         check_spec(cluster)
-    if imposition is Imposition.saddle and page_format is not PageFormat.a5:
+    if imposition is Imposition.flip and not bilingual:
+        raise BookletError.single(
+            "--imposition flip needs --bilingual: a tête-bêche booklet is read from either cover, one language each",
+            hint="add --bilingual, or use --imposition saddle",
+            code=Exit.USAGE,
+        )
+    if imposition is not Imposition.none and page_format is not PageFormat.a5:
         page_format = PageFormat.a5  # saddle folds A5 pages from A4 sheets
     if pdf_standard in (PdfStandard.a2a, PdfStandard.a3a) and (imposition is not Imposition.none):
         raise BookletError.single(
@@ -175,7 +186,7 @@ def build(
             err(problem.line())
     planned = plan(project, loaded, audience or (), all_audiences, output, settings)
     results = run_with_progress(planned, jobs or default_workers(), force, quiet, cluster)
-    if imposition is Imposition.saddle and not quiet:
+    if imposition is not Imposition.none and not quiet:
         from ..pdf.imposition import counts
 
         for result in results:

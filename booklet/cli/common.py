@@ -99,6 +99,7 @@ class PageFormat(StrEnum):
 class Imposition(StrEnum):
     none = "none"
     saddle = "saddle"
+    flip = "flip"
 
 
 class Language(StrEnum):

@@ -64,7 +64,7 @@ class Remedies:
         """The remedies as CSS rules, added after every stylesheet."""
         rules = []
         for ident in sorted(self.run_on):
-            rules.append(f"#{ident} {{ break-before: auto; margin-top: 10mm; }}")
+            rules.append(f"#{ident} {{ break-before: auto; margin-top: 6mm; }}")
             rules.append(f"#{ident} > h2, #{ident} > .lead {{ break-after: avoid; }}")
         for ident in sorted(self.split):
             # `ident` is a section (its cards may split) or one card. A route keeps its head with its
@@ -76,9 +76,7 @@ class Remedies:
 
             profiles = ("card", "entry")
             rules.append(f"{each('')} {{ break-inside: auto; }}")
-            # (Keeping a route's text whole here too stops WeasyPrint from running a section on before a
-            # splittable route: booklet.css keeps its title with what follows, which is enough.)
-            rules.append(f"{each(' h3')} {{ break-inside: avoid; }}")
+            rules.append(f"{each(' h3')} {{ break-inside: avoid; }}")  # a route's text: booklet.css
             rules.append(f"{each(' h3')} {{ break-after: avoid; }}")  # a route's head: booklet.css
             rules.append(
                 f"{each(' .steps > li:last-child', ('route',))}, {each(' .notes', ('route',))}, "
@@ -195,6 +193,14 @@ def _finished(fills: list[PageFill]) -> list[PageFill]:
     page of each part: the measure to compare layouts by (a short last page costs nothing then)."""
     last = {part[-1].number for part in _parts(fills)}
     return [replace(f, fill=100) if f.number in last and f.fill is not None and f.fill < GOOD else f for f in fills]
+
+
+def _blank_between_parts(fills: list[PageFill]) -> bool:
+    """Whether a page is left blank between one half's back cover and the next half's cover."""
+    return any(
+        page.kind == "blank" and fills[i - 1].kind == "cover" and fills[i + 1].kind == "cover"
+        for i, page in enumerate(fills[1:-1], start=1)
+    )
 
 
 def _closing_rules(fills: list[PageFill], large_print: bool) -> tuple[int, ...]:
@@ -335,14 +341,17 @@ def balance(
             best = Balanced(laid, fills, remedies)
     closing = _closing_rules(best.fills, settings.large_print) if rounds and not meets_targets(best.fills) else ()
     pad = -best.laid.pages % 4 if whole_sheets else 0
-    if closing or pad:
+    # A folded bilingual edition: the page left blank so the second half opens on a right-hand page
+    # becomes a Notes page at the end of the first half.
+    halves = (1, pad) if whole_sheets and _blank_between_parts(best.fills) else ()
+    if closing or pad or halves:
         finished = replace(best.remedies, closing_rules=closing)
-        laid = layout(replace(settings_with(settings, finished), notes_pages=pad))
+        laid = layout(replace(settings_with(settings, finished), notes_pages=pad, part_notes=halves))
         made += 1
         fills = page_fills(laid.document)
         if closing and laid.pages != best.laid.pages + pad:
             # The notes lines did not fit after all: pad the best layout as it was.
-            laid = layout(replace(settings_with(settings, best.remedies), notes_pages=pad))
+            laid = layout(replace(settings_with(settings, best.remedies), notes_pages=pad, part_notes=halves))
             made += 1
             finished, fills = best.remedies, page_fills(laid.document)
         best = Balanced(laid, fills, finished)

@@ -39,7 +39,7 @@ def lay_out_job(job: Job, balanced: bool = True) -> LaidJob:
     (`balance.py`) unless `balanced` is False, and a folded edition padded with Notes pages."""
     from ..pdf.fill import page_fills
     from ..pdf.weasy import Laid, lay_out
-    from .balance import balance, plan_rules
+    from .balance import balance, plan_rules, settings_with
 
     settings = job.settings
     # PDF/X allows no printing form fields on the page: a print-ready file draws empty tick boxes.
@@ -77,10 +77,20 @@ def lay_out_job(job: Job, balanced: bool = True) -> LaidJob:
         lambda s: layout(job.booklet, s),
         settings,
         rounds=None if balanced else 0,
-        whole_sheets=folded(settings),
+        whole_sheets=folded(settings) and settings.imposition != "flip",
         first=first,
     )
-    return LaidJob(result.laid, pages[id(result.laid)], result.fills, result.layouts)
+    laid, fills, made = result.laid, result.fills, result.layouts
+    if settings.imposition == "flip":
+        # Tête-bêche: both halves the same even length, so they meet in the middle of the booklet.
+        second = max(laid.page_of(part) or 0 for part in ("cy", "en"))
+        halves = (second, laid.pages - second)
+        length = max(halves) + max(halves) % 2
+        notes = tuple(length - h for h in halves)
+        if any(notes):
+            laid = layout(job.booklet, replace(settings_with(settings, result.remedies), part_notes=notes))
+            fills, made = page_fills(laid.document), made + 1
+    return LaidJob(laid, pages[id(laid)], fills, made)
 
 
 def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
@@ -95,7 +105,7 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
         sandbox = Sandbox(allowed_dirs(job.project), job.project.root)
         html = render_html(job.booklet, settings, job.project.styles, job.brand, sandbox=sandbox)
         return html.encode("utf-8"), 0, html, _blocked(list(dict.fromkeys(sandbox.blocked)), settings.strict)
-    saddle = settings.imposition == "saddle"
+    saddle = settings.imposition in ("saddle", "flip")
     laid_job = lay_out_job(job)
     # An imposed print file cannot keep a structure tree, so it is not tagged at all.
     rendered = write(
@@ -128,7 +138,7 @@ def _blocked(blocked: list[Any], strict: bool) -> list[str]:
 
 def folded(settings: Settings) -> bool:
     """Whether the edition is printed as folded sheets (A5 or saddle-stitched): whole sheets of four pages."""
-    return settings.imposition == "saddle" or settings.page_size.upper() == "A5"
+    return settings.imposition in ("saddle", "flip") or settings.page_size.upper() == "A5"
 
 
 def fits_handout(booklet: Booklet, settings: Settings) -> bool:

@@ -27,7 +27,7 @@ from ..settings import Settings
 if TYPE_CHECKING:
     import pikepdf
 
-IMPOSITIONS = ("none", "saddle")
+IMPOSITIONS = ("none", "saddle", "flip")
 
 
 def finish_pdf(pdf: bytes, settings: Settings) -> bytes:
@@ -35,7 +35,7 @@ def finish_pdf(pdf: bytes, settings: Settings) -> bytes:
     import pikepdf
 
     check_settings(settings)
-    if settings.imposition == "saddle":
+    if settings.imposition in ("saddle", "flip"):
         from .imposition import impose
 
         with pikepdf.open(io.BytesIO(pdf)) as source:
@@ -43,7 +43,7 @@ def finish_pdf(pdf: bytes, settings: Settings) -> bytes:
         # The build lays blank pages out inside the document (so page totals count them);
         # a blank page is drawn here only for PDFs that arrive without them.
         blank = None if pages % 4 == 0 else blank_page(settings.page_size, settings.blank_page_text)
-        return impose(pdf, blank)
+        return impose(pdf, blank, flip=settings.imposition == "flip")
     with pikepdf.open(io.BytesIO(pdf)) as document:
         changed = complete_checkboxes(document)
         if settings.bleed_mm:
@@ -71,14 +71,19 @@ def check_settings(settings: Settings) -> None:
         raise BookletError.single(what, hint=hint, code=Exit.USAGE)
 
     if settings.imposition not in IMPOSITIONS:
-        refuse(f"unknown imposition {settings.imposition!r}", "use none or saddle")
+        refuse(f"unknown imposition {settings.imposition!r}", "use none, saddle or flip")
+    if settings.imposition == "flip" and settings.language != "bilingual":
+        refuse(
+            "--imposition flip needs --bilingual: a tête-bêche booklet is read from either cover, one language each",
+            "add --bilingual, or use --imposition saddle",
+        )
     if settings.bleed_mm and settings.pdf_standard.startswith("a-"):
         refuse(
             f"--print-ready cannot be combined with --pdf-standard {settings.pdf_standard}: a print-ready file "
             "is PDF/X-4, which cannot also be PDF/A",
             "build the archive copy and the print-ready file separately",
         )
-    if settings.imposition == "saddle":
+    if settings.imposition in ("saddle", "flip"):
         if settings.pdf_standard.startswith("a-"):
             refuse(
                 f"--pdf-standard {settings.pdf_standard} cannot be combined with --imposition: imposed sheets lose "

@@ -79,14 +79,29 @@ def saddle_sides(pages: int) -> list[tuple[int | None, int | None]]:
     return sides
 
 
+def flip_order(pages: int) -> list[tuple[int, bool]]:
+    """A tête-bêche booklet in reading order from the first cover: (source page, upside down).
+
+    The source holds the two halves one after the other, each `pages // 2` long. The first
+    half reads from the front cover; the second is turned over and upside down, so its last
+    page meets the first half's last page in the middle and its own cover is the back.
+    """
+    if pages % 4:
+        raise ValueError("a tête-bêche booklet needs two halves of an even length each")
+    half = pages // 2
+    return [(n, False) for n in range(1, half + 1)] + [(n, True) for n in range(pages, half, -1)]
+
+
 def impose(
     pdf: bytes,
     blank: bytes | None = None,
     sheet: tuple[float, float] | None = None,
+    flip: bool = False,
 ) -> bytes:
     """Impose the pages of `pdf` 2-up in saddle-stitch order; returns the new PDF's bytes.
 
-    `blank` is a one-page PDF drawn in the padding slots (None: leave them empty).
+    `blank` is a one-page PDF drawn in the padding slots (None: leave them empty). With
+    `flip`, the pages are a tête-bêche booklet's (`flip_order`): the second half upside down.
     The sheet is A4 landscape when two pages fit on it side by side, otherwise
     exactly two pages wide. Pages meet at the sheet's centre line, the fold.
     The result is a print file: a new document without the source's structure
@@ -108,16 +123,23 @@ def impose(
         try:
             spine = sheet_width / 2
             bottom = (sheet_height - height) / 2
+            order = flip_order(len(pages)) if flip else None
             for left, right in saddle_sides(len(pages)):
                 side = out.add_blank_page(page_size=(sheet_width, sheet_height))
                 for number, x in ((left, spine - width), (right, spine)):
+                    turned = False
                     if number is None:
                         if filler is None:
                             continue
                         page = filler.pages[0]
                     else:
+                        if order is not None:
+                            number, turned = order[number - 1]
                         page = pages[number - 1]
-                    side.add_overlay(page, pikepdf.Rectangle(x, bottom, x + width, bottom + height))
+                    if turned:
+                        _draw_turned(out, side, page, x, bottom, width, height)
+                    else:
+                        side.add_overlay(page, pikepdf.Rectangle(x, bottom, x + width, bottom + height))
             _copy_metadata(source, out)
             buffer = io.BytesIO()
             out.save(buffer, deterministic_id=True)
@@ -125,6 +147,19 @@ def impose(
             if filler is not None:
                 filler.close()
     return buffer.getvalue()
+
+
+def _draw_turned(
+    out: pikepdf.Pdf, side: pikepdf.Page, page: pikepdf.Page, x: float, y: float, width: float, height: float
+) -> None:
+    """Draw `page` upside down (turned 180°) in the rectangle at (x, y): a Form XObject, still vector."""
+    form = out.copy_foreign(page.as_form_xobject())
+    name = side.add_resource(form, pikepdf.Name.XObject, prefix="Fx")
+    box = page.trimbox
+    # Map the page's box onto the rectangle, turned: x' = x + width - (u - x0), y' = y + height - (v - y0).
+    e = x + width + float(box[0])
+    f = y + height + float(box[1])
+    side.contents_add(pikepdf.Stream(out, f"q -1 0 0 -1 {e:.4f} {f:.4f} cm {name} Do Q\n".encode()), prepend=False)
 
 
 def _size(page: pikepdf.Page) -> tuple[float, float]:

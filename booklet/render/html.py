@@ -240,7 +240,9 @@ def render_html(
             "main_tag": "main" if index == 0 else "div",
             # Blank pages for saddle stitching go before the one back cover that ends the document.
             "filler_pages": settings.filler_pages if last else 0,
-            "notes_pages": settings.notes_pages if last else 0,
+            "notes_pages": (
+                settings.part_notes[index] if index < len(settings.part_notes) else settings.notes_pages if last else 0
+            ),
             "closing_rules": settings.closing_rules[index] if index < len(settings.closing_rules) else 0,
             "notes_rules": NOTES_RULES[(settings.page_size.upper(), settings.large_print)],
             "other_language": _other_language(languages, index, settings),
@@ -361,8 +363,9 @@ def page_css(settings: Settings, languages: list[str] | None = None) -> str:
         rules.append(".major { break-before: right; }")
         rules.append(".back { break-before: left; }")
         rules.append(f"@page :blank {blank_page}")
-    if len(languages) > 1:
+    if len(languages) > 1 and settings.imposition != "flip":
         # Each language's half opens on a right-hand page, as a booklet printed on both sides should.
+        # (A tête-bêche booklet opens each half from its own cover instead.)
         rules.append(".edition + .edition .cover { break-before: right; }")
         if not settings.duplex:
             rules.append(f"@page :blank {blank_page}")

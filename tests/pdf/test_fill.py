@@ -33,20 +33,11 @@ from booklet.pdf.fill import GOOD, TARGET, allowed_under_good, meets_targets
 from booklet.project import Project
 from booklet.settings import Settings
 from tests.conftest import CONTENT, ROOT
-from tests.many import many_project
+from tests.many import FILL_EDITIONS, many_project
 
 PAGE_FILL = ROOT.parent / "shared" / "tools" / "page_fill.py"
 
-EDITIONS = {
-    "a4": Settings(),
-    "a5": Settings(page_size="A5"),
-    "large-print": Settings(large_print=True),
-    "large-print-a5": Settings(large_print=True, page_size="A5"),
-    "welsh": Settings(language="cy"),
-    "bilingual": Settings(language="bilingual"),
-    "bilingual-a5": Settings(language="bilingual", page_size="A5"),
-    "duplex": Settings(duplex=True),
-}
+EDITIONS = {name: Settings(**fields) for name, fields in FILL_EDITIONS.items()}
 
 
 def _measure(job, path: Path) -> tuple[list[tuple[str, int | None]], int]:
@@ -203,6 +194,17 @@ def test_bilingual_halves_each_open_on_a_right_hand_page(editions):
         assert all(n % 2 == 1 for n in covers), (name, covers)
 
 
+def booklet(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed command, run as an adviser would, in `cwd`."""
+    return subprocess.run(
+        [sys.executable, "-m", "booklet", *args, "--content", "content"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
 def test_content_that_cannot_meet_the_targets_still_builds_with_a_warning(tmp_path):
     """A 900-word profile summary in large print A5 leaves a page short: the build still writes the
     PDF (exit 0) and names each short page, its fill and the cause, as the independent measure sees it."""
@@ -212,13 +214,7 @@ def test_content_that_cannot_meet_the_targets_still_builds_with_a_warning(tmp_pa
     sentence = "Government Digital Service builds and runs shared platforms for public services."
     data["summary"] = " ".join([sentence] * 90)
     profile.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "booklet", "build", "--large-print", "--format", "a5", "--content", "content"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = booklet(tmp_path, "build", "--large-print", "--format", "a5")
     assert done.returncode == 0, done.stderr
     pdf = tmp_path / "output" / "ai-careers-uk-public-sector-a5-large-print.pdf"
     assert pdf.is_file()
@@ -245,13 +241,7 @@ def test_an_empty_section_leaves_the_booklet_and_its_contents(tmp_path):
         f"    points:\n      exclude: [{', '.join(item.id for item in challenges)}]\n",
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "booklet", "build", "--audience", "no-challenges", "--content", "content"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = booklet(tmp_path, "build", "--audience", "no-challenges")
     assert done.returncode == 0, done.stderr
     assert "anchor" not in done.stderr and "Content discarded" not in done.stderr
     pdf = PdfReader(tmp_path / "output" / "no-challenges.pdf")
@@ -266,3 +256,16 @@ def test_balancing_css_is_aimed_at_ids_only():
     assert "#routes .route { break-inside: auto; }" in css or "#routes .route," in css
     settings = settings_with(Settings(), Remedies(closing_rules=(3,)))
     assert settings.closing_rules == (3,) and replace(settings, closing_rules=()).closing_rules == ()
+
+
+def test_personal_copies_meet_the_fill_targets(tmp_path):
+    """Each student's copy (its action plan's notes lines fitted to the page, the shared pages
+    balanced) meets the targets by the independent measure."""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    shutil.copy(ROOT / "examples" / "people.csv", tmp_path / "people.csv")
+    done = booklet(tmp_path, "personalise", "people.csv", "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    copies = sorted((tmp_path / "output" / "people").glob("*.pdf"))
+    assert len(copies) == 4
+    for copy in copies:
+        assert_targets(independent(copy), copy.name)

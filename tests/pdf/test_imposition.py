@@ -11,7 +11,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from booklet.pdf.finish import blank_page
-from booklet.pdf.imposition import A4_LANDSCAPE, MM, counts, impose, pad, reading_order, saddle_sides
+from booklet.pdf.imposition import A4_LANDSCAPE, MM, counts, flip_order, impose, pad, reading_order, saddle_sides
 
 A5 = (148 * MM, 210 * MM)
 
@@ -156,3 +156,43 @@ def test_pages_larger_than_a5_get_a_sheet_two_pages_wide():
     a4 = (210 * MM, 297 * MM)
     with pikepdf.open(io.BytesIO(impose(numbered_pdf(4, a4)))) as pdf:
         assert [float(v) for v in pdf.pages[0].MediaBox] == pytest.approx([0, 0, 2 * a4[0], a4[1]], abs=0.01)
+
+
+def test_tete_beche_order_meets_in_the_middle():
+    # 8 pages: 1-4 the first language, 5-8 the second; the second half is read from the back cover.
+    assert flip_order(8) == [(1, False), (2, False), (3, False), (4, False), (8, True), (7, True), (6, True), (5, True)]
+    with pytest.raises(ValueError):
+        flip_order(6)
+
+
+@pytest.mark.parametrize("pages", [4, 8, 16])
+def test_tete_beche_sheets_carry_the_second_half_upside_down(pages):
+    """Side 1 has the first cover on the right and the second language's cover (turned) on the left;
+    the middle spread pairs each half's last page. Turned pages are still vector Form XObjects."""
+    imposed = impose(numbered_pdf(pages), flip=True)
+    order = flip_order(pages)
+    document = pdfium.PdfDocument(imposed)
+    for side, (left, right) in zip(document, saddle_sides(pages), strict=True):
+        width, _height = side.get_size()
+        text = side.get_textpage()
+        for number, (x0, x1) in ((left, (0, width / 2)), (right, (width / 2, width))):
+            assert number is not None
+            source, turned = order[number - 1]
+            chars = [text.get_charbox(i) for i in range(text.count_chars()) if text.get_text_range(i, 1).strip()]
+            inside = [c for c in chars if x0 <= (c[0] + c[2]) / 2 <= x1]
+            assert inside, (number, source)
+            # "P<n>" reads left to right when upright; turned half a circle its characters run right to left.
+            backwards = inside[0][0] > inside[-1][0]
+            assert backwards == turned, (number, source)
+            assert len(inside) == len(f"P{source}")
+
+
+def test_tete_beche_needs_a_bilingual_edition(tmp_path):
+    from typer.testing import CliRunner
+
+    from booklet.cli import app
+    from booklet.errors import Exit
+
+    result = CliRunner().invoke(app, ["build", "--imposition", "flip", "--content", str(tmp_path)])
+    assert result.exit_code == Exit.USAGE
+    assert "--imposition flip needs --bilingual" in result.output
