@@ -151,5 +151,7 @@ def import_(
         print(f"{'would be ' if dry_run else ''}{change.action}: {change.name}")
     for note in result.notes:
         print(f"note: {note}")
+    for problem in result.warnings:
+        err(problem.line())
     if not result.changes:
         print("nothing to change: the content already matches the sheet")

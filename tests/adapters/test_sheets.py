@@ -195,8 +195,8 @@ def mistakes_sheet(path: Path, content: Path) -> None:
         # 5, 6: a merged summary cell (C5:C6)
         ["merged-one", "Merged One", "Shared summary", "Analysts", *good],
         ["merged-two", "Merged Two", None, "Analysts", *good],
-        # 7: a date typed as text
-        ["date-text", "Date Text", "Makes things.", "Analysts", *good[:4], "28/11/2026"],
+        # 7: a date typed month first (read the UK way, day first, it is impossible)
+        ["date-text", "Date Text", "Makes things.", "Analysts", *good[:4], "11/28/2026"],
         # 8: a bad web address
         ["bad-url", "Bad Url", "Makes things.", "Analysts", "www.example.org", *good[1:]],
         # 9: a required field left empty
@@ -218,10 +218,10 @@ def mistakes_sheet(path: Path, content: Path) -> None:
 
 EXPECTED = [
     "mistakes.xlsx › Organisations!C5  summary  merged cells C5:C6 (unmerge them and type the value in every row that needs it)",  # noqa: E501
-    "mistakes.xlsx › Organisations!I7  reviewed  '28/11/2026' is text, not a date (type the date as YYYY-MM-DD (e.g. 2026-11-28) or as a date)",  # noqa: E501
+    "mistakes.xlsx › Organisations!I7  reviewed  '11/28/2026': not a real date read day first (DD/MM/YYYY); is it written month first? (dates are YYYY-MM-DD (2026-11-28) or DD/MM/YYYY (28/11/2026))",  # noqa: E501
     "mistakes.xlsx › Organisations!A10  id  duplicate id 'cafe-societe' (first in row 2) (ids must be unique; rename or delete one of the rows)",  # noqa: E501
     "mistakes.xlsx › Organisations!G11  tags  tags are separated with ',' (separate list items with ; (semicolon), e.g. a; b; c)",  # noqa: E501
-    "mistakes.xlsx › Organisations!A12  id  id 'Bad Id' is not lower case with hyphens (it becomes the file name, e.g. office-for-ai)",  # noqa: E501
+    "mistakes.xlsx › Organisations!A12  id  id 'Bad Id' is not lower case with hyphens (it becomes the file name: bad-id)",  # noqa: E501
     "mistakes.xlsx › Points!A3  section  unknown section 'reasons' (use why, challenges or skills)",
 ]
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...errors import BookletError, Problem
-from ...util import write_atomic
+from ...errors import BookletError, Exit, Problem
+from ..workbooks import bounded
 from .layout import _ORG_SCHEMA, COLUMNS, ORGANISATIONS, POINTS, ROUTES, SECTIONS, _Project, _read_project
 from .workbook import _read_book, _Row, _sheet_rows
 
@@ -223,6 +223,8 @@ class ImportResult:
 
     changes: list[Change]
     notes: list[str]
+    warnings: list[Problem] = field(default_factory=list)
+    """Warnings the imported content would bring (those already there are not repeated)."""
 
 
 def import_sheets(
@@ -250,13 +252,14 @@ def import_sheets(
     labels = {sheet: book.labels.get(sheet, book.label) for sheet in COLUMNS}
     problems: list[Problem] = []
     silenced: set[str] = set()
-    rows = _sheet_rows(book, problems, silenced)
-    located = _Located()
     notes: list[str] = []
+    rows = _sheet_rows(book, problems, silenced, notes)
+    located = _Located()
     changes = _plan(project, rows, prune, located, notes)
 
     # Check the whole result as the build would read it, in a scratch copy of the content.
-    before = {p.line() for p in load_project_content(content, root).errors}
+    loaded_before = load_project_content(content, root)
+    before = {p.line() for p in loaded_before.errors + loaded_before.warnings}
     with tempfile.TemporaryDirectory(prefix="booklet-import-") as scratch:
         scratch_root = Path(scratch)
         scratch_content = scratch_root / content.relative_to(root)
@@ -267,23 +270,57 @@ def import_sheets(
                 target.unlink()
             else:
                 target.write_text(change.new, encoding="utf-8")
-        after = load_project_content(scratch_content, scratch_root).errors
+        loaded_after = load_project_content(scratch_content, scratch_root)
     cells = {str(p.where) for p in problems} | silenced
-    for problem in after:
+    warnings: list[Problem] = []
+    for problem in loaded_after.errors + loaded_after.warnings:
         if problem.line() in before:
             continue
         moved = _back_to_cell(problem, located, labels)
         if str(moved.where) in cells:
             continue  # already reported by the sheet checks (e.g. a date typed as text)
         cells.add(str(moved.where))
-        problems.append(moved)
+        (warnings if moved.warning else problems).append(moved)
     if problems:
-        raise BookletError(problems)
+        raise BookletError(bounded(problems + warnings))
     if not dry_run:
+        write_all(changes)
+    return ImportResult(changes, notes, bounded(warnings))
+
+
+def write_all(changes: list[Change]) -> None:
+    """Write every change or none: each new file goes to a temporary name beside its target first,
+    and only when all are written are they renamed into place (then deletions are made)."""
+    import os
+
+    staged: list[tuple[str, Change]] = []
+    try:
         for change in changes:
             if change.action == "deleted":
-                change.path.unlink()
-            else:
-                change.path.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(change.path, change.new.encode("utf-8"))
-    return ImportResult(changes, notes)
+                continue
+            change.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{change.path.name}.", suffix=".tmp", dir=change.path.parent)
+            staged.append((tmp, change))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(change.new.encode("utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+    except OSError as exc:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        failed = staged[-1][1].name if staged else "the content folder"
+        raise BookletError.single(
+            f"cannot be written ({exc.strerror}); no file was changed",
+            file=failed,
+            hint="check the folder's permissions and free space, then import again",
+            code=Exit.RENDER,
+        ) from None
+    for tmp, change in staged:
+        os.replace(tmp, change.path)  # renames on one file system: nothing left half-written
+    for change in changes:
+        if change.action == "deleted":
+            change.path.unlink(missing_ok=True)
