@@ -129,14 +129,14 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     book = open_workbook(data, suffix, path.name)
     name, notes = _choose_sheet(book, path.name, sheet)
     try:
-        rows, merged, _ = book.read(name)
+        rows, merged, _ = book.read(name, _cell_text)
     except BookletError:
         raise
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise BookletError.single(
             f"cannot read this spreadsheet ({type(exc).__name__})", file=path.name, hint="is it a real .xlsx/.ods?"
         ) from None
-    return Table([[_cell_text(cell) for cell in row] for row in rows], merged, notes)
+    return Table(rows, merged, notes)
 
 
 def _choose_sheet(book: Workbook, label: str, wanted: str | None) -> tuple[str, list[Problem]]:

@@ -31,7 +31,7 @@ MAX_PARTS = 5_000
 """Files inside one .xlsx or .ods."""
 MAX_ROWS = 50_000
 MAX_COLUMNS = 60
-MAX_CELLS = 1_500_000
+MAX_CELLS = 500_000
 """Rows × columns from A1 to the last cell with a value: what reading the sheet allocates."""
 MAX_CELL_CHARS = 32_767
 """Characters in one cell: Excel's own limit."""
@@ -161,12 +161,15 @@ class Workbook:
     _ods_scan: dict[str, _Shape] | None = None
     _book: Any = None
 
-    def read(self, name: str) -> tuple[list[list[Any]], list[tuple[int, int, int, int]], set[tuple[int, int]]]:
-        """A sheet's cells (python-calamine values), its merged ranges (0-based, inclusive) and its
-        formula cells that hold no saved value (0-based row, col)."""
+    def read(
+        self, name: str, cell: Callable[[Any], Any] = lambda value: value
+    ) -> tuple[list[list[Any]], list[tuple[int, int, int, int]], set[tuple[int, int]]]:
+        """A sheet's cells from A1 (python-calamine values, passed through `cell` row by row, so only one
+        copy is held), its merged ranges (0-based, inclusive) and its formula cells with no saved value."""
         shape = self._shape(name)
         sheet = self._book.get_sheet_by_name(name)
-        rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        pad = [cell("")] * (sheet.start[1] if sheet.start else 0)
+        rows = [[*pad, *map(cell, row)] for row in sheet.iter_rows()]
         if self.ods:
             merged = shape.merged
         else:
@@ -404,7 +407,7 @@ class _XlsxScan:
             if self.chars > MAX_CELL_CHARS or (
                 self.shared and self.value.strip().isdigit() and int(self.value) in self.long_strings
             ):
-                raise _refuse(ref, _too_long(), "keep long text in the YAML files")
+                raise _refuse(ref, _too_long())
             self.shape.rows = max(self.shape.rows, self.row)
             self.shape.columns = max(self.shape.columns, self.col + 1)
             _check_shape(self.shape, self.where)
@@ -497,7 +500,7 @@ class _OdsScan:
     def _check_chars(self) -> None:
         if self.chars > MAX_CELL_CHARS:
             ref = f"{self.label} › {self.name}!{_letters(self.col)}{self.row + 1}"
-            raise _refuse(ref, _too_long(), "keep long text in the YAML files")
+            raise _refuse(ref, _too_long())
 
 
 def _count(value: str | None) -> int:
