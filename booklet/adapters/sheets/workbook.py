@@ -113,7 +113,7 @@ def _read_book(source: Path, label: str) -> _Book:
                 Problem(
                     Where(f"{label} › {name}"),
                     "this sheet is not read: sheets are named Organisations, Routes and Points",
-                    "rename it" + guess.replace("; did you mean", ""),
+                    "rename it to" + guess.replace("; did you mean", ""),
                 )
             )
         else:
@@ -256,7 +256,8 @@ def _sheet_rows(
             )
         keys = {"id", "section"} if sheet == POINTS else {"id"}
         if not keys <= set(columns):
-            continue  # without its ids no row can be placed: the missing column is reported above
+            del result[sheet]  # without its ids no row can be placed (reported above): the files stay as they are
+            continue
         merged_cells: dict[tuple[int, int], tuple[int, int, int, int]] = {}
         for r1, c1, r2, c2 in book.merged.get(sheet, []):
             for r in range(r1, r2 + 1):
