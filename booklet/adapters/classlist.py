@@ -292,11 +292,11 @@ def read_people(path: Path, booklet: Booklet, audiences: list[Audience], sheet: 
                     path=where or "-",
                 )
             )
-        if table.csv and len(header) < len(cells) and any(cells[len(header) :]):
+        if table.csv and len(cells) > len(header):  # Excel pads every row to the same width, header too
             bad(
                 "id",
                 f"the row has {len(cells)} cells but the first row names {len(header)} columns",
-                'a comma inside a value? put that value in double quotes, e.g. "O\'Connor, Siobhan"',
+                'a comma inside a value? put that value in double quotes, e.g. "Surname, Forename"',
             )
         student_id = cell("id")
         if not student_id:

@@ -179,10 +179,7 @@ class Workbook:
     def _shape(self, name: str) -> _Shape:
         where = f"{self.label} › {name}"
         if self.ods:
-            if self._ods_scan is None:
-                self._ods_scan = {}
-                _scan(self._zip(), "content.xml", _OdsScan(self._ods_scan, self.label).handlers, self.label)
-            shape = self._ods_scan.get(name, _Shape())
+            shape = (self._ods_scan or {}).get(name, _Shape())
         else:
             shape = _Shape()
             part = self._parts.get(name)
@@ -259,6 +256,9 @@ def open_workbook(data: bytes, suffix: str, label: str) -> Workbook:
         if "settings.xml" in archive.namelist():
             _scan(archive, "settings.xml", _ods_settings(settings), label)
         book.active = settings.get("ActiveTable")
+        # python-calamine reads every table of an .ods when it opens it, so all are scanned first.
+        book._ods_scan = {}
+        _scan(archive, "content.xml", _OdsScan(book._ods_scan, label).handlers, label)
     else:
         _xlsx_parts(archive, book)
     from python_calamine import CalamineWorkbook

@@ -253,9 +253,16 @@ def import_sheets(
     problems: list[Problem] = []
     silenced: set[str] = set()
     notes: list[str] = []
-    rows = _sheet_rows(book, problems, silenced, notes)
+    rejected: dict[str, list[_Row]] = {}
+    rows = _sheet_rows(book, problems, silenced, notes, rejected)
     located = _Located()
     changes = _plan(project, rows, prune, located, notes)
+    checked = changes
+    if any(rejected.values()):
+        # Rows that cannot be placed still go into the scratch copy under a stand-in id, so every other
+        # mistake in them is reported in this same pass (not one attempt later).
+        located = _Located()
+        checked = _plan(project, _with_stand_ins(rows, rejected), prune, located, [])
 
     # Check the whole result as the build would read it, in a scratch copy of the content.
     loaded_before = load_project_content(content, root)
@@ -264,7 +271,7 @@ def import_sheets(
         scratch_root = Path(scratch)
         scratch_content = scratch_root / content.relative_to(root)
         shutil.copytree(content, scratch_content, symlinks=True)
-        for change in changes:
+        for change in checked:
             target = scratch_content / change.path.relative_to(content)
             if change.action == "deleted":
                 target.unlink()
@@ -286,6 +293,19 @@ def import_sheets(
     if not dry_run:
         write_all(changes)
     return ImportResult(changes, notes, bounded(warnings))
+
+
+def _with_stand_ins(rows: dict[str, list[_Row]], rejected: dict[str, list[_Row]]) -> dict[str, list[_Row]]:
+    result = {sheet: list(found) for sheet, found in rows.items()}
+    for sheet, unplaced in rejected.items():
+        if sheet not in result:
+            continue
+        for row in unplaced:
+            if sheet == POINTS and row.values.get("section") not in SECTIONS:
+                continue
+            values = {**row.values, "id": f"unplaced-row-{row.number}"}
+            result[sheet].append(_Row(row.sheet, row.number, values, row.columns))
+    return result
 
 
 def write_all(changes: list[Change]) -> None:

@@ -220,11 +220,19 @@ _NAMED_BY = {ORGANISATIONS: "name", ROUTES: "title", POINTS: "title"}
 
 
 def _sheet_rows(
-    book: _Book, problems: list[Problem], silenced: set[str], notes: list[str] | None = None
+    book: _Book,
+    problems: list[Problem],
+    silenced: set[str],
+    notes: list[str] | None = None,
+    rejected: dict[str, list[_Row]] | None = None,
 ) -> dict[str, list[_Row]]:
     """Rows of each sheet as field → value, with sheet-level mistakes collected in `problems`
-    and what was read generously (UK dates, line breaks in lists, ids made from names) in `notes`."""
+    and what was read generously (UK dates, line breaks in lists, ids made from names) in `notes`.
+
+    Rows that cannot be placed (no id, a duplicate or malformed id, no section) go to `rejected`,
+    so that their other cells can still be checked in the same pass."""
     notes = notes if notes is not None else []
+    rejected = rejected if rejected is not None else {}
     problems += book.problems
     notes += book.notes
     result: dict[str, list[_Row]] = {}
@@ -232,6 +240,7 @@ def _sheet_rows(
         label = book.labels.get(sheet, book.label)
         rows: list[_Row] = []
         result[sheet] = rows
+        unplaced = rejected.setdefault(sheet, [])
         # "Reviewed" or " Name " is what people type: match headings without case or spaces.
         header = [
             re.sub(r"\s+", "_", str(v).strip().casefold()) if not _blank(v) else "" for v in (grid[0] if grid else [])
@@ -332,6 +341,7 @@ def _sheet_rows(
                             path="id",
                         )
                     )
+                    unplaced.append(row)
                     continue
                 seen_ids[key] = row.number
             else:
@@ -344,6 +354,7 @@ def _sheet_rows(
                             path="id",
                         )
                     )
+                unplaced.append(row)
                 continue
             if sheet == POINTS:
                 section = row.values.get("section")
@@ -366,6 +377,7 @@ def _sheet_rows(
                                 path="section",
                             )
                         )
+                    unplaced.append(row)
                     continue
             if sheet == ORGANISATIONS and not re.match(model.ID_PATTERN, item_id):
                 suggestion = slug(item_id)
@@ -377,6 +389,7 @@ def _sheet_rows(
                         path="id",
                     )
                 )
+                unplaced.append(row)
                 continue
             rows.append(row)
         for column, what in sorted(generous):
