@@ -263,8 +263,18 @@ def test_an_import_that_breaks_another_file_is_refused(project: Path, tmp_path: 
     before = snapshot(project / "content")
     with pytest.raises(BookletError) as caught:
         import_sheets(tmp_path / "fewer.xlsx", project / "content", prune=True)
-    assert any("audiences.yaml" in p.line() and name in p.line() for p in caught.value.problems)
+    audience = next(a for a in featured.values() if name in a.get("featured", []))["id"]
+    assert (
+        f"audience {audience} features {name}, which --prune deletes (add --drop-references to take it out of the "
+        "audience too, or keep its row in the sheet)" in [p.what + f" ({p.hint})" for p in caught.value.problems]
+    )
     assert snapshot(project / "content") == before
+    result = import_sheets(tmp_path / "fewer.xlsx", project / "content", prune=True, drop_references=True)
+    assert sorted(c.action for c in result.changes) == ["changed", "deleted"]
+    assert f"audience {audience}: {name} taken out of featured" in result.notes
+    after = yaml.safe_load((project / "content" / "audiences.yaml").read_text())["audiences"]
+    assert all(name not in a.get("featured", []) for a in after)
+    assert load_project_content(project / "content").errors == []
 
 
 FORMULAS = {
@@ -393,3 +403,90 @@ def test_a_semicolon_csv_from_excel_imports(project: Path, tmp_path: Path) -> No
     assert [c.action for c in result.changes] == ["changed"]
     routes = yaml.safe_load((project / "content" / "routes.yaml").read_text())["routes"]
     assert routes[0]["title"] == 'The "Fast Stream", renamed'
+
+
+def test_excel_habits_are_read_as_meant_and_every_problem_comes_at_once(project: Path, tmp_path: Path) -> None:
+    """A blank id beside another mistake, a name as id, Alt+Enter lists with pasted bullets, UK dates,
+    a formula with no saved value, and a website without https:// — all in one pass, none a crash."""
+    good = ["https://www.example.org", 10, "technical", "https://www.example.org", "15/11/2026"]
+
+    def edit(book):
+        orgs = book["Organisations"]
+        orgs.append([None, "Gwynedd Council", "Runs services.", "• Planners\n• Data analysts", *good])
+        orgs.append([None, None, "No name, no id.", "Analysts", good[0], 10, "technical", good[0], "soon"])
+        orgs.append(["Powys Council", "Powys", "Runs services.", "Analysts", *good])
+        orgs.append(["no-https", "No Https", "Runs services.", "Analysts", "www.example.org", *good[1:4], "soon"])
+        orgs.append(["formula", '=UPPER("x")', "Runs services.", "Analysts", *good])
+
+    source = edited(project, tmp_path, "habits.xlsx", edit)
+    last = openpyxl.load_workbook(source)["Organisations"].max_row
+    code, lines = import_lines(source, project)
+    assert code == 1
+    hint = "(type the date as YYYY-MM-DD (e.g. 2026-11-28))"
+    assert lines == [
+        f"error: habits.xlsx › Organisations!I{last - 3}  reviewed  'soon' is text, not a date {hint}",
+        f"error: habits.xlsx › Organisations!A{last - 3}  id  has no id (give each row an id, or a name to make it "
+        "from)",
+        f"error: habits.xlsx › Organisations!A{last - 2}  id  id 'Powys Council' is not lower case with hyphens (it "
+        "becomes the file name: powys-council)",
+        f"error: habits.xlsx › Organisations!I{last - 1}  reviewed  'soon' is text, not a date {hint}",
+        f"error: habits.xlsx › Organisations!B{last}  name  a formula with no saved value (open the file in Excel or "
+        "LibreOffice and save it, or type the value instead)",
+        f"error: habits.xlsx › Organisations!E{last - 1}  website  'www.example.org' must be an https:// address "
+        "(write it as https://www.example.org)",
+        f"error: habits.xlsx › Organisations!B{last - 3}  name  missing required key 'name' (Full name as printed, "
+        'e.g. "Government Digital Service (GDS)".)',
+    ]
+
+    def fixed(book):
+        edit(book)
+        orgs = book["Organisations"]
+        for row in range(orgs.max_row - 3, orgs.max_row + 1):
+            orgs.delete_rows(orgs.max_row)
+
+    code, lines = import_lines(edited(project, tmp_path, "fixed.xlsx", fixed), project)
+    assert code == 0, lines
+    assert (
+        "note: fixed.xlsx › Organisations!A" + str(last - 4) + ": no id; gwynedd-council was made from the name"
+        in lines
+    )
+    assert (
+        "note: fixed.xlsx › Organisations, column reviewed: dates written DD/MM/YYYY are read the UK way, day first "
+        "(e.g. 03/04/2026 is 3 April 2026)" in lines
+    )
+    assert (
+        "note: fixed.xlsx › Organisations, column roles: items on separate lines (Alt+Enter) or after pasted bullets "
+        "became list items" in lines
+    )
+    made = yaml.safe_load((project / "content" / "organisations" / "gwynedd-council.yaml").read_text())
+    assert made["roles"] == ["Planners", "Data analysts"] and made["reviewed"] == dt.date(2026, 11, 15)
+
+
+@pytest.mark.parametrize("kind", ["csv", "ods"])
+def test_excel_habits_read_the_same_from_csv_and_ods(kind: str, project: Path, tmp_path: Path) -> None:
+    row = [
+        None,
+        "Gwynedd Council",
+        "Runs services.",
+        "• Planners\n• Data analysts",
+        "https://www.example.org",
+        10,
+        "technical",
+        "https://www.example.org",
+        "15/11/2026",
+    ]
+    if kind == "csv":
+        export_sheets(project / "content", tmp_path / "csv")
+        with (tmp_path / "csv" / "Organisations.csv").open("a", encoding="utf-8", newline="") as handle:
+            import csv as csvlib
+
+            csvlib.writer(handle, lineterminator="\r\n").writerow(["" if v is None else v for v in row])
+        source = tmp_path / "csv" / "Organisations.csv"
+    else:
+        xlsx = edited(project, tmp_path, "habits.xlsx", lambda book: book["Organisations"].append(row))
+        source = tmp_path / "habits.ods"
+        write_ods(xlsx, source)
+    result = import_sheets(source, project / "content")
+    assert [(c.name, c.action) for c in result.changes] == [("content/organisations/gwynedd-council.yaml", "created")]
+    made = yaml.safe_load((project / "content" / "organisations" / "gwynedd-council.yaml").read_text())
+    assert made["roles"] == ["Planners", "Data analysts"] and made["reviewed"] == dt.date(2026, 11, 15)

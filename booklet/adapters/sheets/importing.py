@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -235,6 +236,7 @@ def import_sheets(
     label: str | None = None,
     dry_run: bool = False,
     prune: bool = False,
+    drop_references: bool = False,
 ) -> ImportResult:
     """Read a spreadsheet and write the YAML files it changes, all or nothing.
 
@@ -257,12 +259,16 @@ def import_sheets(
     rows = _sheet_rows(book, problems, silenced, notes, rejected)
     located = _Located()
     changes = _plan(project, rows, prune, located, notes)
+    deleted = sorted(c.path.stem for c in changes if c.action == "deleted")
+    if deleted and drop_references:
+        changes += _drop_references(project, deleted, notes)
     checked = changes
     if any(rejected.values()):
         # Rows that cannot be placed still go into the scratch copy under a stand-in id, so every other
         # mistake in them is reported in this same pass (not one attempt later).
         located = _Located()
         checked = _plan(project, _with_stand_ins(rows, rejected), prune, located, [])
+        checked += [c for c in changes if c.name.endswith("audiences.yaml")]
 
     # Check the whole result as the build would read it, in a scratch copy of the content.
     loaded_before = load_project_content(content, root)
@@ -288,11 +294,73 @@ def import_sheets(
             continue  # already reported by the sheet checks (e.g. a date typed as text)
         cells.add(str(moved.where))
         (warnings if moved.warning else problems).append(moved)
+    if deleted:
+        problems = [_pruned(p, deleted, _audience_ids(content)) for p in problems]
     if problems:
         raise BookletError(bounded(problems + warnings))
     if not dry_run:
         write_all(changes)
     return ImportResult(changes, notes, bounded(warnings))
+
+
+_NAMES_ORGANISATION = re.compile(r"^audiences\.(\d+)\.(featured|organisations\.(?:include|exclude))\.\d+$")
+
+
+def _audience_ids(content: Path) -> list[str]:
+    try:
+        data = _yaml().load((content / "audiences.yaml").read_text(encoding="utf-8"))
+        return [str(a.get("id", "")) if isinstance(a, dict) else "" for a in data.get("audiences") or []]
+    except Exception:  # an unreadable audiences.yaml is reported by the content check itself
+        return []
+
+
+def _pruned(problem: Problem, deleted: list[str], audiences: list[str]) -> Problem:
+    """An audience that still names an organisation --prune deletes, said as such."""
+    match = _NAMES_ORGANISATION.match(problem.path)
+    gone = next((o for o in deleted if f"'{o}'" in problem.what), None)
+    if not match or gone is None or not problem.where.file.endswith("audiences.yaml"):
+        return problem
+    kind = "features" if match.group(2) == "featured" else "names"
+    index = int(match.group(1))
+    audience = f"audience {audiences[index]}" if index < len(audiences) and audiences[index] else "an audience"
+    return Problem(
+        problem.where,
+        f"{audience} {kind} {gone}, which --prune deletes",
+        "add --drop-references to take it out of the audience too, or keep its row in the sheet",
+        problem.path,
+    )
+
+
+def _drop_references(project: _Project, deleted: list[str], notes: list[str]) -> list[Change]:
+    """audiences.yaml without the organisations --prune deletes (featured, include and exclude lists)."""
+    path = project.content / "audiences.yaml"
+    if not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8")
+    data = _yaml().load(text)
+    gone = set(deleted)
+    for audience in (data or {}).get("audiences") or []:
+        if not isinstance(audience, dict):
+            continue
+        lists = [("featured", audience, "featured")]
+        selector = audience.get("organisations")
+        if isinstance(selector, dict):
+            lists += [("organisations." + key, selector, key) for key in ("include", "exclude")]
+        for label, holder, key in lists:
+            values = holder.get(key)
+            if not isinstance(values, list) or not gone & {str(v) for v in values}:
+                continue
+            removed = sorted(gone & {str(v) for v in values})
+            if key == "include" and len(removed) == len(values):
+                continue  # an empty include means every organisation: leave it to be reported
+            for index in reversed(range(len(values))):
+                if str(values[index]) in gone:
+                    del values[index]
+            notes.append(f"audience {audience.get('id')}: {', '.join(removed)} taken out of {label}")
+    new = _dump(data)
+    if new == text:
+        return []
+    return [Change(path, project.name(path), "changed", text, new)]
 
 
 def _with_stand_ins(rows: dict[str, list[_Row]], rejected: dict[str, list[_Row]]) -> dict[str, list[_Row]]:
