@@ -54,9 +54,9 @@ class PersonRow(BaseModel):
     adviser: str = ""
     """The adviser's name, printed on the cover and beside the contact details."""
     follow_up: str = ""
-    """Date of the follow-up meeting, `YYYY-MM-DD` (spreadsheet dates work too)."""
+    """Date of the follow-up meeting, `YYYY-MM-DD` or the UK's `DD/MM/YYYY` (spreadsheet dates work too)."""
     notes: str = ""
-    """A short note printed in the action plan."""
+    """A short note printed in the action plan (at most 1,000 characters)."""
 
 
 COLUMNS = tuple(PersonRow.model_fields)

@@ -489,3 +489,21 @@ def test_excel_habits_read_the_same_from_csv_and_ods(kind: str, project: Path, t
     assert [(c.name, c.action) for c in result.changes] == [("content/organisations/gwynedd-council.yaml", "created")]
     made = yaml.safe_load((project / "content" / "organisations" / "gwynedd-council.yaml").read_text())
     assert made["roles"] == ["Planners", "Data analysts"] and made["reviewed"] == dt.date(2026, 11, 15)
+
+
+def test_import_shows_the_warnings_the_change_brings(project: Path, tmp_path: Path) -> None:
+    row = ["old-one", "Old One", "Makes things.", "Analysts", "https://www.example.org", 10, "technical"]
+    source = edited(
+        project,
+        tmp_path,
+        "old.xlsx",
+        lambda book: book["Organisations"].append([*row, "https://www.example.org", dt.date(2020, 1, 1)]),
+    )
+    code, lines = import_lines(source, project)
+    assert code == 0
+    warned = [line for line in lines if "warning:" in line]
+    assert len(warned) == 1
+    assert warned[0].startswith(
+        f"old.xlsx › Organisations!I{openpyxl.load_workbook(source)['Organisations'].max_row}  reviewed  "
+        "warning: organisation 'old-one' was last reviewed on 2020-01-01"
+    )
