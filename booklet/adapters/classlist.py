@@ -112,6 +112,8 @@ class Table:
     """0-based (first row, first col, last row, last col), inclusive."""
     notes: list[Problem] = field(default_factory=list)
     csv: bool = False
+    unsaved: set[tuple[int, int]] = field(default_factory=set)
+    """Formula cells with no saved value (0-based row, col): they read as empty."""
 
 
 def read_table(path: Path, sheet: str | None = None) -> Table:
@@ -129,14 +131,14 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     book = open_workbook(data, suffix, path.name)
     name, notes = _choose_sheet(book, path.name, sheet)
     try:
-        rows, merged, _ = book.read(name, _cell_text)
+        rows, merged, unsaved = book.read(name, _cell_text)
     except BookletError:
         raise
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise BookletError.single(
             f"cannot read this spreadsheet ({type(exc).__name__})", file=path.name, hint="is it a real .xlsx/.ods?"
         ) from None
-    return Table(rows, merged, notes)
+    return Table(rows, merged, notes, unsaved=unsaved)
 
 
 def _choose_sheet(book: Workbook, label: str, wanted: str | None) -> tuple[str, list[Problem]]:
@@ -292,6 +294,9 @@ def read_people(path: Path, booklet: Booklet, audiences: list[Audience], sheet: 
                     path=where or "-",
                 )
             )
+        formulas = {column for column, index in columns.items() if (number - 1, index) in table.unsaved}
+        for column in formulas:
+            bad(column, "a formula with no saved value", "open the file in Excel or LibreOffice and save it")
         if table.csv and len(cells) > len(header):  # Excel pads every row to the same width, header too
             bad(
                 "id",
@@ -300,7 +305,8 @@ def read_people(path: Path, booklet: Booklet, audiences: list[Audience], sheet: 
             )
         student_id = cell("id")
         if not student_id:
-            bad("id", "no id", "every row needs an id such as S1042; never a name")
+            if "id" not in formulas:
+                bad("id", "no id", "every row needs an id such as S1042; never a name")
         elif not STUDENT_ID.match(student_id):
             bad("id", "an id may hold only letters, digits, - and _ (at most 64)", "e.g. S1042; never a name")
         elif student_id in seen:
@@ -309,7 +315,7 @@ def read_people(path: Path, booklet: Booklet, audiences: list[Audience], sheet: 
             seen[student_id] = number
             result.ids.append(student_id)
         person_name = cell("name")
-        if not person_name:
+        if not person_name and "name" not in formulas:
             bad("name", "no name", "the cover says who the copy was prepared for")
         elif len(person_name) > MAX_TEXT:
             bad("name", f"the name is longer than {MAX_TEXT} characters")

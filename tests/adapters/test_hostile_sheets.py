@@ -423,3 +423,11 @@ def test_bombs_are_refused_in_well_under_200_mb(tmp_path, case):
     message, peak_kb = done.stdout.strip().splitlines()
     assert message == XLSX_CASES[case][1]
     assert int(peak_kb) < 200_000, f"{int(peak_kb) // 1024} MB"
+
+
+def test_a_formula_with_no_saved_value_is_said_as_such(tmp_path, content):
+    path = write_xlsx(tmp_path / "people.xlsx", [("Class", [HEADER, ["S1", '=UPPER("alex")', *ROW[2:]]], False)])
+    people = read_people(path, content.booklet, content.audiences)
+    assert lines(people.problems) == [
+        "people.xlsx:2:2  name  a formula with no saved value (open the file in Excel or LibreOffice and save it)",
+    ]
