@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict
 
 from ..content.model import Audience, Booklet, Organisation, Route
 from ..errors import BookletError, Exit, Problem, Where
-from .workbooks import UK_NOTE, Workbook, open_workbook, parse_date, read_bytes, read_csv
+from .cells import UK_NOTE, parse_date
+from .workbooks import Workbook, open_workbook, read_bytes, read_csv
 
 SUFFIXES = (".csv", ".xlsx", ".ods")
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")

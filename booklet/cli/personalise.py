@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..adapters.workbooks import bounded
+from ..adapters.cells import bounded
 from ..content.load import load_project_content
 from ..errors import BookletError, Exit
 from ..jobs import default_workers

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from booklet.adapters.cells import UK_NOTE
 from booklet.adapters.classlist import COLUMNS, read_ids, read_people
-from booklet.adapters.workbooks import UK_NOTE
 from booklet.errors import BookletError
 
 HEADER = ["id", "name", "audience", "routes", "organisations", "next_steps", "adviser", "follow_up", "notes"]

@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from booklet.adapters.cells import UK_NOTE, bounded
 from booklet.adapters.classlist import read_people, read_table
-from booklet.adapters.workbooks import UK_NOTE, bounded
 from booklet.cli.app import app
 from booklet.errors import BookletError, Problem, Where
 

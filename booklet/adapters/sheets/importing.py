@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import BookletError, Exit, Problem
-from ..workbooks import bounded
+from ..cells import bounded
 from .layout import _ORG_SCHEMA, COLUMNS, ORGANISATIONS, POINTS, ROUTES, SECTIONS, _Project, _read_project
 from .workbook import _read_book, _Row, _sheet_rows
 

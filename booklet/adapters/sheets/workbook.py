@@ -14,7 +14,8 @@ from typing import Any
 from ...content import model
 from ...content.text import BULLETS
 from ...errors import BookletError, Problem, Where
-from ..workbooks import UK_NOTE, open_workbook, parse_date, read_bytes, read_csv, shorten
+from ..cells import UK_NOTE, parse_date, shorten
+from ..workbooks import open_workbook, read_bytes, read_csv
 from .layout import COLUMNS, FORMULA_STARTS, LISTS, ORGANISATIONS, POINTS, REQUIRED, ROUTES, SECTIONS, _letter
 
 
