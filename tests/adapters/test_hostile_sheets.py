@@ -431,3 +431,20 @@ def test_a_formula_with_no_saved_value_is_said_as_such(tmp_path, content):
     assert lines(people.problems) == [
         "people.xlsx:2:2  name  a formula with no saved value (open the file in Excel or LibreOffice and save it)",
     ]
+
+
+def test_a_long_note_is_refused_without_quoting_it(tmp_path, content):
+    rows = [HEADER, [*ROW[:8], "Private. " * 200]]
+    people = read_people(write_csv(tmp_path / "people.csv", rows), content.booklet, content.audiences)
+    assert lines(people.problems) == [
+        "people.csv:2:9  notes  the note is longer than 1,000 characters (the action plan prints it whole)"
+    ]
+
+
+def test_forget_reads_the_same_sheet_as_personalise(tmp_path):
+    from booklet.adapters.classlist import read_ids
+
+    old = [HEADER, ["X9", "Last Year", *ROW[2:]]]
+    path = write_xlsx(tmp_path / "people.xlsx", [("Last year", old, True), ("This year", [HEADER, ROW], False)], 1)
+    assert read_ids(path) == ["S1"]
+    assert read_ids(path, sheet="Last year") == ["X9"]

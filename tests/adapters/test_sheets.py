@@ -507,3 +507,13 @@ def test_import_shows_the_warnings_the_change_brings(project: Path, tmp_path: Pa
         f"old.xlsx › Organisations!I{openpyxl.load_workbook(source)['Organisations'].max_row}  reviewed  "
         "warning: organisation 'old-one' was last reviewed on 2020-01-01"
     )
+
+
+def test_list_cells_typed_the_excel_way_become_items() -> None:
+    from booklet.adapters.sheets.workbook import list_items
+
+    assert list_items("Analysts; Engineers") == ["Analysts", "Engineers"]
+    assert list_items("• Planners\n• Data analysts\r\n") == ["Planners", "Data analysts"]
+    assert list_items("Analysts • Engineers · Planners") == ["Analysts", "Engineers", "Planners"]
+    assert list_items("- Apply online\n- Sit the tests") == ["Apply online", "Sit the tests"]
+    assert list_items("Data-led roles; -minus") == ["Data-led roles", "-minus"]  # a hyphen is not a bullet
