@@ -96,7 +96,11 @@ def read_csv(data: bytes, label: str) -> list[list[str]]:
     except UnicodeDecodeError:
         raise _refuse(label, "is not UTF-8 text", "save it as 'CSV UTF-8' in your spreadsheet") from None
     dialect = csv.excel()
-    dialect.delimiter = _delimiter(text)
+    first, _, rest = text.partition("\n")
+    if re.fullmatch(r"sep=[,;\t|]", first.rstrip("\r")):  # Excel's own hint, which Excel itself hides
+        dialect.delimiter, text = first[4], rest
+    else:
+        dialect.delimiter = _delimiter(text)
     rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:

@@ -133,6 +133,8 @@ def test_doubled_quotes_are_read_by_the_csv_standard(tmp_path, content, delimite
     assert people.problems == []
     assert people.people[0].name == 'Alex "AJ" Jones'
     assert people.people[0].notes == 'Said "yes, definitely", to data; then; left'
+    path.write_text(f"sep={delimiter}\r\n" + path.read_text(), encoding="utf-8")  # Excel's hint line
+    assert read_people(path, content.booklet, content.audiences).people == people.people
 
 
 # ---------------------------------------------------------------- which sheet
@@ -404,47 +406,48 @@ def test_a_file_over_twenty_megabytes_is_refused_unread(tmp_path):
     )
 
 
-@pytest.mark.parametrize("case", ["one-cell-of-a-gigabyte", "value-far-down", "zip-table-lies"])
+@pytest.mark.parametrize(
+    "case", ["one-cell-of-a-gigabyte", "value-far-down", "zip-table-lies", "row-repeated-a-million-times"]
+)
 def test_bombs_are_refused_in_well_under_200_mb(tmp_path, case):
     """Peak memory (VmHWM) of a fresh process that reads the bomb: the refusal comes before the expansion."""
-    XLSX_CASES[case][0](tmp_path / f"{case}.xlsx")
+    if case in ODS_CASES:
+        path, expected = ods_with(tmp_path / f"{case}.ods", ODS_CASES[case][0]), ODS_CASES[case][1]
+    else:
+        path, expected = tmp_path / f"{case}.xlsx", XLSX_CASES[case][1]
+        XLSX_CASES[case][0](path)
     code = (
-        "import resource, sys\n"
         "from pathlib import Path\n"
         "from booklet.adapters.classlist import read_table\n"
         "from booklet.errors import BookletError\n"
         "try:\n"
-        f"    read_table(Path({str(tmp_path / f'{case}.xlsx')!r}))\n"
+        f"    read_table(Path({str(path)!r}))\n"
         "except BookletError as exc:\n"
         "    print(exc)\n"
         "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     message, peak_kb = done.stdout.strip().splitlines()
-    assert message == XLSX_CASES[case][1]
+    assert message == expected
     assert int(peak_kb) < 200_000, f"{int(peak_kb) // 1024} MB"
 
 
-def test_a_formula_with_no_saved_value_is_said_as_such(tmp_path, content):
-    path = write_xlsx(tmp_path / "people.xlsx", [("Class", [HEADER, ["S1", '=UPPER("alex")', *ROW[2:]]], False)])
-    people = read_people(path, content.booklet, content.audiences)
-    assert lines(people.problems) == [
-        "people.xlsx:2:2  name  a formula with no saved value (open the file in Excel or LibreOffice and save it)",
+def test_personalise_reads_the_sheet_it_is_told(tmp_path):
+    rows = [HEADER, ["S1", "A", "no-such-audience", "", "", "", "", "", ""]]
+    path = write_xlsx(
+        tmp_path / "people.xlsx", [("Old", [HEADER, ["X1", "B", "nope", *ROW[3:]]], True), ("New", rows, False)], 1
+    )
+    runner = CliRunner()
+    args = ["personalise", str(path), "--content", str(ROOT / "content")]
+    default = runner.invoke(app, args)
+    assert default.exit_code == 1
+    assert default.stderr.splitlines() == [
+        "people.xlsx  -  warning: read the sheet 'New'; 1 other sheet (Old) not read (name another with --sheet NAME)",
+        "error: people.xlsx:2:3  audience  not an audience id (known: school-leavers, graduates, career-changers, "
+        "researchers, fair-handout)",
     ]
-
-
-def test_a_long_note_is_refused_without_quoting_it(tmp_path, content):
-    rows = [HEADER, [*ROW[:8], "Private. " * 200]]
-    people = read_people(write_csv(tmp_path / "people.csv", rows), content.booklet, content.audiences)
-    assert lines(people.problems) == [
-        "people.csv:2:9  notes  the note is longer than 1,000 characters (the action plan prints it whole)"
-    ]
-
-
-def test_forget_reads_the_same_sheet_as_personalise(tmp_path):
-    from booklet.adapters.classlist import read_ids
-
-    old = [HEADER, ["X9", "Last Year", *ROW[2:]]]
-    path = write_xlsx(tmp_path / "people.xlsx", [("Last year", old, True), ("This year", [HEADER, ROW], False)], 1)
-    assert read_ids(path) == ["S1"]
-    assert read_ids(path, sheet="Last year") == ["X9"]
+    chosen = runner.invoke(app, [*args, "--sheet", "old"])
+    assert chosen.exit_code == 1 and "error: people.xlsx:2:3  audience  not an audience id" in chosen.stderr
+    missing = runner.invoke(app, [*args, "--sheet", "Year 9"])
+    assert missing.exit_code == 3
+    assert missing.stderr == "error: people.xlsx  -  has no sheet named 'Year 9' (its sheets: Old, New)\n"
