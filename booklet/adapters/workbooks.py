@@ -176,8 +176,9 @@ class Workbook:
         else:
             shape = _Shape()
             part = self._parts.get(name)
-            if part is not None:
-                _scan(self._zip(), part, _XlsxScan(shape, where, self._long_strings).handlers, self.label)
+            if part is None or part not in self._zip().namelist():
+                raise _refuse(where, "cannot be found inside the file", "save it again from your spreadsheet")
+            _scan(self._zip(), part, _XlsxScan(shape, where, self._long_strings).handlers, self.label)
         _check_shape(shape, where)
         return shape
 
@@ -280,13 +281,13 @@ def _scan(archive: zipfile.ZipFile, part: str, handlers: dict[str, Callable[...,
     parser.EntityDeclHandler = refuse
     for name, handler in handlers.items():
         setattr(parser, name, handler)
+    if part not in archive.namelist():
+        return  # optional parts (shared strings, settings); python-calamine reports missing ones
     try:
         with archive.open(part) as handle:
             while chunk := handle.read(1 << 20):
                 parser.Parse(chunk, False)
         parser.Parse(b"", True)
-    except KeyError:
-        return
     except expat.ExpatError as exc:
         raise _refuse(label, f"{part} is not well-formed XML (line {exc.lineno})", "save it again") from None
 
@@ -306,7 +307,7 @@ def _xlsx_parts(archive: zipfile.ZipFile, book: Workbook) -> None:
     def rels_start(tag: str, attrs: dict[str, str]) -> None:
         if tag.endswith(" Relationship"):
             target = attrs.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            path = target.lstrip("/") if target.startswith(("/", "xl/")) else f"xl/{target}"
             targets[attrs.get("Id", "")] = path
             if attrs.get("Type", "").endswith("/sharedStrings"):
                 shared[0] = path
