@@ -39,8 +39,6 @@ _SPREADSHEET = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _CONFIG = "urn:oasis:names:tc:opendocument:xmlns:config:1.0"
-_SHEETML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 
 
@@ -299,9 +297,11 @@ def _xlsx_parts(archive: zipfile.ZipFile, book: Workbook) -> None:
     shared = ["xl/sharedStrings.xml"]
 
     def workbook_start(tag: str, attrs: dict[str, str]) -> None:
-        if tag == f"{_SHEETML} sheet":
-            sheets.append((attrs.get("name", ""), attrs.get(f"{_RELS} id", "")))
-        elif tag == f"{_SHEETML} workbookView" and attrs.get("activeTab", "0").isdigit():
+        local = tag.rsplit(" ", 1)[-1]  # by local name: Strict OOXML uses other namespaces
+        if local == "sheet":
+            relation = next((v for k, v in attrs.items() if k.endswith(" id")), "")
+            sheets.append((attrs.get("name", ""), relation))
+        elif local == "workbookView" and attrs.get("activeTab", "0").isdigit():
             active[0] = int(attrs["activeTab"])
 
     def rels_start(tag: str, attrs: dict[str, str]) -> None:
@@ -322,14 +322,15 @@ def _xlsx_parts(archive: zipfile.ZipFile, book: Workbook) -> None:
     inside = [0]
 
     def start(tag: str, attrs: dict[str, str]) -> None:
-        if tag == f"{_SHEETML} si":
+        local = tag.rsplit(" ", 1)[-1]
+        if local == "si":
             index[0] += 1
             chars[0] = 0
-        elif tag == f"{_SHEETML} t":
+        elif local == "t":
             inside[0] += 1
 
     def end(tag: str) -> None:
-        if tag == f"{_SHEETML} t":
+        if tag.rsplit(" ", 1)[-1] == "t":
             inside[0] -= 1
 
     def text(data: str) -> None:

@@ -273,6 +273,20 @@ def xlsx_with(path: Path, *cells: str | tuple[str, int], size_of_sheet: int | No
     return path
 
 
+def with_shared_strings(path: Path, strings: list[str], cells: str) -> Path:
+    """A workbook that keeps its text in xl/sharedStrings.xml, as Excel writes it."""
+    xlsx_with(path, cells)
+    with zipfile.ZipFile(path) as source:
+        parts = {i.filename: source.read(i.filename) for i in source.infolist()}
+    items = "".join(f"<si><t>{text}</t></si>" for text in strings)
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts["xl/sharedStrings.xml"] = f'<sst xmlns="{ns}" count="{len(strings)}">{items}</sst>'.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
 def inline(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
@@ -315,6 +329,13 @@ XLSX_CASES = {
     "cell-over-excels-limit": (
         lambda p: xlsx_with(p, '<row r="2">' + inline("B2", "x" * 40_000) + "</row>"),
         "cell-over-excels-limit.xlsx › Class!B2  -  a cell holds more than 32,767 characters (Excel's own limit)",
+    ),
+    "shared-string-over-excels-limit": (
+        lambda p: with_shared_strings(
+            p, ["S1", "x" * 40_000], '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="C2" t="s"><v>1</v></c></row>'
+        ),
+        "shared-string-over-excels-limit.xlsx › Class!C2  -  a cell holds more than 32,767 characters (Excel's own "
+        "limit)",
     ),
     "not-a-zip": (
         lambda p: p.write_bytes(b"PK\x03\x04 not really a workbook"),
@@ -451,3 +472,35 @@ def test_personalise_reads_the_sheet_it_is_told(tmp_path):
     missing = runner.invoke(app, [*args, "--sheet", "Year 9"])
     assert missing.exit_code == 3
     assert missing.stderr == "error: people.xlsx  -  has no sheet named 'Year 9' (its sheets: Old, New)\n"
+
+
+def test_shared_strings_read_like_inline_ones(tmp_path, content):
+    cells = "".join(f'<c r="{chr(65 + i)}2" t="s"><v>{i}</v></c>' for i in range(len(ROW)))
+    path = with_shared_strings(tmp_path / "people.xlsx", ROW, f'<row r="2">{cells}</row>')
+    expected = read_people(write_csv(tmp_path / "people.csv", [HEADER, ROW]), content.booklet, content.audiences)
+    assert read_people(path, content.booklet, content.audiences).people == expected.people
+
+
+def test_a_formula_with_no_saved_value_is_said_as_such(tmp_path, content):
+    path = write_xlsx(tmp_path / "people.xlsx", [("Class", [HEADER, ["S1", '=UPPER("alex")', *ROW[2:]]], False)])
+    people = read_people(path, content.booklet, content.audiences)
+    assert lines(people.problems) == [
+        "people.xlsx:2:2  name  a formula with no saved value (open the file in Excel or LibreOffice and save it)",
+    ]
+
+
+def test_a_long_note_is_refused_without_quoting_it(tmp_path, content):
+    rows = [HEADER, [*ROW[:8], "Private. " * 200]]
+    people = read_people(write_csv(tmp_path / "people.csv", rows), content.booklet, content.audiences)
+    assert lines(people.problems) == [
+        "people.csv:2:9  notes  the note is longer than 1,000 characters (the action plan prints it whole)"
+    ]
+
+
+def test_forget_reads_the_same_sheet_as_personalise(tmp_path):
+    from booklet.adapters.classlist import read_ids
+
+    old = [HEADER, ["X9", "Last Year", *ROW[2:]]]
+    path = write_xlsx(tmp_path / "people.xlsx", [("Last year", old, True), ("This year", [HEADER, ROW], False)], 1)
+    assert read_ids(path) == ["S1"]
+    assert read_ids(path, sheet="Last year") == ["X9"]
