@@ -45,7 +45,11 @@ def bounded(problems: list[Problem], limit: int = MAX_PROBLEM_LINES) -> list[Pro
         return [line for line, _ in lines]
     more = sum(count for _, count in lines[limit - 1 :])
     return [line for line, _ in lines[: limit - 1]] + [
-        Problem(Where(), f"… and {more:,} more problem{'s' if more != 1 else ''}", "fix these first and run again")
+        Problem(
+            Where(lines[limit - 1][0].where.file.split(" › ")[0]),  # the file, not a cell
+            f"… and {more:,} more problem{'s' if more != 1 else ''}",
+            "fix these first and run again",
+        )
     ]
 
 

@@ -219,7 +219,7 @@ def test_a_flood_of_one_mistake_is_one_line_and_every_list_is_bounded():
     many = [Problem(Where("people.csv", n, 1), f"mistake {n}") for n in range(2, 302)]
     shown = lines(bounded(many))
     assert len(shown) == 40
-    assert shown[-1] == "-  -  … and 261 more problems (fix these first and run again)"
+    assert shown[-1] == "people.csv  -  … and 261 more problems (fix these first and run again)"
 
 
 def test_personalise_prints_a_bounded_report_for_twenty_thousand_bad_rows(tmp_path):

@@ -517,3 +517,13 @@ def test_list_cells_typed_the_excel_way_become_items() -> None:
     assert list_items("Analysts • Engineers · Planners") == ["Analysts", "Engineers", "Planners"]
     assert list_items("- Apply online\n- Sit the tests") == ["Apply online", "Sit the tests"]
     assert list_items("Data-led roles; -minus") == ["Data-led roles", "-minus"]  # a hyphen is not a bullet
+
+
+def test_import_prints_at_most_forty_problem_lines(project: Path, tmp_path: Path) -> None:
+    def many(book):
+        for n in range(100):
+            book["Organisations"].append([f"Bad Id {n}", "Name", "Does things.", "Analysts"])
+
+    code, lines = import_lines(edited(project, tmp_path, "many.xlsx", many), project)
+    assert code == 1 and len(lines) == 40
+    assert lines[-1] == "error: many.xlsx  -  … and 361 more problems (fix these first and run again)"
