@@ -504,3 +504,29 @@ def test_forget_reads_the_same_sheet_as_personalise(tmp_path):
     path = write_xlsx(tmp_path / "people.xlsx", [("Last year", old, True), ("This year", [HEADER, ROW], False)], 1)
     assert read_ids(path) == ["S1"]
     assert read_ids(path, sheet="Last year") == ["X9"]
+
+
+def test_an_ods_opens_on_the_sheet_it_was_saved_on(tmp_path, content):
+    from odf.config import ConfigItem, ConfigItemMapEntry, ConfigItemMapIndexed, ConfigItemSet
+    from odf.opendocument import load
+
+    sheets = [("Year 10", [HEADER, ["T1", *ROW[1:]]], False), ("Year 11", [HEADER, ROW], False)]
+    path = write_ods(tmp_path / "people.ods", sheets)
+    with pytest.raises(BookletError) as caught:  # two visible sheets and no saved view: ask
+        read_people(path, content.booklet, content.audiences)
+    assert lines(caught.value.problems) == [
+        "people.ods  -  has 2 sheets: which is the class list? (name it with --sheet NAME; its sheets: Year 10, "
+        "Year 11)"
+    ]
+    document = load(str(path))
+    view = ConfigItemSet(name="ooo:view-settings")
+    views = ConfigItemMapIndexed(name="Views")
+    entry = ConfigItemMapEntry()
+    active = ConfigItem(name="ActiveTable", type="string")
+    active.addText("Year 11")
+    entry.addElement(active)
+    views.addElement(entry)
+    view.addElement(views)
+    document.settings.addElement(view)
+    document.save(str(path))
+    assert [p.id for p in read_people(path, content.booklet, content.audiences).people] == ["S1"]
