@@ -272,6 +272,15 @@ def personalise(
     forget: Annotated[
         bool, typer.Option("--forget", help="Delete every file made for the ids in the class list, and stop.")
     ] = False,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet", help="The sheet of an .xlsx/.ods class list (default: the active one).", show_default=False
+        ),
+    ] = None,
+    allow_missing: Annotated[
+        bool, typer.Option("--allow-missing", help="Write the --print-file even if some copies failed (named).")
+    ] = False,
     date: Annotated[
         str | None,
         typer.Option("--date", help="Date printed on the covers, YYYY-MM-DD (default: today).", show_default=False),
@@ -324,6 +333,8 @@ def personalise(
             large_print=large_print,
             quiet=quiet,
             cluster=cluster,
+            sheet=sheet,
+            allow_missing=allow_missing,
             print_line=print,
             print_error=err,
         )

@@ -135,6 +135,10 @@ def import_(
     prune: Annotated[
         bool, typer.Option("--prune", help="Delete organisation files that have no row in the sheet.")
     ] = False,
+    drop_references: Annotated[
+        bool,
+        typer.Option("--drop-references", help="With --prune: also take deleted organisations out of audiences."),
+    ] = False,
 ) -> None:
     """Write a spreadsheet's rows back into the YAML content, only if the result is valid.
 
@@ -144,12 +148,22 @@ def import_(
     from ..project import Project
 
     project = Project.locate(content)
-    result = import_sheets(source, project.content, project.root, label=str(source), dry_run=dry_run, prune=prune)
+    result = import_sheets(
+        source,
+        project.content,
+        project.root,
+        label=str(source),
+        dry_run=dry_run,
+        prune=prune,
+        drop_references=drop_references,
+    )
     for change in result.changes:
         if dry_run:
             print(change.diff() if change.action != "deleted" else f"would delete {change.name}", end="")
         print(f"{'would be ' if dry_run else ''}{change.action}: {change.name}")
     for note in result.notes:
         print(f"note: {note}")
+    for problem in result.warnings:
+        err(problem.line())
     if not result.changes:
         print("nothing to change: the content already matches the sheet")

@@ -404,10 +404,10 @@ def print_file(project: Project, results: list[PersonResult], settings: Settings
     return target
 
 
-def forget(project: Project, people: Path) -> list[Path]:
+def forget(project: Project, people: Path, sheet: str | None = None) -> list[Path]:
     """Remove every file made for the ids in `people` (their copies, cache entries, and the print file
     and manifest if they hold any of them). Returns the files removed."""
-    ids = read_ids(people)
+    ids = read_ids(people, sheet)
     out = folder(project)
     removed: list[Path] = []
     if not out.is_dir():
@@ -431,8 +431,9 @@ def forget(project: Project, people: Path) -> list[Path]:
     return removed
 
 
-def load_class_list(path: Path, content: Content) -> ClassList:
-    """Read `path` and check it against the content's audiences, routes and organisations."""
+def load_class_list(path: Path, content: Content, sheet: str | None = None) -> ClassList:
+    """Read `path` (its sheet `sheet`, if named) and check it against the content's audiences, routes
+    and organisations."""
     content.raise_errors()
     assert content.booklet is not None
-    return read_people(path, content.booklet, content.audiences)
+    return read_people(path, content.booklet, content.audiences, sheet)
