@@ -14,6 +14,7 @@ from ..project import Project
 
 if TYPE_CHECKING:
     from ..adapters.links import Options
+    from ..content.load import Content
 
 
 def _plural(count: int, word: str) -> str:
@@ -127,3 +128,33 @@ def _check_links(documents: dict[str, Document], options: Options | None) -> tup
     counts = ", ".join(f"{report.count(status)} {status.value}" for status in links.Status)
     cached = f", {report.cached} from the last day's cache" if report.cached else ""
     return links.link_problems(found, report), f"{_addresses(total)}: {counts}{cached}", False
+
+
+def _texts(value: object) -> int:
+    """How many translatable texts (with something to translate) `value` holds, nested models included."""
+    from pydantic import BaseModel
+
+    from ..content.translations import translatable
+
+    if isinstance(value, list):
+        return sum(_texts(item) for item in value)
+    if not isinstance(value, BaseModel):
+        return 0
+    own = sum(1 for name in translatable(type(value)) if getattr(value, name) not in ("", [], None))
+    return own + sum(_texts(getattr(value, name)) for name in type(value).model_fields)
+
+
+def welsh_gap_line(loaded: Content) -> str:
+    """One line saying how many texts still have no Welsh ("" when every one has)."""
+    from ..content.translations import missing_welsh
+
+    book = loaded.booklet
+    if book is None:
+        return ""
+    frame, organisations, routes = book.frame, book.organisations, book.routes
+    gaps = len(missing_welsh(frame, organisations, routes, loaded.audiences, loaded.documents))
+    if not gaps:
+        return ""
+    total = _texts(frame) + _texts(organisations) + _texts(routes) + _texts(loaded.audiences)
+    texts = "text has" if gaps == 1 else "texts have"
+    return f"{gaps} of {total} {texts} no Welsh yet: booklet check --language cy lists them"
