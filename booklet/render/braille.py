@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..content.model import Booklet, PointSection
+from ..errors import BookletError, Exit
 from ..settings import Settings
 from ..tailor.language import Foreign, in_language
 from . import i18n
@@ -275,7 +276,9 @@ def braille_edition(booklet: Booklet, settings: Settings = Settings()) -> bytes:
     """
     width, height = settings.braille_cells, settings.braille_lines
     if width < MIN_CELLS or height < MIN_LINES:
-        raise ValueError(f"a braille page needs at least {MIN_CELLS} cells and {MIN_LINES} lines")
+        raise BookletError.single(
+            f"a braille page needs at least {MIN_CELLS} cells and {MIN_LINES} lines", code=Exit.USAGE
+        )
     blocks = edition_blocks(booklet, settings)
     translated = _translate_all(blocks)
     laid = [

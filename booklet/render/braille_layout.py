@@ -1,13 +1,14 @@
 """Braille pages: lines of translated braille laid out on pages of N cells by M lines, as a BRF file.
 
-The layout follows the UK's conventions for braille on paper (UKAAF's guiding principles and
-RNIB's house style): the braille page number on the right of the first line of every page;
-main headings centred with a blank line before and after; subheadings blocked in cell 5 with
-a blank line before; paragraphs starting in cell 3 with runovers in cell 1; list items in
-cell 1 with runovers in cell 3; a heading never left at the foot of a page without two lines
-of what it heads; contents entries joined to their page numbers by guide dots (dots 3-6).
-Words are never divided; a web address too long for a line is broken after a slash or a dot,
-with no hyphen added.
+The layout follows the conventions of UK braille on paper (as UKAAF's guiding principles for
+the presentation of braille and RNIB's house style set them out; each choice is listed here so
+a transcriber can check it): the braille page number on the right of the first line of every
+page; main headings centred with a blank line before and after; subheadings blocked in cell 5
+with a blank line before; paragraphs starting in cell 3 with runovers in cell 1; list items in
+cell 1 with runovers in cell 3; a heading never left at the foot of a page without two lines of
+what it heads; contents entries joined to their page numbers by guide dots (dots 3-6). Words
+are never divided; a web address too long for a line is broken after a slash or a dot, with no
+hyphen added.
 """
 
 from __future__ import annotations
