@@ -205,6 +205,10 @@ def build(
         braille_cells=braille_cells,
         braille_lines=braille_lines,
     )
+    if braille:  # one line naming the package, not one per audience
+        from ..render.louis import check_tables
+
+        check_tables(settings.language)
     project = Project.locate(content, styles)
     loaded = load_content(project, brand)
     if not strict:  # with --strict, plan() reports them as errors instead

@@ -102,9 +102,12 @@ def translate(lines: Sequence[str], table: str, backward: bool = False) -> list[
     return out
 
 
-def check_table(table: str) -> None:
-    """Raise the one-line error naming the package when `table` cannot be used."""
-    translate(["a"], table)
+def check_tables(language: str) -> None:
+    """Raise the one-line error naming the package when an edition in `language` (en, cy or bilingual)
+    cannot be made: liblouis or one of its tables is missing."""
+    for code in ("cy", "en") if language == "bilingual" else (language, "en"):
+        for table in dict.fromkeys((CODES[code].table, CODES[code].uncontracted)):
+            translate(["a"], table)
 
 
 DIGITS = "jabcdefghi"

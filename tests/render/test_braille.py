@@ -171,9 +171,9 @@ def test_build_without_liblouis_fails_the_braille_edition_only(project_copy, mon
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    done = runner.invoke(app, ["build", "--edition", "braille"])
+    done = runner.invoke(app, ["build", "--all", "--edition", "braille"])
     assert done.exit_code == 4
-    lines = [line for line in done.output.splitlines() if "liblouis" in line]
+    lines = [line for line in done.output.splitlines() if "liblouis" in line]  # once, not once per audience
     assert lines == [
         "error: lou_translate  -  braille edition not built: liblouis's command is not installed "
         "(install it with: sudo apt-get install liblouis-bin)"
@@ -181,3 +181,13 @@ def test_build_without_liblouis_fails_the_braille_edition_only(project_copy, mon
     done = runner.invoke(app, ["build", "--edition", "html"])
     assert done.exit_code == 0, done.output
     assert (project_copy / "output" / "ai-careers-uk-public-sector.html").is_file()
+
+
+def test_bilingual_edition_sets_each_language_in_its_own_code(booklet_model):
+    text = braille_edition(booklet_model, Settings(edition="braille", language="bilingual")).decode("ascii")
+    (welsh,) = translate(["Nodyn y trawsgrifiwr"], "cy-cy-g2.ctb")
+    (english,) = translate(["Transcriber's note"], "en-ueb-g2.ctb")
+    # Welsh first (booklet.yaml's bilingual_order): after the contents, the Welsh part's heading comes first.
+    assert text.count(welsh) == 2 and text.count(english) == 2  # each in the contents and in the text
+    assert text.rindex(welsh) < text.rindex(english)
+    assert ",brl ,cymraeg1 gradd #b2 ,brl" in text  # "Braille Cymraeg, gradd 2; Braille Saesneg Unedig…"
