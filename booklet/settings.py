@@ -44,6 +44,10 @@ class Settings:
     """Warnings are errors: content warnings stop the build, a blocked URL fails the job."""
     compact: int = 0
     """How tightly a handout is set, 0 (not at all) to 4; the build chooses it to fit four pages."""
+    braille_cells: int = 40
+    """Cells on a line of the braille edition (edition "braille")."""
+    braille_lines: int = 25
+    """Lines on a page of the braille edition, the page number line included."""
 
     @property
     def web(self) -> bool:

@@ -1,8 +1,12 @@
 #!/bin/sh
 # Install the system libraries WeasyPrint and the tests need, or say exactly how.
 # Pango (text layout), libharfbuzz-subset0 (fast font subsetting) and poppler-utils (pdftoppm).
+# liblouis-bin and liblouis-data: the braille edition (lou_translate, UEB and Welsh tables).
+# libenchant-2-2, hunspell-en-gb and aspell-cy: check --spelling (British English and Welsh dictionaries).
 set -eu
 want="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils"
+want="$want liblouis-bin liblouis-data"
+want="$want libenchant-2-2 hunspell-en-gb aspell-cy"
 [ "${BOOKLET_BROWSER_TESTS:-0}" = 1 ] && want="$want chromium"
 missing=""
 for pkg in $want; do

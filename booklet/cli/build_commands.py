@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +28,14 @@ from .common import (
     human_size,
     relative,
 )
+
+
+class Edition(StrEnum):
+    """Which edition `build` writes."""
+
+    pdf = "pdf"
+    html = "html"
+    braille = "braille"
 
 
 @guarded
@@ -80,6 +89,21 @@ def build(
     html_edition: Annotated[
         bool, typer.Option("--html-edition", help="Write the accessible HTML edition instead of a PDF.")
     ] = False,
+    edition: Annotated[
+        Edition | None,
+        typer.Option(
+            "--edition",
+            help="pdf (the default), html (the same as --html-edition) or braille: a BRF file for an embosser or "
+            "braille display, in Unified English Braille grade 2 (Welsh grade 2 with --language cy).",
+            show_default=False,
+        ),
+    ] = None,
+    braille_cells: Annotated[
+        int, typer.Option("--braille-cells", min=20, max=100, help="Cells on a line of the braille edition.")
+    ] = 40,
+    braille_lines: Annotated[
+        int, typer.Option("--braille-lines", min=10, max=100, help="Lines on a page of the braille edition.")
+    ] = 25,
     quiet: QuietOpt = False,
     strict: Annotated[
         bool,
@@ -99,6 +123,7 @@ def build(
     Example: booklet build --audience graduates --format a5 --imposition saddle
     Example: booklet build --all --cluster tcp://scheduler.example:8786
     Example: booklet build --bilingual --format a5      (Welsh, then English)
+    Example: booklet build --edition braille --language cy      (output/<name>-cy.brf)
     """
     from ..errors import group_warnings
     from ..jobs import default_workers, plan
@@ -141,6 +166,16 @@ def build(
             hint="use --print-ready --format a5 for a print shop, --imposition saddle for an office printer",
             code=Exit.USAGE,
         )
+    braille = edition is Edition.braille
+    if braille and html_edition:
+        raise BookletError.single("--html-edition cannot be combined with --edition braille", code=Exit.USAGE)
+    html_edition = html_edition or edition is Edition.html
+    if braille and (print_ready or imposition is not Imposition.none or large_print):
+        raise BookletError.single(
+            "--edition braille cannot be combined with --print-ready, --imposition or --large-print: they shape "
+            "printed pages",
+            code=Exit.USAGE,
+        )
     if html_edition and (print_ready or imposition is not Imposition.none):
         raise BookletError.single(
             "--html-edition cannot be combined with --print-ready or --imposition: they shape printed pages",
@@ -149,7 +184,7 @@ def build(
     if output is not None:
         from ..jobs.plan import check_output
 
-        check_output(output, "web" if html_edition else "print")
+        check_output(output, "braille" if braille else "web" if html_edition else "print")
     if bilingual and language is not Language.en:
         raise BookletError.single(
             "--bilingual already holds both languages; it cannot be combined with --language", code=Exit.USAGE
@@ -161,13 +196,19 @@ def build(
         duplex=duplex,
         blank_page_text=blank_text,
         bleed_mm=bleed if print_ready else 0.0,
-        edition="web" if html_edition else "print",
+        edition="braille" if braille else "web" if html_edition else "print",
         forms=imposition is Imposition.none,
         pdf_standard=pdf_standard.value,
         imposition=imposition.value,
         write_html=html,
         strict=strict,
+        braille_cells=braille_cells,
+        braille_lines=braille_lines,
     )
+    if braille:  # one line naming the package, not one per audience
+        from ..render.louis import check_tables
+
+        check_tables(settings.language)
     project = Project.locate(content, styles)
     loaded = load_content(project, brand)
     if not strict:  # with --strict, plan() reports them as errors instead
@@ -186,6 +227,12 @@ def build(
                     f"{c.sheets} sheets: print both sides, flip on short edge, fold and staple (docs/printing.md)\n"
                     "  a print file: no tags, links or form fields; give readers the A5 or A4 PDF on screen"
                 )
+    if settings.language != "en" and not quiet:
+        from .check import welsh_gap_line
+
+        gaps = welsh_gap_line(loaded)
+        if gaps:
+            err(gaps)
     failed = [r for r in results if r.status == "failed"]
     if any(r.bug for r in failed):
         raise typer.Exit(int(Exit.BUG))

@@ -61,8 +61,8 @@ def _suffix(settings: Settings) -> str:
     options = settings
     parts = []
     language = {"en": "", "cy": "-cy", "bilingual": "-bilingual"}[settings.language]
-    if options.edition == "web":
-        return language + ("-large-print" if options.large_print else "")
+    if options.edition in ("web", "braille"):
+        return language + ("-large-print" if options.large_print and options.edition == "web" else "")
     if options.page_size != "A4":
         parts.append(options.page_size.lower())
     if settings.imposition != "none":
@@ -78,11 +78,14 @@ def _suffix(settings: Settings) -> str:
     return language + "".join(f"-{p}" for p in parts)
 
 
+EXTENSIONS = {"web": ".html", "braille": ".brf"}
+"""The file extension of each edition other than the PDF."""
+
+
 def output_path(project: Project, file_name: str, settings: Settings) -> Path:
     """Where a booklet with this file name is written for these settings."""
     stem = Path(file_name).stem + _suffix(settings)
-    extension = ".html" if settings.edition == "web" else ".pdf"
-    return project.output / f"{stem}{extension}"
+    return project.output / f"{stem}{EXTENSIONS.get(settings.edition, '.pdf')}"
 
 
 def load_content(project: Project, brand: Path | None = None, **options: Any) -> Content:
@@ -99,9 +102,11 @@ def check_output(path: Path, edition: str) -> None:
     replaced by a web page (or a PDF hidden under an .html name); a path that is
     a folder, or runs through a file, fails now rather than after a full render.
     """
-    wanted = ".html" if edition == "web" else ".pdf"
+    wanted = EXTENSIONS.get(edition, ".pdf")
     if path.suffix.lower() != wanted:
-        if edition == "web":
+        if edition == "braille":
+            hint = f"the braille edition is a BRF file: use -o {path.with_suffix('.brf')}"
+        elif edition == "web":
             hint = f"the HTML edition is a web page: use -o {path.with_suffix('.html')}"
         elif path.suffix.lower() in (".html", ".htm"):
             hint = f"use -o {path.with_suffix('.pdf')}, or add --html-edition for a web page"

@@ -27,6 +27,11 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
     from ..pdf.weasy import Laid, lay_out, write
 
     settings = job.settings
+    if settings.edition == "braille":
+        from ..render.braille import braille_edition
+
+        data = braille_edition(job.booklet, settings)
+        return data, data.count(b"\f"), "", []
     if settings.edition == "web":
         # Browsers fetch what a page names: the web page gets the PDF's sandbox, applied in advance.
         sandbox = Sandbox(allowed_dirs(job.project), job.project.root)
@@ -135,7 +140,7 @@ def write_outputs(job: Job, data: bytes, pages: int, html: str, warnings: list[s
     previous = stamp(job.output)
     try:
         write_atomic(job.output, data)
-        if job.settings.write_html and job.settings.edition != "web":
+        if job.settings.write_html and job.settings.edition == "print":
             write_atomic(job.output.with_suffix(".html"), html.encode("utf-8"))
     except OSError as exc:
         # Disk full, read-only folder, permissions: the previous file is as it was.
@@ -153,7 +158,7 @@ def render_for_file(job: Job) -> tuple[bytes, int, str, list[str]]:
     except BookletError as exc:
         exc.code = failure_code(exc)  # decided here: the class does not travel back, its code does
         raise
-    keep_html = job.settings.write_html and job.settings.edition != "web"
+    keep_html = job.settings.write_html and job.settings.edition == "print"
     return data, pages, html if keep_html else "", warnings
 
 
