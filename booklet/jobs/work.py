@@ -18,7 +18,7 @@ from ..render.html import allowed_dirs, render_html
 from ..settings import Settings
 from ..util import write_atomic
 from .fit import HandoutTooLong
-from .plan import Job, Result
+from .plan import Job, Result, printed_html_path
 
 
 def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
@@ -158,7 +158,7 @@ def write_outputs(job: Job, data: bytes, pages: int, html: str, warnings: list[s
     try:
         write_atomic(job.output, data)
         if job.settings.write_html and job.settings.edition != "web":
-            write_atomic(job.output.with_suffix(".html"), html.encode("utf-8"))
+            write_atomic(printed_html_path(job.output), html.encode("utf-8"))
     except OSError as exc:
         # Disk full, read-only folder, permissions: the previous file is as it was.
         kept = "the previous file is unchanged" if previous is not None else "no file was written"
