@@ -109,6 +109,9 @@ class Result:
     """The host could not be connected to at all (no route, refused, name not found)."""
     checked: float = 0.0
     """When it was asked (seconds since the epoch)."""
+    refused: bool = False
+    """Not asked, or a redirect not followed, because of where it leads: not kept in the cache,
+    so allowing an address (`BOOKLET_LINKS_ALLOW`) takes effect at once."""
 
 
 def _allowed_from_env() -> frozenset[str]:
@@ -375,7 +378,7 @@ class _Checker:
                 return _refused_redirect(url, current, str(exc), now)
             what = f"not asked: {exc}"
             hint = "readers outside your network cannot open it; give the page's public https:// address"
-            return Result(url, Status.UNREACHABLE, what, hint=hint, checked=now)
+            return Result(url, Status.UNREACHABLE, what, hint=hint, checked=now, refused=True)
         except _Deadline:
             what = f"no complete answer within {timeout} (the site answers too slowly)"
             return Result(url, Status.UNREACHABLE, what, hint=_LATER, checked=now)
@@ -420,7 +423,7 @@ def _refused_redirect(url: str, target: str, why: str, now: float) -> Result:
     """A redirect that is not followed (and never recommended): not https, not public, not a web host."""
     what = f"redirects to {target}, which is not followed: {why}"
     hint = "a printed address must lead to a public https:// page; find the page's own address, or remove the link"
-    return Result(url, Status.UNREACHABLE, what, hint=hint, checked=now)
+    return Result(url, Status.UNREACHABLE, what, hint=hint, checked=now, refused=True)
 
 
 def _short_error(exc: Exception) -> str:
@@ -487,8 +490,9 @@ def check_links(urls: Iterable[str], options: Options | None = None, *, use_cach
     if fresh and all(r.no_connection for r in fresh.values()) and (answered is None or answered.no_connection):
         return Report(results, len(results), offline=True, unchecked=len(fresh))
     results.update(fresh)
-    if fresh and use_cache:
-        _write_cache(path, fresh, options.cache_seconds, now)
+    kept = {url: result for url, result in fresh.items() if not result.refused}
+    if kept and use_cache:
+        _write_cache(path, kept, options.cache_seconds, now)
     return Report({url: results[url] for url in unique}, len(unique) - len(ask))
 
 

@@ -341,6 +341,13 @@ def test_redirects_go_only_to_public_https_addresses(server, other):
         assert result.hint == NOT_FOLLOWED
     assert other.log == [], "a redirect reached another service on this computer"
     assert {request.path for request, _ in server.log} == set(targets)
+    # refusals depend on what is allowed, so they are not kept: allowing an address works at once
+    again = check_links(
+        [url(server, "/to/other-port")], fast(allow=frozenset({f"127.0.0.1:{here}", f"127.0.0.1:{there}"}))
+    )
+    assert again.results[url(server, "/to/other-port")].status is Status.MOVED
+    assert again.results[url(server, "/to/other-port")].new_url == targets["/to/other-port"]
+    assert [request.path for request, _ in other.log] == ["/ok"]
 
 
 def test_content_addresses_that_are_not_public_are_not_asked(server, other, tmp_path):
