@@ -333,7 +333,7 @@ class _Checker:
                     response = await self._request("GET", url, budget)
                 if response.status_code < 500 or attempt >= self.options.retries:
                     return response
-            except httpx.TransportError:
+            except (httpx.TransportError, socket.gaierror):  # a failed name lookup may be passing too
                 if attempt >= self.options.retries or budget.left <= self.options.retry_wait:
                     raise
             attempt += 1
