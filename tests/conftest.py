@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from booklet.jobs import Result, build
 from booklet.content.load import load_project_content
+from booklet.jobs import Result, build
 from booklet.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,8 +141,8 @@ def large_content(folder: Path, organisations: int = 30) -> Path:
 @pytest.fixture(scope="session")
 def variants(tmp_path_factory, content) -> dict[str, BuiltPdf]:
     """Every print variant of the default booklet (and the larger booklet's), built once, in parallel."""
-    from booklet.jobs import default_workers, plan, run
     from booklet.content.load import load_project_content
+    from booklet.jobs import default_workers, plan, run
     from booklet.project import Project
 
     folder = tmp_path_factory.mktemp("variants")

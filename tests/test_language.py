@@ -15,9 +15,9 @@ from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
 from typer.testing import CliRunner
 
-from booklet.jobs import build
 from booklet.cli.app import app
 from booklet.content.load import load_project_content
+from booklet.jobs import build
 from booklet.render import i18n
 from booklet.render.html import render_html
 from booklet.settings import Settings
@@ -102,8 +102,11 @@ def test_known_translations_and_dates():
 
 
 def test_catalogue_ships_as_package_data():
-    data = (ROOT / "pyproject.toml").read_text()
-    assert "locale/*/LC_MESSAGES/*.po" in data
+    import tomllib
+
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert "booklet.locale.cy.LC_MESSAGES" in setuptools["packages"]
+    assert setuptools["package-data"]["booklet.locale.cy.LC_MESSAGES"] == ["*.po"]
     assert i18n.catalogue_path("cy").is_file()
 
 

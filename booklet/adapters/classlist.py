@@ -19,8 +19,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from ..errors import BookletError, Exit, Problem, Where
 from ..content.model import Audience, Booklet, Organisation, Route
+from ..errors import BookletError, Exit, Problem, Where
 
 SUFFIXES = (".csv", ".xlsx", ".ods")
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..content.model import ActionPlan, Booklet
 from ..adapters.classlist import Person, organisation_of, route_of
+from ..content.model import ActionPlan, Booklet
 
 
 def personalise(audience_booklet: Booklet, full: Booklet, person: Person, prepared: dt.date) -> Booklet:

@@ -12,14 +12,14 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from booklet.jobs import build
-from booklet.cli.init import init_project
 from booklet.adapters import guide as docs
+from booklet.cli.init import init_project
 from booklet.content import model
+from booklet.jobs import build
+from booklet.jobs.plan import printed_html_path
 from booklet.render import fonts
 from booklet.render.html import default_styles_dir
 from booklet.settings import Settings
-from booklet.jobs.plan import printed_html_path
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "content-guide.md"

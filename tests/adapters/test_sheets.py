@@ -11,9 +11,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from booklet.adapters.sheets import export_sheets, import_sheets
 from booklet.cli.app import app
 from booklet.content.load import load_project_content
-from booklet.adapters.sheets import export_sheets, import_sheets
 from booklet.errors import BookletError
 
 ROOT = Path(__file__).resolve().parents[2]

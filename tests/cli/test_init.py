@@ -10,12 +10,12 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from booklet.jobs import build
+from booklet.adapters.starter import DATE_TOKEN, starter_files
 from booklet.cli import app
 from booklet.cli.init import GUIDE_FILE, init_project
 from booklet.content.load import load_project_content
-from booklet.adapters.starter import DATE_TOKEN, starter_files
 from booklet.errors import BookletError, Exit
+from booklet.jobs import build
 
 TODAY = dt.date.today() - dt.timedelta(days=1)  # not the default, and never in the future
 

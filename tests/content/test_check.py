@@ -183,8 +183,8 @@ def test_build_runs_the_same_checks_and_stops_on_errors(tmp_path):
 
 
 def test_strict_plan_treats_warnings_as_errors(tmp_path):
-    from booklet.jobs import plan
     from booklet.errors import BookletError
+    from booklet.jobs import plan
     from booklet.project import Project
     from booklet.settings import Settings
 

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from booklet.jobs import plan, run
 from booklet.content.load import load_project_content
+from booklet.jobs import plan, run
 from booklet.project import Project
 from booklet.settings import Settings
 from booklet.tailor.audience import tailor

@@ -21,10 +21,10 @@ import yaml
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from booklet.jobs import plan, run
-from booklet.jobs.cache import CACHE_FILE, Cache, cache_key
 from booklet.cli.app import app
 from booklet.content.load import load_project_content
+from booklet.jobs import plan, run
+from booklet.jobs.cache import CACHE_FILE, Cache, cache_key
 from booklet.project import Project
 from booklet.version import __version__
 from tests.conftest import CONTENT, ROOT
@@ -320,7 +320,7 @@ def test_cluster_without_dask_installed_says_what_to_install(tmp_path):
 def test_personal_copies_on_the_cluster_equal_local_ones(address, tmp_path):
     """The same class list made on the cluster and in the local pool: same copies, text for text,
     the same bad rows reported, files named by id and readable by the owner only."""
-    from tests.build.test_people import class_list, personalise
+    from tests.jobs.test_people import class_list, personalise
 
     made = {}
     for where, extra in (("local", ["--jobs", "2"]), ("cluster", ["--cluster", address])):

@@ -12,9 +12,9 @@ from __future__ import annotations
 import pdfplumber
 from typer.testing import CliRunner
 
-from booklet.jobs.fit import HANDOUT_PAGES, LEVELS, fit_handout
 from booklet.cli import app
 from booklet.errors import Exit
+from booklet.jobs.fit import HANDOUT_PAGES, LEVELS, fit_handout
 
 
 def test_a_handout_of_many_organisations_fits_four_pages(many26):

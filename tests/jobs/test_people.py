@@ -316,8 +316,8 @@ def structure(path: Path) -> dict[str, object]:
 
 
 def test_an_assembled_copy_equals_a_copy_laid_out_whole(run, tmp_path, monkeypatch):
-    from booklet.jobs.people import ASSEMBLED, load_class_list, plan_people, render_person
     from booklet.content.load import load_project_content
+    from booklet.jobs.people import ASSEMBLED, load_class_list, plan_people, render_person
     from booklet.project import Project
 
     project = Project.locate(run.root / "content")

@@ -18,10 +18,10 @@ import pikepdf
 import pytest
 from typer.testing import CliRunner
 
-from booklet.jobs import plan, run
 from booklet.cli import app
 from booklet.content.load import load_project_content
 from booklet.errors import Exit
+from booklet.jobs import plan, run
 from booklet.pdf.checkers import check_independently, executable
 from booklet.project import Project
 from tests.conftest import CONTENT, LARGE_VARIANTS, VARIANTS, BuiltPdf, branded_content

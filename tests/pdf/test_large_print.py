@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from booklet.jobs import build
 from booklet.cli import app
+from booklet.jobs import build
 from booklet.pdf.accessibility import check_pdf
 from booklet.settings import Settings
 from tests.conftest import CONTENT, BuiltPdf

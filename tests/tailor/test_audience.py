@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from booklet.jobs import build
 from booklet.content.model import Audience, Selector
+from booklet.jobs import build
 from booklet.tailor.audience import tailor
 from tests.conftest import CONTENT
 
