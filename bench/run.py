@@ -103,7 +103,7 @@ def machine() -> str:
 def bench_overhead(work: Path, runs: int) -> tuple[Timing, Timing, int]:
     """a. Cold CLI build vs weasyprint on the HTML our tool printed (same variant, forms)."""
     project = project_copy(work / "overhead")
-    html = project / "output" / "booklet.html"
+    html = project / "output" / "booklet.print.html"  # what --html writes beside booklet.pdf
     timed([BOOKLET, "build", "--force", "-o", "output/booklet.pdf", "--html"], project)
     ours, theirs = [], []
     for _ in range(runs):
@@ -396,7 +396,7 @@ def bench_serve(work: Path, runs: int) -> tuple[Timing, Timing]:
     import urllib.request
 
     project = project_copy(work / "serve")
-    html = project / "output" / "booklet.html"
+    html = project / "output" / "booklet.print.html"  # what --html writes beside booklet.pdf
     timed([BOOKLET, "build", "--force", "-o", "output/booklet.pdf", "--html"], project)
     process = subprocess.Popen(
         [BOOKLET, "serve", "--port", "0"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

@@ -48,7 +48,10 @@ def build(
             "--output", "-o", help="File to write (default: output/<name>.pdf). One booklet only.", show_default=False
         ),
     ] = None,
-    html: Annotated[bool, typer.Option("--html", help="Also write the HTML that was printed, beside the PDF.")] = False,
+    html: Annotated[
+        bool,
+        typer.Option("--html", help="Also write the HTML that was printed, beside the PDF, as <name>.print.html."),
+    ] = False,
     audience: Annotated[
         list[str] | None,
         typer.Option("--audience", "-a", help="Build the booklet for this audience (repeatable).", show_default=False),

@@ -44,7 +44,8 @@ def run_check(
     With `links`, every web address in the content is also asked whether it
     still answers (see `booklet.adapters.links`): broken addresses are errors,
     moved and unreachable ones warnings. With no network at all, one line says
-    so; that is an error only with `strict`.
+    so (results from the last day's cache are still reported); that line is an
+    error only with `strict`.
 
     With `spelling`, every text is checked against the British English or Welsh
     dictionary (see `booklet.adapters.spelling`): one line per word, warnings, or
@@ -153,12 +154,15 @@ def _check_links(documents: dict[str, Document], options: Options | None) -> tup
     found = links.addresses(documents)
     report = links.check_links((a.url for a in found), options)
     total = len(dict.fromkeys(a.url for a in found))
+    problems = links.link_problems(found, report)  # cached results are reported even when offline
     if report.offline:
-        line = f"links not checked: no network (could not connect for any of {_addresses(total)})"
-        return [], line, True
+        line = f"links not checked: no network (could not connect for any of {_addresses(report.unchecked)}"
+        if report.cached:
+            line += f"; the other {report.cached} are reported from the last day's cache"
+        return problems, line + ")", True
     counts = ", ".join(f"{report.count(status)} {status.value}" for status in links.Status)
     cached = f", {report.cached} from the last day's cache" if report.cached else ""
-    return links.link_problems(found, report), f"{_addresses(total)}: {counts}{cached}", False
+    return problems, f"{_addresses(total)}: {counts}{cached}", False
 
 
 def _texts(value: object) -> int:

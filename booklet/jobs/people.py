@@ -25,7 +25,7 @@ import json
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from typing import Any
 from ..adapters.classlist import ClassList, read_ids, read_people
 from ..content.load import BrandAssets, Content
 from ..content.model import Booklet
-from ..errors import BookletError
+from ..errors import BookletError, Interrupted
 from ..project import Project
 from ..settings import Settings
 from ..tailor.audience import tailor
@@ -41,8 +41,8 @@ from ..tailor.people import personalise
 from ..util import write_atomic
 from .cache import cache_key, environment_key
 from .plan import Job
-from .pool import pool_context
-from .work import render_job
+from .pool import process_pool
+from .work import render_job, stamp
 
 FOLDER = "people"
 CACHE_FILE = ".cache.json"
@@ -322,6 +322,7 @@ def run_people(
             on_done(result)
 
     workers = max(1, min(workers, len(todo)))
+    before = {job.student_id: stamp(output_file(project, job.student_id)) for job in todo}
     try:
         if cluster is not None:
             from .cluster import run_batch
@@ -343,14 +344,18 @@ def run_people(
                 start = time.perf_counter()
                 finished(job, _attempt(job), time.perf_counter() - start)
         else:
-            from ..pdf import weasy  # noqa: F401 - imported once here, inherited by forked workers
-
-            with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+            with process_pool(workers) as pool:
                 started = time.perf_counter()
                 futures = {pool.submit(_attempt, job): job for job in todo}
                 for future in as_completed(futures):
                     job = futures.pop(future)  # drop the reference: memory stays flat in the number of students
                     finished(job, future.result(), time.perf_counter() - started)
+    except KeyboardInterrupt:
+        # Copies are written here, each atomically: every file is whole and new or as it was, read from the disk.
+        outputs = {job.student_id: output_file(project, job.student_id) for job in todo}
+        changed = {key for key, path in outputs.items() if stamp(path) != before[key]}
+        written = [path for key, path in outputs.items() if key in changed]
+        raise Interrupted(written, [path for key, path in outputs.items() if key not in changed]) from None
     finally:
         cache.save()
     return [results[job.student_id] for job in jobs]

@@ -88,6 +88,16 @@ def output_path(project: Project, file_name: str, settings: Settings) -> Path:
     return project.output / f"{stem}{EXTENSIONS.get(settings.edition, '.pdf')}"
 
 
+PRINTED_HTML = ".print.html"
+"""Ending of the HTML that `build --html` writes beside a PDF: never the HTML edition's `.html`."""
+
+
+def printed_html_path(output: Path) -> Path:
+    """Where `build --html` writes the HTML a PDF was printed from: `output/<name>.print.html` for
+    `output/<name>.pdf`, so it can never replace the HTML edition (`output/<name>.html`)."""
+    return output.with_name(output.stem + PRINTED_HTML)
+
+
 def load_content(project: Project, brand: Path | None = None, **options: Any) -> Content:
     """A project's content with every check, including the characters its typeface cannot print."""
     content = load_project_content(project.content, project.root, brand, **options)
@@ -98,11 +108,19 @@ def load_content(project: Project, brand: Path | None = None, **options: Any) ->
 def check_output(path: Path, edition: str) -> None:
     """Refuse, before anything is rendered, an output whose name does not fit the edition or cannot be written.
 
-    A PDF must end in .pdf and the HTML edition in .html, so a good PDF is never
-    replaced by a web page (or a PDF hidden under an .html name); a path that is
+    A PDF must end in .pdf and the HTML edition in .html (but not .print.html, the
+    name `--html` writes beside a PDF), so a good PDF is never replaced by a web page
+    (or a PDF hidden under an .html name), nor one HTML file by another; a path that is
     a folder, or runs through a file, fails now rather than after a full render.
     """
     wanted = EXTENSIONS.get(edition, ".pdf")
+    if edition == "web" and path.name.lower().endswith(PRINTED_HTML):
+        raise BookletError.single(
+            f"the HTML edition must not end in {PRINTED_HTML}: that name is kept for the HTML a PDF was printed from",
+            file=path,
+            hint=f"e.g. -o {path.name[: -len(PRINTED_HTML)]}.html",
+            code=Exit.USAGE,
+        )
     if path.suffix.lower() != wanted:
         if edition == "braille":
             hint = f"the braille edition is a BRF file: use -o {path.with_suffix('.brf')}"

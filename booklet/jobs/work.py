@@ -18,7 +18,7 @@ from ..render.html import allowed_dirs, render_html
 from ..settings import Settings
 from ..util import write_atomic
 from .fit import HandoutTooLong
-from .plan import Job, Result
+from .plan import Job, Result, printed_html_path
 
 
 def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
@@ -101,13 +101,15 @@ def fits_handout(booklet: Booklet, settings: Settings) -> bool:
     )
 
 
-def run_job(job: Job) -> Result:
-    """Build one output and write it atomically; failures come back as a failed Result.
+Rendering = tuple[tuple[bytes, int, str, list[str]], float]
+"""A job rendered but not written: ((file bytes, pages, html to keep or "", warnings), seconds)."""
 
-    Whatever fails (bad content, a render error, a full disk), the previous
-    output file is left exactly as it was: write_atomic renames a complete
-    temporary file into place or removes it. Ctrl-C (KeyboardInterrupt) is
-    passed on after the same clean-up.
+
+def attempt(job: Job) -> Rendering | Result:
+    """Render one job without writing anything: its rendering, or the failed Result.
+
+    A process pool's workers run this and the parent writes, so a worker can be stopped
+    at any moment (Ctrl-C) without leaving a half-written file.
     """
     start = time.perf_counter()
     try:
@@ -117,7 +119,27 @@ def run_job(job: Job) -> Result:
     except Exception as exc:
         saved = save_traceback(f"job: {job.name} -> {job.output}")
         return failed_result(job, f"could not render ({_brief(exc)}); " + bug_message(saved), bug=True)
-    return write_outputs(job, data, pages, html, warnings, time.perf_counter() - start)
+    keep_html = job.settings.write_html and job.settings.edition != "web"
+    return (data, pages, html if keep_html else "", warnings), time.perf_counter() - start
+
+
+def write_attempt(job: Job, outcome: Rendering | Result) -> Result:
+    """Write what `attempt` rendered (atomically, here); a failure is passed on as it is."""
+    if isinstance(outcome, Result):
+        return outcome
+    (data, pages, html, warnings), seconds = outcome
+    return write_outputs(job, data, pages, html, warnings, seconds)
+
+
+def run_job(job: Job) -> Result:
+    """Build one output and write it atomically; failures come back as a failed Result.
+
+    Whatever fails (bad content, a render error, a full disk), the previous
+    output file is left exactly as it was: write_atomic renames a complete
+    temporary file into place or removes it. Ctrl-C (KeyboardInterrupt) is
+    passed on after the same clean-up.
+    """
+    return write_attempt(job, attempt(job))
 
 
 def failure_code(exc: BookletError) -> Exit:
@@ -141,7 +163,7 @@ def write_outputs(job: Job, data: bytes, pages: int, html: str, warnings: list[s
     try:
         write_atomic(job.output, data)
         if job.settings.write_html and job.settings.edition == "print":
-            write_atomic(job.output.with_suffix(".html"), html.encode("utf-8"))
+            write_atomic(printed_html_path(job.output), html.encode("utf-8"))
     except OSError as exc:
         # Disk full, read-only folder, permissions: the previous file is as it was.
         kept = "the previous file is unchanged" if previous is not None else "no file was written"
