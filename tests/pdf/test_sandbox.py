@@ -206,7 +206,7 @@ def test_strict_turns_a_blocked_url_into_an_error(tmp_path):
 
 
 def test_build_settings_pass_strict_to_the_renderer(monkeypatch, tmp_path):
-    import booklet.jobs.pipeline as build
+    import booklet.jobs as build
     import booklet.pdf.weasy as pdf
 
     seen = {}
