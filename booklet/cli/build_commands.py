@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +28,18 @@ from .common import (
     human_size,
     relative,
 )
+
+
+class Edition(str, Enum):
+    """`--edition`: what kind of file `build` writes."""
+
+    pdf = "pdf"
+    html = "html"
+    epub = "epub"
+
+
+EDITION_SETTING = {Edition.pdf: "print", Edition.html: "web", Edition.epub: "epub"}
+"""Each --edition value as Settings.edition."""
 
 
 @guarded
@@ -80,6 +93,14 @@ def build(
     html_edition: Annotated[
         bool, typer.Option("--html-edition", help="Write the accessible HTML edition instead of a PDF.")
     ] = False,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            "--edition",
+            help="What to write: pdf, html (the accessible HTML edition, as --html-edition) or epub "
+            "(a reflowable EPUB 3 e-book with the printed A4 edition's page numbers).",
+        ),
+    ] = Edition.pdf,
     quiet: QuietOpt = False,
     strict: Annotated[
         bool,
@@ -99,6 +120,7 @@ def build(
     Example: booklet build --audience graduates --format a5 --imposition saddle
     Example: booklet build --all --cluster tcp://scheduler.example:8786
     Example: booklet build --bilingual --format a5      (Welsh, then English)
+    Example: booklet build --all --edition epub      (e-books, output/<name>.epub)
     """
     from ..errors import group_warnings
     from ..jobs import default_workers, plan
@@ -141,15 +163,31 @@ def build(
             hint="use --print-ready --format a5 for a print shop, --imposition saddle for an office printer",
             code=Exit.USAGE,
         )
-    if html_edition and (print_ready or imposition is not Imposition.none):
+    if html_edition and edition not in (Edition.pdf, Edition.html):
         raise BookletError.single(
-            "--html-edition cannot be combined with --print-ready or --imposition: they shape printed pages",
+            f"--html-edition cannot be combined with --edition {edition.value}",
+            hint="--edition html is the same as --html-edition",
+            code=Exit.USAGE,
+        )
+    if html_edition:
+        edition = Edition.html
+    chosen = EDITION_SETTING[edition]
+    if edition is not Edition.pdf and (print_ready or imposition is not Imposition.none):
+        flag = "--html-edition" if edition is Edition.html else f"--edition {edition.value}"
+        raise BookletError.single(
+            f"{flag} cannot be combined with --print-ready or --imposition: they shape printed pages",
+            code=Exit.USAGE,
+        )
+    if edition is Edition.epub and large_print:
+        raise BookletError.single(
+            "--edition epub cannot be combined with --large-print: an e-book's text size is the reader's to choose",
+            hint="build the EPUB without --large-print; readers enlarge its text in their reading app",
             code=Exit.USAGE,
         )
     if output is not None:
         from ..jobs.plan import check_output
 
-        check_output(output, "web" if html_edition else "print")
+        check_output(output, chosen)
     if bilingual and language is not Language.en:
         raise BookletError.single(
             "--bilingual already holds both languages; it cannot be combined with --language", code=Exit.USAGE
@@ -161,7 +199,7 @@ def build(
         duplex=duplex,
         blank_page_text=blank_text,
         bleed_mm=bleed if print_ready else 0.0,
-        edition="web" if html_edition else "print",
+        edition=chosen,
         forms=imposition is Imposition.none,
         pdf_standard=pdf_standard.value,
         imposition=imposition.value,

@@ -56,6 +56,13 @@ class Result:
     """The exit code a failure calls for: CONTENT when the content must change (a handout too full)."""
 
 
+EXTENSIONS = {"print": ".pdf", "web": ".html", "epub": ".epub"}
+"""Each edition's file extension (Settings.edition → suffix)."""
+
+EDITION_NAMES = {"print": "PDF", "web": "HTML edition", "epub": "EPUB edition"}
+"""What an edition is called in messages."""
+
+
 def _suffix(settings: Settings) -> str:
     """File-name suffix for non-default variants, so variants never overwrite each other."""
     options = settings
@@ -63,6 +70,8 @@ def _suffix(settings: Settings) -> str:
     language = {"en": "", "cy": "-cy", "bilingual": "-bilingual"}[settings.language]
     if options.edition == "web":
         return language + ("-large-print" if options.large_print else "")
+    if options.edition != "print":  # a reflowable or braille edition: the reader sets its size
+        return language
     if options.page_size != "A4":
         parts.append(options.page_size.lower())
     if settings.imposition != "none":
@@ -81,7 +90,7 @@ def _suffix(settings: Settings) -> str:
 def output_path(project: Project, file_name: str, settings: Settings) -> Path:
     """Where a booklet with this file name is written for these settings."""
     stem = Path(file_name).stem + _suffix(settings)
-    extension = ".html" if settings.edition == "web" else ".pdf"
+    extension = EXTENSIONS[settings.edition]
     return project.output / f"{stem}{extension}"
 
 
@@ -95,14 +104,18 @@ def load_content(project: Project, brand: Path | None = None, **options: Any) ->
 def check_output(path: Path, edition: str) -> None:
     """Refuse, before anything is rendered, an output whose name does not fit the edition or cannot be written.
 
-    A PDF must end in .pdf and the HTML edition in .html, so a good PDF is never
-    replaced by a web page (or a PDF hidden under an .html name); a path that is
-    a folder, or runs through a file, fails now rather than after a full render.
+    A PDF must end in .pdf, the HTML edition in .html and the EPUB edition in .epub, so a
+    good PDF is never replaced by a web page (or a PDF hidden under an .html name); a path
+    that is a folder, or runs through a file, fails now rather than after a full render.
     """
-    wanted = ".html" if edition == "web" else ".pdf"
+    wanted = EXTENSIONS[edition]
     if path.suffix.lower() != wanted:
         if edition == "web":
             hint = f"the HTML edition is a web page: use -o {path.with_suffix('.html')}"
+        elif edition != "print":
+            hint = f"the {EDITION_NAMES[edition]} is a {wanted} file: use -o {path.with_suffix(wanted)}"
+        elif path.suffix.lower() == ".epub":
+            hint = f"use -o {path.with_suffix('.pdf')}, or add --edition epub for an e-book"
         elif path.suffix.lower() in (".html", ".htm"):
             hint = f"use -o {path.with_suffix('.pdf')}, or add --html-edition for a web page"
         else:
