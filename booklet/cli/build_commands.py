@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,7 +30,7 @@ from .common import (
 )
 
 
-class Edition(str, Enum):
+class Edition(StrEnum):
     """`--edition`: what kind of file `build` writes."""
 
     pdf = "pdf"

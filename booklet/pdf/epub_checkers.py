@@ -35,6 +35,9 @@ CLEAN = {EPUBCHECK: "0 errors, 0 warnings", ACE: "0 violations"}
 
 SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
+JAVA_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
+"""A short run: the quick compiler alone and the simplest collector start EPUBCheck in about a third of the time."""
+
 
 def epubcheck_jar() -> Path | None:
     """EPUBCheck's jar: `BOOKLET_EPUBCHECK`, or what Debian's `epubcheck` command links to."""
@@ -78,7 +81,7 @@ def run_epubcheck(path: Path, timeout: float = 300) -> Verdict:
     with tempfile.TemporaryDirectory(prefix="booklet-epubcheck-") as folder:
         report_path = Path(folder) / "report.json"
         done = subprocess.run(
-            [java, "-jar", str(jar), "--json", str(report_path), str(path)],
+            [java, *JAVA_OPTIONS, "-jar", str(jar), "--json", str(report_path), str(path)],
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -101,7 +104,9 @@ def run_epubcheck(path: Path, timeout: float = 300) -> Verdict:
             place += f":{where['line']}:{where.get('column', 0)}"
         text = str(message.get("message", ""))
         findings.append(
-            Finding(EPUBCHECK, str(message.get("ID", "")), "error" if severity == "fatal" else severity, f"{place} {text}")
+            Finding(
+                EPUBCHECK, str(message.get("ID", "")), "error" if severity == "fatal" else severity, f"{place} {text}"
+            )
         )
     return Verdict(EPUBCHECK, version, findings)
 
@@ -116,7 +121,16 @@ def run_ace(path: Path, timeout: float = 600) -> Verdict:
     with tempfile.TemporaryDirectory(prefix="booklet-ace-") as folder:
         out = Path(folder) / "report"
         done = subprocess.run(
-            [str(command), "--silent", "--force", "--outdir", str(out), "--tempdir", str(Path(folder) / "tmp"), str(path)],
+            [
+                str(command),
+                "--silent",
+                "--force",
+                "--outdir",
+                str(out),
+                "--tempdir",
+                str(Path(folder) / "tmp"),
+                str(path),
+            ],
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -139,7 +153,12 @@ def run_ace(path: Path, timeout: float = 600) -> Verdict:
             if result.get("earl:outcome") != "fail":
                 continue
             findings.append(
-                Finding(ACE, str(test.get("dct:title", "")), str(test.get("earl:impact", "")), f"{where} {result.get('dct:description', '')}")
+                Finding(
+                    ACE,
+                    str(test.get("dct:title", "")),
+                    str(test.get("earl:impact", "")),
+                    f"{where} {result.get('dct:description', '')}",
+                )
             )
     return Verdict(ACE, version, findings)
 

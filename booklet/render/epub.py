@@ -164,7 +164,7 @@ def render_epub(
         brand=brand,
         modified=dt.datetime.combine(first.frame.edition, dt.time()).strftime("%Y-%m-%dT%H:%M:%SZ"),
         print_source=f"{title} (A4 print edition, {first.frame.edition.isoformat()})" if pages.marked else "",
-        features=[f for f in FEATURES if pages.marked or f != "pageNavigation"] + (["alternativeText"] if images else []),
+        features=_features(bool(pages.marked), bool(images)),
         summary=SUMMARY.format(pages=" and the page numbers of the printed A4 edition" if pages.marked else ""),
         documents=[{"id": f"text-{c.language}", "href": c.href} for c in chapters],
         images=images,
@@ -172,6 +172,11 @@ def render_epub(
     )
     files["EPUB/package.opf"] = package.encode("utf-8")
     return _zip(files, first.frame.edition)
+
+
+def _features(page_list: bool, images: bool) -> list[str]:
+    """The accessibility features this EPUB has (pageNavigation only with a page list)."""
+    return [f for f in FEATURES if page_list or f != "pageNavigation"] + (["alternativeText"] if images else [])
 
 
 def _identifier(booklet: Booklet, settings: Settings) -> str:

@@ -25,8 +25,8 @@ from typer.testing import CliRunner
 from booklet.cli.app import app
 from booklet.content.load import load_project_content
 from booklet.jobs import default_workers, plan, run
-from booklet.pdf.epub_checkers import ACE, EPUBCHECK, INSTALL, run_ace, run_epubcheck
 from booklet.pdf.checkers import Verdict
+from booklet.pdf.epub_checkers import ACE, EPUBCHECK, INSTALL, run_ace, run_epubcheck
 from booklet.project import Project
 from booklet.settings import Settings
 from tests.conftest import CONTENT, branded_content
@@ -366,4 +366,3 @@ def verdicts_of(path: Path, checker: str) -> Verdict:
 
     installed = epubcheck_jar() is not None if checker == EPUBCHECK else None not in (ace_command(), chromium())
     return Verdict(checker, missing=not installed)
-
