@@ -103,7 +103,8 @@ def render_epub_job(job: Job) -> tuple[bytes, int, str, list[str]]:
         for index, page in reversed(list(enumerate(laid.document.pages))):
             first_pages.update(dict.fromkeys(page.anchors, index + 1))
     sandbox = Sandbox(allowed_dirs(job.project), job.project.root)
-    data = render_epub(job.booklet, job.settings, job.project.styles, job.brand, first_pages, sandbox)
+    print_name = job.output.with_suffix(".pdf").name  # the A4 PDF `build` writes beside it, same name
+    data = render_epub(job.booklet, job.settings, job.project.styles, job.brand, first_pages, sandbox, print_name)
     return data, 0, "", notes + _blocked(list(dict.fromkeys(sandbox.blocked)), job.settings.strict)
 
 

@@ -106,11 +106,13 @@ def render_epub(
     brand: Any = None,
     print_pages: Mapping[str, int] | None = None,
     sandbox: Sandbox | None = None,
+    print_name: str = "",
 ) -> bytes:
     """The EPUB file for `booklet`.
 
     `print_pages` maps an id of the printed A4 booklet (its HTML) to the 1-based page it starts
-    on; without it the EPUB has no page list. With a `sandbox`, a project's custom.css may name
+    on; without it the EPUB has no page list. `print_name` names that printed edition (its PDF's
+    file name) as the page list's source. With a `sandbox`, a project's custom.css may name
     only files inside the project (inlined; the rest dropped and recorded in the sandbox).
     """
     dirs = style_dirs(project_styles)
@@ -152,18 +154,20 @@ def render_epub(
     files[f"EPUB/{NAV}"] = _navigation(chapters, pages, env, languages)
     for image in images:
         files[f"EPUB/{image.href}"] = image.data
-    titles = list(dict.fromkeys(c.title for c in chapters))
-    title = " / ".join(titles)
-    if booklet.cover_line:
-        title += f": {first.cover_line}"
+    # One title per language (a bilingual edition's first is the main one), each with its audience line.
+    titles = {}
+    for chapter in chapters:
+        line = in_language(booklet, chapter.language).cover_line
+        titles[LANGUAGES[chapter.language]] = chapter.title + (f": {line}" if line else "")
+    title = next(iter(titles.values()))
     package = env.get_template("epub-package.opf.j2").render(
         identifier=_identifier(booklet, settings),
-        title=title,
+        titles=titles,
         languages=tags,
         frame=first.frame,
         brand=brand,
         modified=dt.datetime.combine(first.frame.edition, dt.time()).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        print_source=f"{title} (A4 print edition, {first.frame.edition.isoformat()})" if pages.marked else "",
+        print_source=(print_name or title) if pages.marked else "",
         features=_features(bool(pages.marked), bool(images)),
         summary=SUMMARY.format(pages=" and the page numbers of the printed A4 edition" if pages.marked else ""),
         documents=[{"id": f"text-{c.language}", "href": c.href} for c in chapters],
@@ -429,7 +433,7 @@ def _navigation(chapters: list[Chapter], pages: Pages, env: Any, languages: list
 def _first_id(chapter: Chapter, own: str) -> str:
     """The id `own` as this chapter spells it (a bilingual edition prefixes ids with the language)."""
     for element in chapter.body.iter():
-        if isinstance(element.tag, str) and element.get("id", "").endswith(own):
+        if isinstance(element.tag, str) and element.get("id") in (own, f"{chapter.language}-{own}"):
             return str(element.get("id"))
     return own
 
