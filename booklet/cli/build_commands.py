@@ -91,7 +91,8 @@ def build(
     ] = "This page is intentionally left blank",
     large_print: LargePrintOpt = False,
     html_edition: Annotated[
-        bool, typer.Option("--html-edition", help="Write the accessible HTML edition instead of a PDF.")
+        bool,
+        typer.Option("--html-edition", help="Write the accessible HTML edition instead of a PDF (--edition html)."),
     ] = False,
     edition: Annotated[
         Edition,

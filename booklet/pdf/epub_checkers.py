@@ -28,7 +28,8 @@ EPUBCHECK = "EPUBCheck"
 ACE = "DAISY Ace"
 INSTALL = {
     EPUBCHECK: "sudo apt-get install epubcheck",
-    ACE: "make ace (npm's @daisy/ace, run in Debian's chromium: sudo apt-get install chromium)",
+    ACE: "make ace in a source checkout, or PUPPETEER_SKIP_DOWNLOAD=1 ELECTRON_SKIP_BINARY_DOWNLOAD=1 "
+    "npm install --prefix .ace @daisy/ace; it runs in Debian's chromium: sudo apt-get install chromium",
 }
 """How to install each checker, said when it is missing."""
 CLEAN = {EPUBCHECK: "0 errors, 0 warnings", ACE: "0 violations"}
