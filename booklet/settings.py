@@ -28,7 +28,8 @@ class Settings:
     bleed_mm: float = 0.0
     """Bleed around each page for print shops (0: none); crop marks come with it."""
     edition: str = "print"
-    """'print' for the PDF, 'web' for the self-contained HTML edition."""
+    """'print' for the PDF, 'web' for the self-contained HTML edition, 'epub' for the EPUB 3 edition,
+    'braille' for the BRF braille edition."""
     extra_css: tuple[str, ...] = field(default=())
     pdf_standard: str = "ua-1"
     """ua-1 (tagged, accessible), a-2a or a-3a (tagged archive copies, PDF/UA-1 too) or none."""

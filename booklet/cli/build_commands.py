@@ -31,11 +31,16 @@ from .common import (
 
 
 class Edition(StrEnum):
-    """Which edition `build` writes."""
+    """`--edition`: what kind of file `build` writes."""
 
     pdf = "pdf"
     html = "html"
+    epub = "epub"
     braille = "braille"
+
+
+EDITION_SETTING = {Edition.pdf: "print", Edition.html: "web", Edition.epub: "epub", Edition.braille: "braille"}
+"""Each --edition value as Settings.edition."""
 
 
 @guarded
@@ -90,17 +95,18 @@ def build(
     ] = "This page is intentionally left blank",
     large_print: LargePrintOpt = False,
     html_edition: Annotated[
-        bool, typer.Option("--html-edition", help="Write the accessible HTML edition instead of a PDF.")
+        bool,
+        typer.Option("--html-edition", help="Write the accessible HTML edition instead of a PDF (--edition html)."),
     ] = False,
     edition: Annotated[
-        Edition | None,
+        Edition,
         typer.Option(
             "--edition",
-            help="pdf (the default), html (the same as --html-edition) or braille: a BRF file for an embosser or "
-            "braille display, in Unified English Braille grade 2 (Welsh grade 2 with --language cy).",
-            show_default=False,
+            help="What to write: pdf, html (the accessible HTML edition, as --html-edition), epub "
+            "(a reflowable EPUB 3 e-book with the printed A4 edition's page numbers) or braille (a BRF file for "
+            "an embosser or braille display, in Unified English Braille grade 2; Welsh grade 2 with --language cy).",
         ),
-    ] = None,
+    ] = Edition.pdf,
     braille_cells: Annotated[
         int, typer.Option("--braille-cells", min=20, max=100, help="Cells on a line of the braille edition.")
     ] = 40,
@@ -126,6 +132,7 @@ def build(
     Example: booklet build --audience graduates --format a5 --imposition saddle
     Example: booklet build --all --cluster tcp://scheduler.example:8786
     Example: booklet build --bilingual --format a5      (Welsh, then English)
+    Example: booklet build --all --edition epub      (e-books, output/<name>.epub)
     Example: booklet build --edition braille --language cy      (output/<name>-cy.brf)
     """
     from ..errors import group_warnings
@@ -169,25 +176,35 @@ def build(
             hint="use --print-ready --format a5 for a print shop, --imposition saddle for an office printer",
             code=Exit.USAGE,
         )
-    braille = edition is Edition.braille
-    if braille and html_edition:
-        raise BookletError.single("--html-edition cannot be combined with --edition braille", code=Exit.USAGE)
-    html_edition = html_edition or edition is Edition.html
-    if braille and (print_ready or imposition is not Imposition.none or large_print):
+    if html_edition and edition not in (Edition.pdf, Edition.html):
         raise BookletError.single(
-            "--edition braille cannot be combined with --print-ready, --imposition or --large-print: they shape "
-            "printed pages",
+            f"--html-edition cannot be combined with --edition {edition.value}",
+            hint="--edition html is the same as --html-edition",
             code=Exit.USAGE,
         )
-    if html_edition and (print_ready or imposition is not Imposition.none):
+    if html_edition:
+        edition = Edition.html
+    chosen = EDITION_SETTING[edition]
+    if edition is not Edition.pdf and (print_ready or imposition is not Imposition.none):
+        flag = "--html-edition" if edition is Edition.html else f"--edition {edition.value}"
         raise BookletError.single(
-            "--html-edition cannot be combined with --print-ready or --imposition: they shape printed pages",
+            f"{flag} cannot be combined with --print-ready or --imposition: they shape printed pages",
             code=Exit.USAGE,
+        )
+    if edition is Edition.epub and large_print:
+        raise BookletError.single(
+            "--edition epub cannot be combined with --large-print: an e-book's text size is the reader's to choose",
+            hint="build the EPUB without --large-print; readers enlarge its text in their reading app",
+            code=Exit.USAGE,
+        )
+    if edition is Edition.braille and large_print:
+        raise BookletError.single(
+            "--edition braille cannot be combined with --large-print: it shapes printed pages", code=Exit.USAGE
         )
     if output is not None:
         from ..jobs.plan import check_output
 
-        check_output(output, "braille" if braille else "web" if html_edition else "print")
+        check_output(output, chosen)
     if bilingual and language is not Language.en:
         raise BookletError.single(
             "--bilingual already holds both languages; it cannot be combined with --language", code=Exit.USAGE
@@ -199,7 +216,7 @@ def build(
         duplex=duplex,
         blank_page_text=blank_text,
         bleed_mm=bleed if print_ready else 0.0,
-        edition="braille" if braille else "web" if html_edition else "print",
+        edition=chosen,
         forms=imposition is Imposition.none,
         pdf_standard=pdf_standard.value,
         imposition=imposition.value,
@@ -208,7 +225,7 @@ def build(
         braille_cells=braille_cells,
         braille_lines=braille_lines,
     )
-    if braille:  # one line naming the package, not one per audience
+    if edition is Edition.braille:  # one line naming the package, not one per audience
         from ..render.louis import check_tables
 
         check_tables(settings.language)

@@ -48,7 +48,9 @@ def check(
     accessibility: Annotated[
         Path | None,
         typer.Option(
-            "--accessibility", help="Check a built PDF for accessibility instead of the content.", show_default=False
+            "--accessibility",
+            help="Check a built PDF (or EPUB, with EPUBCheck and DAISY Ace) for accessibility instead of the content.",
+            show_default=False,
         ),
     ] = None,
     min_size: Annotated[
@@ -80,6 +82,7 @@ def check(
     Example: booklet check --language cy      (every text without its Welsh version)
     Example: booklet check --spelling --strict      (misspelt and American spellings are errors)
     Example: booklet check --accessibility output/ai-careers-uk-public-sector-large-print.pdf --min-size 16
+    Example: booklet check --accessibility output/ai-careers-uk-public-sector.epub
     """
     if accessibility is not None:
         from ..pdf.accessibility import run_accessibility_check

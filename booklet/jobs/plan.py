@@ -56,13 +56,22 @@ class Result:
     """The exit code a failure calls for: CONTENT when the content must change (a handout too full)."""
 
 
+EXTENSIONS = {"print": ".pdf", "web": ".html", "epub": ".epub", "braille": ".brf"}
+"""Each edition's file extension (Settings.edition → suffix)."""
+
+EDITION_NAMES = {"print": "PDF", "web": "HTML edition", "epub": "EPUB edition", "braille": "braille edition"}
+"""What an edition is called in messages."""
+
+
 def _suffix(settings: Settings) -> str:
     """File-name suffix for non-default variants, so variants never overwrite each other."""
     options = settings
     parts = []
     language = {"en": "", "cy": "-cy", "bilingual": "-bilingual"}[settings.language]
-    if options.edition in ("web", "braille"):
-        return language + ("-large-print" if options.large_print and options.edition == "web" else "")
+    if options.edition == "web":
+        return language + ("-large-print" if options.large_print else "")
+    if options.edition != "print":  # a reflowable or braille edition: the reader sets its size
+        return language
     if options.page_size != "A4":
         parts.append(options.page_size.lower())
     if settings.imposition != "none":
@@ -78,14 +87,10 @@ def _suffix(settings: Settings) -> str:
     return language + "".join(f"-{p}" for p in parts)
 
 
-EXTENSIONS = {"web": ".html", "braille": ".brf"}
-"""The file extension of each edition other than the PDF."""
-
-
 def output_path(project: Project, file_name: str, settings: Settings) -> Path:
     """Where a booklet with this file name is written for these settings."""
     stem = Path(file_name).stem + _suffix(settings)
-    return project.output / f"{stem}{EXTENSIONS.get(settings.edition, '.pdf')}"
+    return project.output / f"{stem}{EXTENSIONS[settings.edition]}"
 
 
 PRINTED_HTML = ".print.html"
@@ -108,12 +113,13 @@ def load_content(project: Project, brand: Path | None = None, **options: Any) ->
 def check_output(path: Path, edition: str) -> None:
     """Refuse, before anything is rendered, an output whose name does not fit the edition or cannot be written.
 
-    A PDF must end in .pdf and the HTML edition in .html (but not .print.html, the
-    name `--html` writes beside a PDF), so a good PDF is never replaced by a web page
-    (or a PDF hidden under an .html name), nor one HTML file by another; a path that is
-    a folder, or runs through a file, fails now rather than after a full render.
+    A PDF must end in .pdf, the HTML edition in .html (but not .print.html, the name
+    `--html` writes beside a PDF), the EPUB edition in .epub and the braille edition in
+    .brf, so a good PDF is never replaced by a web page (or a PDF hidden under an .html
+    name), nor one HTML file by another; a path that is a folder, or runs through a file,
+    fails now rather than after a full render.
     """
-    wanted = EXTENSIONS.get(edition, ".pdf")
+    wanted = EXTENSIONS[edition]
     if edition == "web" and path.name.lower().endswith(PRINTED_HTML):
         raise BookletError.single(
             f"the HTML edition must not end in {PRINTED_HTML}: that name is kept for the HTML a PDF was printed from",
@@ -126,6 +132,10 @@ def check_output(path: Path, edition: str) -> None:
             hint = f"the braille edition is a BRF file: use -o {path.with_suffix('.brf')}"
         elif edition == "web":
             hint = f"the HTML edition is a web page: use -o {path.with_suffix('.html')}"
+        elif edition != "print":
+            hint = f"the {EDITION_NAMES[edition]} is a {wanted} file: use -o {path.with_suffix(wanted)}"
+        elif path.suffix.lower() == ".epub":
+            hint = f"use -o {path.with_suffix('.pdf')}, or add --edition epub for an e-book"
         elif path.suffix.lower() in (".html", ".htm"):
             hint = f"use -o {path.with_suffix('.pdf')}, or add --html-edition for a web page"
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..content.model import Booklet
 from ..errors import BookletError, Exit, Problem, Where, bug_message, group_lines, save_traceback, visible
@@ -20,11 +20,14 @@ from ..util import write_atomic
 from .fit import HandoutTooLong
 from .plan import Job, Result, printed_html_path
 
+if TYPE_CHECKING:
+    from ..pdf.weasy import Laid
+
 
 def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
     """Render a job's booklet: (file bytes, pages, html, warnings)."""
     from ..pdf.finish import finish_pdf
-    from ..pdf.weasy import Laid, lay_out, write
+    from ..pdf.weasy import write
 
     settings = job.settings
     if settings.edition == "braille":
@@ -37,10 +40,32 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
         sandbox = Sandbox(allowed_dirs(job.project), job.project.root)
         html = render_html(job.booklet, settings, job.project.styles, job.brand, sandbox=sandbox)
         return html.encode("utf-8"), 0, html, _blocked(list(dict.fromkeys(sandbox.blocked)), settings.strict)
+    if settings.edition == "epub":
+        return render_epub_job(job)
     saddle = settings.imposition == "saddle"
     press = bool(settings.bleed_mm)
     # PDF/X allows no printing form fields on the page: a print-ready file draws empty tick boxes.
     forms = settings.forms and not press
+    laid, html = lay_out_print(job, settings, forms)
+    # An imposed print file cannot keep a structure tree, so it is not tagged at all.
+    rendered = write(
+        laid,
+        pdf_standard="none" if saddle else settings.pdf_standard,
+        forms=forms,
+        strict=settings.strict,
+        press=press,
+    )
+    warnings = _blocked(rendered.blocked, strict=False)
+    warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
+    pdf = finish_pdf(rendered.pdf, job.settings)
+    return pdf, rendered.pages, html, group_lines([visible(w) for w in warnings])
+
+
+def lay_out_print(job: Job, settings: Settings, forms: bool = True) -> tuple[Laid, str]:
+    """Lay out a job's printed booklet as the PDF build does (a handout fitted to its four pages,
+    a saddle-stitched booklet padded to a multiple of four): the layout and its HTML."""
+    from ..pdf.weasy import lay_out
+
     pages: dict[int, str] = {}
 
     def layout(booklet: Booklet, settings: Settings) -> Laid:
@@ -58,22 +83,34 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
         laid, _level, _made = fit_handout(at, job.booklet, job.origin)
     else:
         laid = layout(job.booklet, settings)
-        if saddle and laid.pages % 4:
+        if settings.imposition == "saddle" and laid.pages % 4:
             # Lay out again with the blank pages inside the document, so "Page X of Y" counts them.
             laid = layout(job.booklet, replace(settings, filler_pages=-laid.pages % 4))
-    html = pages[id(laid)]
-    # An imposed print file cannot keep a structure tree, so it is not tagged at all.
-    rendered = write(
-        laid,
-        pdf_standard="none" if saddle else settings.pdf_standard,
-        forms=forms,
-        strict=settings.strict,
-        press=press,
-    )
-    warnings = _blocked(rendered.blocked, strict=False)
-    warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
-    pdf = finish_pdf(rendered.pdf, job.settings)
-    return pdf, rendered.pages, html, group_lines([visible(w) for w in warnings])
+    return laid, pages[id(laid)]
+
+
+def render_epub_job(job: Job) -> tuple[bytes, int, str, list[str]]:
+    """The EPUB edition, with the page list of the printed A4 edition in the same language.
+
+    The A4 booklet is laid out (not written) to learn the page each part starts on. A handout
+    too full for its four pages has no printed edition: its EPUB is made without a page list.
+    """
+    from ..render.epub import render_epub
+
+    printed = Settings(language=job.settings.language, strict=job.settings.strict)
+    first_pages: dict[str, int] = {}
+    notes = []
+    try:
+        laid, _html = lay_out_print(job, printed)
+    except HandoutTooLong:
+        notes.append(f"warning: {job.output.name}: no page list: the A4 handout it would follow does not fit its pages")
+    else:
+        for index, page in reversed(list(enumerate(laid.document.pages))):
+            first_pages.update(dict.fromkeys(page.anchors, index + 1))
+    sandbox = Sandbox(allowed_dirs(job.project), job.project.root)
+    print_name = job.output.with_suffix(".pdf").name  # the A4 PDF `build` writes beside it, same name
+    data = render_epub(job.booklet, job.settings, job.project.styles, job.brand, first_pages, sandbox, print_name)
+    return data, 0, "", notes + _blocked(list(dict.fromkeys(sandbox.blocked)), job.settings.strict)
 
 
 def _blocked(blocked: list[Any], strict: bool) -> list[str]:
@@ -119,7 +156,7 @@ def attempt(job: Job) -> Rendering | Result:
     except Exception as exc:
         saved = save_traceback(f"job: {job.name} -> {job.output}")
         return failed_result(job, f"could not render ({_brief(exc)}); " + bug_message(saved), bug=True)
-    keep_html = job.settings.write_html and job.settings.edition != "web"
+    keep_html = job.settings.write_html and job.settings.edition == "print"
     return (data, pages, html if keep_html else "", warnings), time.perf_counter() - start
 
 
