@@ -10,6 +10,7 @@ it, unless run as root: `make test` as root (CI) installs both, so there they mu
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import zipfile
@@ -95,7 +96,13 @@ def epubs(tmp_path_factory) -> dict[str, Epub]:
     branded_loaded = load_project_content(branded.content, branded.root)
     wanted = [("default", project, loaded, (), Settings(edition="epub"))]
     wanted += [(name, project, loaded, (name,), Settings(edition="epub")) for name in AUDIENCES]
-    wanted += [("welsh", project, loaded, (), Settings(edition="epub", language="cy"))]
+    # The default content has Welsh for every text: one name without it shows how English is marked.
+    organisations = [
+        o.model_copy(update={"name_cy": None}) if o.id == "alan-turing-institute" else o
+        for o in loaded.booklet.organisations
+    ]
+    gap = dataclasses.replace(loaded, booklet=loaded.booklet.model_copy(update={"organisations": organisations}))
+    wanted += [("welsh", project, gap, (), Settings(edition="epub", language="cy"))]
     wanted += [("bilingual", project, loaded, (), Settings(edition="epub", language="bilingual"))]
     wanted += [("branded", branded, branded_loaded, (), Settings(edition="epub"))]
     # The bilingual handout does not fit four A4 pages, so it has no printed edition to follow.
@@ -171,6 +178,7 @@ def test_welsh_and_bilingual_editions_mark_every_language(epubs, booklet_model):
     # Text that has no Welsh yet stays English, and says so (for a screen reader's voice), both ways XHTML reads it.
     english = [e for e in document.iter() if e.get("lang") == "en-GB"]
     assert english and all(e.get(XML_LANG) == "en-GB" for e in english)
+    assert "The Alan Turing Institute" in {"".join(e.itertext()) for e in english}
     assert welsh.nav.get("lang") == "cy-GB"
 
     bilingual = epubs["bilingual"]
