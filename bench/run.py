@@ -404,13 +404,18 @@ def bench_serve(work: Path, runs: int) -> tuple[Timing, Timing]:
     served, theirs, waits = [], [], []
     try:
         line = process.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=(\S+)", line)
         if not match:
             raise SystemExit(f"serve did not start: {line!r}")
         url = f"http://127.0.0.1:{match.group(1)}/state"
+        # The printed address holds a secret, swapped for a session cookie on first use.
+        import http.cookiejar
+
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        opener.open(f"{url}?token={match.group(2)}", timeout=30).close()
 
         def state() -> dict:
-            with urllib.request.urlopen(url, timeout=30) as response:
+            with opener.open(url, timeout=30) as response:
                 return json.load(response)
 
         def wait(condition, timeout: float = 120) -> dict:

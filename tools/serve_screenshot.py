@@ -6,12 +6,12 @@ root = Path(__file__).resolve().parent.parent
 work = Path(tempfile.mkdtemp()) / "my-booklet"; shutil.rmtree(work, ignore_errors=True); work.mkdir(parents=True)
 shutil.copytree(root / "content", work / "content")
 p = subprocess.Popen([str(root / ".venv/bin/booklet"), "serve", "--port", "0"], cwd=work, stdout=subprocess.PIPE, text=True)
-port = re.search(r":(\d+)/", p.stdout.readline()).group(1)
+url = re.search(r"(http://\S+/\?token=\S+)", p.stdout.readline()).group(1)  # the address holds the secret
 try:
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         page = b.new_page(viewport={"width": 1280, "height": 760})
-        page.goto(f"http://127.0.0.1:{port}/")
+        page.goto(url)
         page.wait_for_function("() => document.querySelectorAll('#pages img').length >= 4 && document.getElementById('status').dataset.building === 'false'", timeout=120000)
         f = work / "content" / "organisations" / "gds.yaml"
         f.write_text(f.read_text().replace("website: https://", "website: http://"))
