@@ -165,7 +165,12 @@ def _hint(value: str, known: list[str]) -> str:
 
 def read_people(path: Path, booklet: Booklet, audiences: list[Audience]) -> ClassList:
     """Read and check a class list against the content; bad rows become problems, not exceptions."""
-    table = read_table(path)
+    return check_rows(read_table(path), path, booklet, audiences)
+
+
+def check_rows(table: list[list[str]], path: Path, booklet: Booklet, audiences: list[Audience]) -> ClassList:
+    """Check a class list's cells (header row first) against the content, row by row; `path` names
+    the source in messages. `booklet plan` checks its options as a one-row table here."""
     result = ClassList(path)
     name = path.name
     while table and not any(table[0]):
