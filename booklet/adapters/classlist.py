@@ -57,7 +57,10 @@ class PersonRow(BaseModel):
     follow_up: str = ""
     """Date of the follow-up meeting, `YYYY-MM-DD` (spreadsheet dates work too)."""
     notes: str = ""
-    """A short note printed in the action plan."""
+    """A short note printed in the action plan, labelled "Adviser's note"."""
+    private_notes: str = ""
+    """For the adviser only: never printed, never cached, never read into a copy (keep them in
+    this list, or in your own records)."""
 
 
 COLUMNS = tuple(PersonRow.model_fields)
@@ -71,6 +74,7 @@ EXAMPLE: dict[str, object] = {
     "adviser": "Amara Okafor",
     "follow_up": dt.date(2026, 12, 15),
     "notes": "Interested in data roles",
+    "private_notes": "Asked about bursaries; follow up with the finance office",
 }
 """An example row for the content guide (invented)."""
 

@@ -288,6 +288,9 @@ def personalise(
             show_default=False,
         ),
     ] = None,
+    plan_only: Annotated[
+        bool, typer.Option("--plan-only", help="Just each student's cover and action plan (1-2 pages each).")
+    ] = False,
 ) -> None:
     """Make each student's own booklet with their action plan, from a class list.
 
@@ -324,6 +327,7 @@ def personalise(
             large_print=large_print,
             quiet=quiet,
             cluster=cluster,
+            plan_only=plan_only,
             print_line=print,
             print_error=err,
         )

@@ -36,6 +36,7 @@ def run_personalise(
     large_print: bool = False,
     quiet: bool = False,
     cluster: str | None = None,
+    plan_only: bool = False,
     print_line: Callable[[str], None] = print,
     print_error: Callable[[str], None] = print,
 ) -> int:
@@ -58,7 +59,7 @@ def run_personalise(
     for problem in class_list.problems:
         print_error(f"error: {problem.line()}")
     settings = Settings(page_size=page_size, large_print=large_print)
-    jobs = plan_people(project, loaded, class_list, settings, prepared)
+    jobs = plan_people(project, loaded, class_list, settings, prepared, plan_only=plan_only)
     start = time.perf_counter()
 
     def done(result: PersonResult) -> None:

@@ -136,10 +136,11 @@ def make_plan(
     settings: Settings,
     prepared: dt.date,
     force: bool = False,
+    plan_only: bool = False,
 ) -> PersonResult:
     """Make (or find up to date) the student's copy as `booklet personalise` does."""
     people = ClassList(SOURCE, people=[person], ids=[person.id])
-    jobs = plan_people(project, content, people, settings, prepared)
+    jobs = plan_people(project, content, people, settings, prepared, plan_only=plan_only)
     return run_people(jobs, workers=1, force=force)[0]
 
 
@@ -227,6 +228,7 @@ def run_plan(
     large_print: bool = False,
     force: bool = False,
     remember: bool = False,
+    plan_only: bool = False,
     interactive: bool | None = None,
     ask: Callable[[str], str] | None = None,
     print_line: Callable[[str], None] = print,
@@ -257,7 +259,7 @@ def run_plan(
         path = remember_adviser(project, values.adviser.strip())
         print_line(f"{_relative(path)}: the adviser's name is remembered for the next plans")
     settings = Settings(page_size=page_size, large_print=large_print, language=language)
-    result = make_plan(project, loaded, person, settings, today, force)
+    result = make_plan(project, loaded, person, settings, today, force, plan_only)
     if result.status == "failed":
         print_error(f"error: id {result.student_id}: {result.error}")
         return int(Exit.BUG if result.bug else Exit.CONTENT)

@@ -40,6 +40,17 @@ def plan(
         bool, typer.Option("--remember-adviser", help="Remember --adviser in this project for the next plans.")
     ] = False,
     notes: Annotated[str, typer.Option("--notes", help='A short note printed in the plan as "Adviser\'s note".')] = "",
+    private_note: Annotated[
+        str,
+        typer.Option(
+            "--private-note",
+            help="A note for yourself: never printed, kept or cached (booklet drops it at once).",
+            show_default=False,
+        ),
+    ] = "",
+    plan_only: Annotated[
+        bool, typer.Option("--plan-only", help="Just the cover and the action plan (1-2 pages), not the booklet.")
+    ] = False,
     language: Annotated[Language, typer.Option("--language", help="Language of the copy: en, or cy for Welsh.")] = (
         Language.en
     ),
@@ -58,6 +69,8 @@ def plan(
     Example: booklet plan --id S1042 --name "Siân O'Connor" --route fast-stream --step "Book a mock interview"
     """
     from .plan import PlanInput, run_plan, split_values
+
+    del private_note  # accepted so a note can be typed here, and dropped: never printed, kept or cached
 
     values = PlanInput(
         id=student_id,
@@ -81,6 +94,7 @@ def plan(
             large_print=large_print,
             force=force,
             remember=remember_adviser,
+            plan_only=plan_only,
             print_line=lambda line: print(line, flush=True),
             print_error=err,
         )

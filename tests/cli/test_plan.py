@@ -167,3 +167,47 @@ def test_in_a_terminal_missing_values_are_asked_for_routes_from_a_numbered_list(
         os.close(controller)
     text = text_of(project / "output" / "people" / "S9.pdf")
     assert "Siân Prompted" in text and "Fast Stream" in text
+
+
+def every_file_under(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def test_plan_only_is_the_cover_and_the_plan_and_a_private_note_goes_nowhere(project: Path) -> None:
+    args = ["--id", "S5", "--name", NAME, "--route", "fast-stream", "--step", "Book a mock interview"]
+    args += ["--notes", "Interested in data roles", "--private-note", "Worried about money at home"]
+    full = run(*args)
+    assert full.exit_code == 0, full.output
+    copy = project / "output" / "people" / "S5.pdf"
+    whole_pages = len(PdfReader(copy).pages)
+    only = run(*args, "--plan-only")
+    assert only.exit_code == 0, only.output
+    assert "S5.pdf: unchanged" not in only.output  # a different copy: its own cache key
+    pages = len(PdfReader(copy).pages)
+    assert 2 <= pages <= 3 < whole_pages
+    text = text_of(copy)
+    assert NAME in text and "Your action plan" in text and "Book a mock interview" in text
+    assert "Adviser's note: Interested in data roles" in " ".join(text.split())
+    assert "Key Public Sector AI Organisations" not in text and "Contents" not in text
+    assert b"Worried about money" not in every_file_under(project)
+    assert "Worried" not in only.output
+
+
+def test_personalise_plan_only_and_private_notes_from_a_class_list(project: Path) -> None:
+    people = project / "people.csv"
+    people.write_text(
+        "id,name,routes,notes,private_notes\n"
+        "S1,Siân O'Connor,fast-stream,Interested in data roles,Worried about money at home\n"
+        "S2,Dewi Jones,fast-stream,,Private: family circumstances\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["personalise", str(people), "--plan-only", "--print-file", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "unknown column" not in result.output and "private_notes" not in result.output
+    out = project / "output" / "people"
+    for student in ("S1", "S2"):
+        assert 2 <= len(PdfReader(out / f"{student}.pdf").pages) <= 3
+    assert "Adviser's note: Interested in data roles" in " ".join(text_of(out / "S1.pdf").split())
+    assert "Adviser's note" not in text_of(out / "S2.pdf")  # no note, no label
+    written = every_file_under(project / "output")
+    assert b"Worried about money" not in written and b"family circumstances" not in written
