@@ -107,6 +107,11 @@ def check_plan(values: PlanInput, content: Content, today: dt.date) -> tuple[Per
     }
     checked = check_rows([list(row), list(row.values())], SOURCE, content.booklet, content.audiences)
     problems = [FieldProblem(p.path, p.what, p.hint) for p in checked.problems]
+    # A row with nothing in it is skipped by the row checks (a blank line in a spreadsheet).
+    if not row["id"] and not any(p.field == "id" for p in problems):
+        problems.append(FieldProblem("id", "no id", "e.g. S1042; never a name"))
+    if not row["name"] and not any(p.field == "name" for p in problems):
+        problems.append(FieldProblem("name", "no name", "the cover says who the copy was prepared for"))
     if not any(r.strip() for r in values.routes) and not any(p.field == "routes" for p in problems):
         known = ", ".join(r.id for r in content.booklet.routes[:3])
         problems.append(FieldProblem("routes", "choose at least one route", f"e.g. {known}"))

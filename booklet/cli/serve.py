@@ -35,10 +35,11 @@ from ..errors import BookletError, Exit, Problem, Where
 from ..project import Project
 from ..settings import Settings
 from .serve_guard import LOCAL_HOSTS, WILDCARDS, Guard, allowed_hosts, network_address
+from .serve_plan import plan_routes
 from .watch import rebuild_variants, watch_loop, watched_files, watched_paths
 
 PREVIEW_DPI = 40
-ASSETS = ("serve.html", "serve.css", "serve.js")
+ASSETS = ("serve.html", "serve.css", "serve.js", "plan.css", "plan.js")
 MAX_VIEWS = 20
 
 
@@ -340,6 +341,7 @@ def make_app(
             Route("/events", events),
             Route("/download", download),
             Route("/output/{path:path}", files),
+            *plan_routes(previewer),
         ]
     )
     return Guard(app, allowed, secret, port, print_error)

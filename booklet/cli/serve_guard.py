@@ -202,23 +202,34 @@ class Guard:
             raise BodyTooLarge
         scope = dict(scope)
         scope["booklet.session"] = session
-        await self.app(scope, _limited(receive), send)
+        if scope["type"] == "http" and scope.get("method") not in ("GET", "HEAD"):
+            receive = await _buffered(receive)
+        await self.app(scope, receive, send)
 
 
-def _limited(receive: Any) -> Any:
-    """`receive`, raising BodyTooLarge once a streamed body passes MAX_BODY."""
-    seen = 0
-
-    async def limited() -> Any:
-        nonlocal seen
+async def _buffered(receive: Any) -> Any:
+    """Read the whole body first (at most MAX_BODY, else BodyTooLarge, before the app has answered),
+    then hand it to the app as one message."""
+    body = b""
+    while True:
         message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > MAX_BODY:
-                raise BodyTooLarge
-        return message
+        if message["type"] != "http.request":
+            break
+        body += message.get("body", b"")
+        if len(body) > MAX_BODY:
+            raise BodyTooLarge
+        if not message.get("more_body", False):
+            break
+    sent = False
 
-    return limited
+    async def replay() -> Any:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 async def _plain(send: Any, status: int, text: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
