@@ -14,18 +14,26 @@ import datetime as dt
 import hmac
 import io
 import secrets
+import threading
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from ..content.load import Content, load_project_content
+from ..project import Project
 from ..settings import Settings
 from .plan import FieldProblem, PlanInput, check_plan, make_plan, remembered_adviser
 from .serve_guard import Session
 
-if TYPE_CHECKING:
-    from .serve import Previewer
+
+class Previewer(Protocol):
+    """What the form needs of serve.Previewer (imported the other way round: serve uses this module)."""
+
+    project: Project
+    brand: Path | None
+    lock: threading.Lock
+
 
 ANCHORS = {
     "id": "student-id",
