@@ -1,5 +1,5 @@
 """Benchmark of booklet: overhead over WeasyPrint, parallel audiences, cache, scale, watch, directory, cluster,
-serve.
+serve, personal copies, one student's plan (bench/plans.py).
 
 Run with `make bench` (or `.venv/bin/python bench/run.py --runs 5`). It prints every figure
 and writes docs/benchmarks.md plus docs/bench-scale.png. Every ratio is computed from
@@ -22,6 +22,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from plans import bench_plans  # bench/plans.py: j. one student's plan (cold and through serve)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -484,7 +486,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,200,400")
     parser.add_argument("--directory-sizes", default="25,100,400")
     parser.add_argument(
-        "--only", choices=["directory", "cluster", "serve"], help="run one part only; docs/benchmarks.md is left alone"
+        "--only",
+        choices=["directory", "cluster", "serve", "plans"],
+        help="run one part only; docs/benchmarks.md is left alone",
     )
     parser.add_argument("--cluster-runs", type=int, default=3)
     parser.add_argument("--copies", type=int, default=10, help="copies of every audience in the cluster batch")
@@ -499,6 +503,10 @@ def main() -> None:
         target = f"target ≤ 1.05: {verdict(ratio <= 1.05)}"
         print(f"h. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
         print(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
+        return
+    if args.only == "plans":
+        with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
+            print("\n".join(bench_plans(Path(tmp), args.runs)))
         return
     if args.only_people:
         with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
@@ -566,6 +574,8 @@ def main() -> None:
         say(f"h. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
         say(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
         report_people(say, bench_people(work, args.students, args.runs))
+        for line in bench_plans(work, args.runs):
+            say(line)
         plot(rows, args.out.parent / "bench-scale.png")
 
     write_report(args.out, lines)
