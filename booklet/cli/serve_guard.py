@@ -160,7 +160,9 @@ class Guard:
             from ..errors import bug_message, save_traceback
 
             method, path = scope.get("method", ""), scope.get("path", "")
-            self.print_error(f"error: {method} {path[:80]}: {type(exc).__name__}; " + bug_message(save_traceback()))
+            # Redacted: a form may hold a student's details, and an exception's message may quote them.
+            saved = save_traceback(f"request: {method} {path[:80]}", redact=True)
+            self.print_error(f"error: {method} {path[:80]}: {type(exc).__name__}; " + bug_message(saved))
             if not started:
                 await _plain(tracked_send, 500, "500 Internal Server Error: see the terminal running booklet serve")
 

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 from ..content.load import Content, load_project_content
 from ..project import Project
 from ..settings import Settings
-from .plan import FieldProblem, PlanInput, check_plan, make_plan, remembered_adviser
+from .plan import FieldProblem, PlanInput, check_plan, make_plan, remember_adviser, remembered_adviser
 from .serve_guard import Session
 
 
@@ -163,7 +163,8 @@ def plan_routes(previewer: Previewer) -> list[Any]:
             return fields.get(name, [""])[0]
 
         values: dict[str, Any] = {
-            name: one(name) for name in ("id", "name", "audience", "adviser", "notes", "plan_only")
+            name: one(name)
+            for name in ("id", "name", "audience", "adviser", "notes", "plan_only", "remember_adviser", "language")
         }
         values |= {name: one(name) for name in ("follow_up_day", "follow_up_month", "follow_up_year")}
         values["routes"] = fields.get("routes", [])
@@ -193,9 +194,13 @@ def plan_routes(previewer: Previewer) -> list[Any]:
         if errors or person is None:
             return page(session, loaded, values, errors)
 
+        if values["remember_adviser"] and plan.adviser.strip():
+            remember_adviser(project, plan.adviser.strip())
+        settings = Settings(language="cy" if values["language"] == "cy" else "en")
+
         def make() -> tuple[Any, list[str]]:
             with previewer.lock:  # one render at a time: WeasyPrint is not thread-safe
-                result = make_plan(project, loaded, person, Settings(), today, plan_only=bool(values["plan_only"]))
+                result = make_plan(project, loaded, person, settings, today, plan_only=bool(values["plan_only"]))
                 return result, ([] if result.status == "failed" else _previews(result.output))
 
         result, images = await run_in_threadpool(make)

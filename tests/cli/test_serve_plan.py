@@ -214,7 +214,7 @@ def test_the_form_refuses_what_it_should(server: Server) -> None:
         connection.close()
 
     # A good form: the plan is offered to this browser session only, by a random name.
-    status, body = post_plan(server, good)
+    status, body = post_plan(server, good + "&language=cy&adviser=Amara+Okafor&remember_adviser=yes")
     assert status == 200, body[:2000]
     href = re.search(rb'href="(/plan/download/[^"]+)"', body)
     assert href and b"S77" not in href.group(1)
@@ -223,7 +223,14 @@ def test_the_form_refuses_what_it_should(server: Server) -> None:
     assert server.get(href.group(1).decode(), cookie=other)[0] == 404
     assert server.get(href.group(1).decode(), cookie="")[0] == 403
     assert server.get("/output/people/S77.pdf")[0] == 404
-    assert (server.folder / "output" / "people" / "S77.pdf").is_file()
+    made = server.folder / "output" / "people" / "S77.pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(made).pages)
+    assert "Eich cynllun gweithredu" in text and "Dewi Jones" in text  # the Welsh copy
+    # The adviser's name is remembered for the next form; the student's is not.
+    local = (server.folder / ".booklet-local.yaml").read_text(encoding="utf-8")
+    assert "Amara Okafor" in local and "Dewi" not in local and "S77" not in local
+    status, body = server.get("/plan")
+    assert b'value="Amara Okafor"' in body and b"Dewi" not in body
 
 
 STATE_RECORDER = """
