@@ -64,7 +64,8 @@ def plan(
     """Make one student's action plan after a guidance interview: output/people/<id>.pdf.
 
     The copy is made as `booklet personalise` makes a class's: named by id, readable by you
-    only. In a terminal, missing values are asked for (routes from a numbered list).
+    only. In a terminal, missing values are asked for (routes from a numbered list): on a
+    shared computer leave --name out and type it when asked, as options show in `ps` and history.
 
     Example: booklet plan --id S1042 --name "Siân O'Connor" --route fast-stream --step "Book a mock interview"
     """
