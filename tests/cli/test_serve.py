@@ -78,7 +78,7 @@ class Server:
     ) -> tuple[int, bytes, dict[str, str]]:
         """A plain HTTP request; http.client sends the path exactly as given (no `..` clean-up).
         `cookie` None sends the session cookie; "" sends none."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=180)  # a cap, not a wait
         try:
             connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
             connection.putheader("Host", f"127.0.0.1:{self.port}" if host is None else host)

@@ -138,7 +138,9 @@ def test_a_plan_made_with_the_keyboard_only_errors_shown_and_fixed(server: Serve
         page.keyboard.press("Space")
         tab_to(page, "make-plan")
         page.keyboard.press("Enter")
-        page.locator("#made").wait_for(timeout=BROWSER_TIMEOUT_MS)
+        page.locator("#made").wait_for(
+            timeout=3 * BROWSER_TIMEOUT_MS
+        )  # may wait for the first build (one render at a time)
         assert page.title() == "Action plan ready – Booklet preview"
         page.wait_for_function(
             "() => [...document.querySelectorAll('.plan-pages img')].every(i => i.complete && i.naturalWidth > 100)"
