@@ -211,3 +211,15 @@ def test_personalise_plan_only_and_private_notes_from_a_class_list(project: Path
     assert "Adviser's note" not in text_of(out / "S2.pdf")  # no note, no label
     written = every_file_under(project / "output")
     assert b"Worried about money" not in written and b"family circumstances" not in written
+
+
+def test_a_plan_only_copy_passes_both_pdf_ua_checkers(project: Path) -> None:
+    from booklet.pdf.checkers import check_independently, executable
+
+    if executable("outloud") is None or executable("pdfua") is None:
+        pytest.skip("the PDF/UA checkers are installed by the test extra and tools/system-deps.sh")
+    result = run("--id", "S6", "--name", NAME, "--route", "fast-stream", "--notes", "A note", "--plan-only")
+    assert result.exit_code == 0, result.output
+    copy = project / "output" / "people" / "S6.pdf"
+    for verdict in check_independently([copy])[copy]:
+        assert not verdict.failure and [f.line() for f in verdict.findings] == [], verdict.checker
