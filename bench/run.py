@@ -1,5 +1,5 @@
 """Benchmark of booklet: overhead over WeasyPrint, parallel audiences, cache, scale, watch, directory, cluster,
-serve.
+serve, personal copies, one student's plan (bench/plans.py).
 
 Run with `make bench` (or `.venv/bin/python bench/run.py --runs 5`). It prints every figure
 and writes docs/benchmarks.md plus docs/bench-scale.png. Every ratio is computed from
@@ -22,6 +22,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from plans import bench_plans  # bench/plans.py: j. one student's plan (cold and through serve)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -404,13 +406,18 @@ def bench_serve(work: Path, runs: int) -> tuple[Timing, Timing]:
     served, theirs, waits = [], [], []
     try:
         line = process.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=(\S+)", line)
         if not match:
             raise SystemExit(f"serve did not start: {line!r}")
         url = f"http://127.0.0.1:{match.group(1)}/state"
+        # The printed address holds a secret, swapped for a session cookie on first use.
+        import http.cookiejar
+
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        opener.open(f"{url}?token={match.group(2)}", timeout=30).close()
 
         def state() -> dict:
-            with urllib.request.urlopen(url, timeout=30) as response:
+            with opener.open(url, timeout=30) as response:
                 return json.load(response)
 
         def wait(condition, timeout: float = 120) -> dict:
@@ -479,7 +486,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,200,400")
     parser.add_argument("--directory-sizes", default="25,100,400")
     parser.add_argument(
-        "--only", choices=["directory", "cluster", "serve"], help="run one part only; docs/benchmarks.md is left alone"
+        "--only",
+        choices=["directory", "cluster", "serve", "plans"],
+        help="run one part only; docs/benchmarks.md is left alone",
     )
     parser.add_argument("--cluster-runs", type=int, default=3)
     parser.add_argument("--copies", type=int, default=10, help="copies of every audience in the cluster batch")
@@ -494,6 +503,10 @@ def main() -> None:
         target = f"target ≤ 1.05: {verdict(ratio <= 1.05)}"
         print(f"h. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
         print(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
+        return
+    if args.only == "plans":
+        with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
+            print("\n".join(bench_plans(Path(tmp), args.runs)))
         return
     if args.only_people:
         with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
@@ -561,6 +574,8 @@ def main() -> None:
         say(f"h. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
         say(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
         report_people(say, bench_people(work, args.students, args.runs))
+        for line in bench_plans(work, args.runs):
+            say(line)
         plot(rows, args.out.parent / "bench-scale.png")
 
     write_report(args.out, lines)

@@ -57,7 +57,10 @@ class PersonRow(BaseModel):
     follow_up: str = ""
     """Date of the follow-up meeting, `YYYY-MM-DD` or the UK's `DD/MM/YYYY` (spreadsheet dates work too)."""
     notes: str = ""
-    """A short note printed in the action plan (at most 1,000 characters)."""
+    """A short note printed in the action plan, labelled "Adviser's note" (at most 1,000 characters)."""
+    private_notes: str = ""
+    """For the adviser only: never printed, never cached, never read into a copy (keep them in
+    this list, or in your own records)."""
 
 
 COLUMNS = tuple(PersonRow.model_fields)
@@ -71,6 +74,7 @@ EXAMPLE: dict[str, object] = {
     "adviser": "Amara Okafor",
     "follow_up": dt.date(2026, 12, 15),
     "notes": "Interested in data roles",
+    "private_notes": "Asked about bursaries; follow up with the finance office",
 }
 """An example row for the content guide (invented)."""
 
@@ -228,12 +232,17 @@ def _header(table: Table, name: str) -> tuple[list[str], int]:
 
 
 def read_people(path: Path, booklet: Booklet, audiences: list[Audience], sheet: str | None = None) -> ClassList:
-    """Read and check a class list against the content; bad rows become problems, not exceptions.
+    """Read and check a class list against the content; bad rows become problems, not exceptions."""
+    return check_rows(read_table(path, sheet), path, booklet, audiences)
+
+
+def check_rows(table: Table, path: Path, booklet: Booklet, audiences: list[Audience]) -> ClassList:
+    """Check a class list's cells (header row first) against the content, row by row; `path` names
+    the source in messages. `booklet plan` checks its options as a one-row table here.
 
     Messages name the row, the column and what is expected, never a cell's value: any value in a
     class list may be personal data (a name typed in the wrong column, a date, a note).
     """
-    table = read_table(path, sheet)
     result = ClassList(path)
     result.warnings += table.notes
     name = path.name

@@ -364,6 +364,9 @@ def personalise(
             show_default=False,
         ),
     ] = None,
+    plan_only: Annotated[
+        bool, typer.Option("--plan-only", help="Just each student's cover and action plan (1-2 pages each).")
+    ] = False,
 ) -> None:
     """Make each student's own booklet with their action plan, from a class list.
 
@@ -402,6 +405,7 @@ def personalise(
             cluster=cluster,
             sheet=sheet,
             allow_missing=allow_missing,
+            plan_only=plan_only,
             print_line=print,
             print_error=err,
         )

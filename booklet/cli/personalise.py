@@ -39,6 +39,7 @@ def run_personalise(
     cluster: str | None = None,
     sheet: str | None = None,
     allow_missing: bool = False,
+    plan_only: bool = False,
     print_line: Callable[[str], None] = print,
     print_error: Callable[[str], None] = print,
 ) -> int:
@@ -59,7 +60,7 @@ def run_personalise(
     for problem in bounded(class_list.warnings + class_list.problems):
         print_error(problem.line() if problem.warning else f"error: {problem.line()}")
     settings = Settings(page_size=page_size, large_print=large_print)
-    jobs = plan_people(project, loaded, class_list, settings, prepared)
+    jobs = plan_people(project, loaded, class_list, settings, prepared, plan_only=plan_only)
     start = time.perf_counter()
 
     def done(result: PersonResult) -> None:

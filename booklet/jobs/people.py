@@ -50,6 +50,7 @@ PRINT_FILE = "print-file.pdf"
 MANIFEST = "manifest.csv"
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
+PLAN_ONLY_TEMPLATE = "plan-only.html.j2"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class PersonJob:
     booklet: Booklet
     brand: BrandAssets | None
     settings: Settings
+    plan_only: bool = False
+    """Only the cover and the action plan (for the interview, or a class that has the booklet)."""
 
 
 @dataclass
@@ -111,8 +114,10 @@ def plan_people(
     people: ClassList,
     settings: Settings = Settings(),
     prepared: dt.date | None = None,
+    plan_only: bool = False,
 ) -> list[PersonJob]:
-    """One job per good row; each audience's booklet is tailored once and shared by its students."""
+    """One job per good row; each audience's booklet is tailored once and shared by its students.
+    With `plan_only`, each copy is just the student's cover and action plan."""
     content.raise_errors(strict=settings.strict)
     assert content.booklet is not None
     prepared = prepared or dt.date.today()
@@ -122,7 +127,7 @@ def plan_people(
         if person.audience not in audiences:
             audiences[person.audience] = tailor(content.booklet, content.audience(person.audience or ""))
         booklet = personalise(audiences[person.audience], content.booklet, person, prepared)
-        jobs.append(PersonJob(project, person.id, person.row, booklet, content.brand, settings))
+        jobs.append(PersonJob(project, person.id, person.row, booklet, content.brand, settings, plan_only))
     return jobs
 
 
@@ -149,6 +154,8 @@ def render_person(job: PersonJob) -> PersonalPdf:
     per process; each student's cover and plan are laid out alone, and WeasyPrint writes
     the assembled pages, building tags, links, bookmarks and form fields from them.
     """
+    if job.plan_only:
+        return _render_plan_only(job)
     if (
         not split_rendering()
         or job.booklet.layout != "booklet"
@@ -210,6 +217,20 @@ def render_person(job: PersonJob) -> PersonalPdf:
     return PersonalPdf(finish_pdf(rendered.pdf, settings), rendered.pages, tuple(warnings))
 
 
+def _render_plan_only(job: PersonJob) -> PersonalPdf:
+    """The cover and the action plan alone (1-2 pages after the cover), laid out as one short document."""
+    from ..pdf.finish import finish_pdf
+    from ..pdf.weasy import lay_out, write_pages
+    from ..render.html import allowed_dirs, render_html
+
+    html = render_html(job.booklet, job.settings, job.project.styles, job.brand, template=PLAN_ONLY_TEMPLATE)
+    laid = lay_out(html, allowed_dirs(job.project), job.project.root, job.settings.forms)
+    rendered = write_pages(laid, laid.document.pages, job.settings.pdf_standard, job.settings.forms)
+    warnings = [f"warning: {item} (only files inside the project are read)" for item in laid.blocked]
+    warnings += [f"warning: WeasyPrint: {message}" for message in [*laid.messages, *rendered.warnings]]
+    return PersonalPdf(finish_pdf(rendered.pdf, job.settings), rendered.pages, tuple(warnings))
+
+
 def _shared_key(job: PersonJob) -> str:
     """What the shared pages of a copy depend on: the booklet without the plan, brand, settings, styles."""
     digest = hashlib.sha256(job.booklet.model_copy(update={"plan": None}).model_dump_json().encode())
@@ -225,8 +246,10 @@ def _id_hash(student_id: str) -> str:
 
 
 def person_key(job: PersonJob, environment: str) -> str:
-    """A hash of everything in one copy: the content (with the student's plan), brand, settings, styles."""
-    return cache_key(job, environment)
+    """A hash of everything in one copy: the content (with the student's plan), brand, settings, styles,
+    and whether it is the plan alone."""
+    key = cache_key(job, environment)
+    return hashlib.sha256(f"{key}:plan-only".encode()).hexdigest() if job.plan_only else key
 
 
 class PeopleCache:
