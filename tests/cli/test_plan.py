@@ -70,11 +70,14 @@ def test_a_plan_from_options_is_a_private_copy_named_by_id(project: Path) -> Non
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--route", "fast-stram"], "error: --route: unknown route 'fast-stram' (did you mean fast-stream?)"),
-        (["--audience", "graduate"], "error: --audience: unknown audience 'graduate' (did you mean graduates?)"),
-        (["--organisation", "gdss"], "error: --organisation: unknown organisation 'gdss' (did you mean gds?)"),
+        (["--route", "fast-stram"], "error: --route: the 1st route is not a route id (did you mean fast-stream?)"),
+        (["--audience", "graduate"], "error: --audience: not an audience id (did you mean graduates?)"),
+        (
+            ["--organisation", "gdss"],
+            "error: --organisation: the 1st organisation is not an organisation id (did you mean gds?)",
+        ),
         (["--follow-up", "2020-01-01"], "error: --follow-up: 2020-01-01 is in the past (e.g. "),
-        (["--follow-up", "next week"], "error: --follow-up: 'next week' is not a date"),
+        (["--follow-up", "next week"], "error: --follow-up: not a date (write it YYYY-MM-DD"),
         (["--id", "../S1"], "error: --id: an id may hold only letters, digits, - and _"),
         (["--id", "S 1"], "error: --id: an id may hold only letters, digits, - and _"),
         (["--id", "print-file"], "error: --id: this id names the class's print file"),
