@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: booklet test lint bench verify clean system-deps messages
+.PHONY: booklet test lint bench verify clean system-deps messages ace
 
 # The default booklet and every audience in content/audiences.yaml; unchanged ones are skipped.
 booklet: $(STAMP)
@@ -13,6 +13,9 @@ booklet: $(STAMP)
 test: $(STAMP)
 	@# As root (CI), also install Debian's chromium so the HTML edition's browser tests run; elsewhere they skip.
 	@if [ "$$(id -u)" = 0 ]; then BOOKLET_BROWSER_TESTS=1 sh tools/system-deps.sh; fi
+	@# The EPUB edition's checkers: EPUBCheck and npm (as root), then DAISY Ace into .ace/ wherever npm is.
+	@if [ "$$(id -u)" = 0 ]; then BOOKLET_EPUB_TESTS=1 sh tools/system-deps.sh; fi
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory ace; fi
 	$(BIN)/python -m pytest -q
 
 # ruff (lint and format check), mypy and import-linter's contracts (the pipeline's one-way
@@ -43,6 +46,17 @@ messages: $(STAMP)
 
 system-deps:
 	@sh tools/system-deps.sh
+
+# DAISY Ace (the EPUB accessibility checker) from npm into .ace/ (git-ignored). It runs in Debian's
+# chromium, so neither puppeteer's nor electron's own browser is downloaded.
+ACE_VERSION := 1.4.6
+ACE := .ace/node_modules/.bin/ace-puppeteer
+ace: $(ACE)
+
+$(ACE):
+	@mkdir -p .ace
+	PUPPETEER_SKIP_DOWNLOAD=1 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install --prefix .ace --no-audit --no-fund \
+		--loglevel=error @daisy/ace@$(ACE_VERSION)
 
 $(STAMP): pyproject.toml | system-deps
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -1,6 +1,6 @@
-"""Benchmark part j: how full every edition's pages are, and what balancing them costs.
+"""Benchmark part k: how full every edition's pages are, and what balancing them costs.
 
-`.venv/bin/python bench/fill.py` (or part j of `make bench`) lays out every edition of the
+`.venv/bin/python bench/fill.py` (or part k of `make bench`) lays out every edition of the
 default content and of a generated booklet of 40 organisations, prints the fill of each
 page ('-' where a page is not a body page) and whether the edition meets the targets, then
 times a cold `booklet build --force` of the default booklet balanced and unbalanced
@@ -70,8 +70,8 @@ def cost(runs: int, *options: str) -> tuple[list[float], list[float]]:
 
 
 def report(say, runs: int = 5) -> None:
-    """Part j of `make bench`."""
-    say("j. page fill of every edition (body pages ≥ 50 %, at most one in ten under 70 %):")
+    """Part k of `make bench`."""
+    say("k. page fill of every edition (body pages ≥ 50 %, at most one in ten under 70 %):")
     with tempfile.TemporaryDirectory(prefix="booklet-bench-many-") as tmp:
         sys.path.insert(0, str(ROOT))
         from tests.many import many_project

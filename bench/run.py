@@ -1,5 +1,5 @@
 """Benchmark of booklet: overhead over WeasyPrint, parallel audiences, cache, scale, watch, directory, cluster,
-serve.
+serve, personal copies, one student's plan (bench/plans.py).
 
 Run with `make bench` (or `.venv/bin/python bench/run.py --runs 5`). It prints every figure
 and writes docs/benchmarks.md plus docs/bench-scale.png. Every ratio is computed from
@@ -23,9 +23,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from plans import bench_plans  # bench/plans.py: j. one student's plan (cold and through serve)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-import fill  # noqa: E402  (part j: page fill, bench/fill.py)
+import fill  # noqa: E402  (part k: page fill, bench/fill.py)
 
 BIN = Path(sys.executable).parent
 BOOKLET = str(BIN / "booklet")
@@ -106,7 +108,7 @@ def machine() -> str:
 def bench_overhead(work: Path, runs: int) -> tuple[Timing, Timing, int]:
     """a. Cold CLI build vs weasyprint on the HTML our tool printed (same variant, forms)."""
     project = project_copy(work / "overhead")
-    html = project / "output" / "booklet.html"
+    html = project / "output" / "booklet.print.html"  # what --html writes beside booklet.pdf
     timed([BOOKLET, "build", "--force", "-o", "output/booklet.pdf", "--html"], project)
     ours, theirs = [], []
     for _ in range(runs):
@@ -399,7 +401,7 @@ def bench_serve(work: Path, runs: int) -> tuple[Timing, Timing]:
     import urllib.request
 
     project = project_copy(work / "serve")
-    html = project / "output" / "booklet.html"
+    html = project / "output" / "booklet.print.html"  # what --html writes beside booklet.pdf
     timed([BOOKLET, "build", "--force", "-o", "output/booklet.pdf", "--html"], project)
     process = subprocess.Popen(
         [BOOKLET, "serve", "--port", "0"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -407,13 +409,18 @@ def bench_serve(work: Path, runs: int) -> tuple[Timing, Timing]:
     served, theirs, waits = [], [], []
     try:
         line = process.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=(\S+)", line)
         if not match:
             raise SystemExit(f"serve did not start: {line!r}")
         url = f"http://127.0.0.1:{match.group(1)}/state"
+        # The printed address holds a secret, swapped for a session cookie on first use.
+        import http.cookiejar
+
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        opener.open(f"{url}?token={match.group(2)}", timeout=30).close()
 
         def state() -> dict:
-            with urllib.request.urlopen(url, timeout=30) as response:
+            with opener.open(url, timeout=30) as response:
                 return json.load(response)
 
         def wait(condition, timeout: float = 120) -> dict:
@@ -483,7 +490,7 @@ def main() -> None:
     parser.add_argument("--directory-sizes", default="25,100,400")
     parser.add_argument(
         "--only",
-        choices=["directory", "cluster", "serve", "fill"],
+        choices=["directory", "cluster", "serve", "plans", "fill"],
         help="run one part only; docs/benchmarks.md is left alone",
     )
     parser.add_argument("--cluster-runs", type=int, default=3)
@@ -502,6 +509,10 @@ def main() -> None:
         return
     if args.only == "fill":
         fill.report(print, args.runs)
+        return
+    if args.only == "plans":
+        with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
+            print("\n".join(bench_plans(Path(tmp), args.runs)))
         return
     if args.only_people:
         with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
@@ -570,6 +581,8 @@ def main() -> None:
         say(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
         report_people(say, bench_people(work, args.students, args.runs))
         fill.report(say, args.runs)
+        for line in bench_plans(work, args.runs):
+            say(line)
         plot(rows, args.out.parent / "bench-scale.png")
 
     write_report(args.out, lines)

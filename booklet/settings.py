@@ -37,7 +37,8 @@ class Settings:
     bleed_mm: float = 0.0
     """Bleed around each page for print shops (0: none); crop marks come with it."""
     edition: str = "print"
-    """'print' for the PDF, 'web' for the self-contained HTML edition."""
+    """'print' for the PDF, 'web' for the self-contained HTML edition, 'epub' for the EPUB 3 edition,
+    'braille' for the BRF braille edition."""
     extra_css: tuple[str, ...] = field(default=())
     pdf_standard: str = "ua-1"
     """ua-1 (tagged, accessible), a-2a or a-3a (tagged archive copies, PDF/UA-1 too) or none."""
@@ -54,6 +55,10 @@ class Settings:
     """Warnings are errors: content warnings stop the build, a blocked URL fails the job."""
     compact: int = 0
     """How tightly a handout is set, 0 (not at all) to 4; the build chooses it to fit four pages."""
+    braille_cells: int = 40
+    """Cells on a line of the braille edition (edition "braille")."""
+    braille_lines: int = 25
+    """Lines on a page of the braille edition, the page number line included."""
 
     @property
     def web(self) -> bool:

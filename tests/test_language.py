@@ -115,8 +115,14 @@ def test_catalogue_ships_as_package_data():
 # Content model and check ---------------------------------------------------------------------
 
 
+def without_welsh_name(booklet, org_id: str):
+    """The booklet with one organisation's Welsh name taken away (the default content has Welsh for all)."""
+    organisations = [o.model_copy(update={"name_cy": None}) if o.id == org_id else o for o in booklet.organisations]
+    return booklet.model_copy(update={"organisations": organisations})
+
+
 def test_welsh_sits_beside_english_and_tailors(booklet_model):
-    welsh = in_language(booklet_model, "cy")
+    welsh = in_language(without_welsh_name(booklet_model, "alan-turing-institute"), "cy")
     gds = next(o for o in welsh.organisations if o.id == "gds")
     assert gds.name == "Gwasanaeth Digidol y Llywodraeth (GDS)"
     assert gds.roles == ["Gwyddonwyr Data", "Peirianwyr AI", "Cynghorwyr Polisi"]
@@ -126,17 +132,21 @@ def test_welsh_sits_beside_english_and_tailors(booklet_model):
     assert in_language(booklet_model, "en").organisations[0].name == booklet_model.organisations[0].name
 
 
-def test_check_language_cy_reports_each_field_without_welsh():
+def test_check_language_cy_reports_each_field_without_welsh(project_copy):
     runner = CliRunner()
-    result = runner.invoke(app, ["check", "--content", str(CONTENT), "--language", "cy"])
+    office = project_copy / "content" / "organisations" / "office-for-ai.yaml"
+    office.write_text(office.read_text().replace("name_cy: Y Swyddfa AI\n", ""))
+    content = str(project_copy / "content")
+    result = runner.invoke(app, ["check", "--content", content, "--language", "cy"])
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stdout.splitlines() if "has no Welsh version" in line]
     assert "content/organisations/office-for-ai.yaml:3:1  name  warning: has no Welsh version" in "\n".join(lines)
     assert not any("organisations/gds.yaml" in line for line in lines)
     assert not any("booklet.yaml" in line and "sections" in line for line in lines)
-    strict = runner.invoke(app, ["check", "--content", str(CONTENT), "--language", "cy", "--strict"])
+    strict = runner.invoke(app, ["check", "--content", content, "--language", "cy", "--strict"])
     assert strict.exit_code == 1
-    plain = runner.invoke(app, ["check", "--content", str(CONTENT)])
+    assert runner.invoke(app, ["check", "--content", str(CONTENT), "--language", "cy", "--strict"]).exit_code == 0
+    plain = runner.invoke(app, ["check", "--content", content])
     assert "Welsh" not in plain.stdout
 
 
@@ -190,10 +200,15 @@ def test_welsh_edition_has_no_english_interface_words(welsh_pdf):
     assert "Gwasanaeth Digidol y Llywodraeth" in text
 
 
-def test_welsh_pdf_lang(welsh_pdf):
+def test_welsh_pdf_lang(welsh_pdf, project_copy):
     tags = _lang_tags(welsh_pdf.path)
     assert tags["document"] == {"cy-GB"}
-    assert tags["/Span"] == {"en-GB"}  # untranslated organisations and routes, read as English
+    assert "/Span" not in tags  # the default content has Welsh for every text
+    office = project_copy / "content" / "organisations" / "office-for-ai.yaml"
+    office.write_text(office.read_text().replace("name_cy: Y Swyddfa AI\n", ""))
+    out = project_copy / "output" / "cy.pdf"
+    assert build(content=project_copy / "content", output=out, settings=Settings(language="cy")).status == "built"
+    assert _lang_tags(out)["/Span"] == {"en-GB"}  # an untranslated name, read as English
 
 
 def test_bilingual_pdf(bilingual_pdf, welsh_pdf):
@@ -299,7 +314,8 @@ def test_checkers_find_nothing_new_in_welsh_editions(default_pdf, welsh_pdf, bil
 
 
 def test_html_editions_link_and_mark_language(booklet_model, tmp_path):
-    web = render_html(booklet_model, Settings(edition="web", language="bilingual"))
+    gap = without_welsh_name(booklet_model, "alan-turing-institute")
+    web = render_html(gap, Settings(edition="web", language="bilingual"))
     assert web.count("<main") == 1
     assert 'href="#en"' in web and 'href="#cy"' in web
     assert '<span lang="en-GB">The Alan Turing Institute</span>' in web
@@ -310,3 +326,24 @@ def test_html_editions_link_and_mark_language(booklet_model, tmp_path):
     assert result.status == "built" and '<html lang="cy-GB">' in html
     assert 'hreflang="en-GB"' in html and "ai-careers-uk-public-sector.html" in html
     assert "Neidio i&#39;r prif gynnwys" in html or "Neidio i'r prif gynnwys" in html
+
+
+def test_build_in_welsh_says_how_much_is_still_english(project_copy, monkeypatch):
+    monkeypatch.chdir(project_copy)
+    runner = CliRunner()
+    done = runner.invoke(app, ["build", "--language", "cy", "--edition", "braille"])
+    assert done.exit_code == 0 and "Welsh" not in done.stderr  # the default content has Welsh for every text
+    office = project_copy / "content" / "organisations" / "office-for-ai.yaml"
+    office.write_text(office.read_text().replace("name_cy: Y Swyddfa AI\n", ""))
+    done = runner.invoke(app, ["build", "--language", "cy", "--edition", "braille"])
+    assert done.exit_code == 0
+    assert done.stderr.splitlines()[-1] == "1 of 83 texts has no Welsh yet: booklet check --language cy lists them"
+
+
+def test_a_shorter_checklist_cuts_the_welsh_steps_too(content):
+    from booklet.tailor.audience import tailor
+
+    handout = tailor(content.booklet, content.audience("fair-handout"))
+    welsh = in_language(handout, "cy")
+    assert all(len(route.steps) == 2 for route in welsh.routes)
+    assert welsh.routes[0].steps[0].startswith("Crëwch gyfrif")

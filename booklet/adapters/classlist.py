@@ -9,10 +9,8 @@ dates and content ids, never a name, adviser or note.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,8 @@ from pydantic import BaseModel, ConfigDict
 
 from ..content.model import Audience, Booklet, Organisation, Route
 from ..errors import BookletError, Exit, Problem, Where
+from .cells import UK_NOTE, parse_date
+from .workbooks import Workbook, open_workbook, read_bytes, read_csv
 
 SUFFIXES = (".csv", ".xlsx", ".ods")
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -29,8 +29,8 @@ MAX_TEXT = 200
 """Longest name or adviser accepted (a cover line must still fit)."""
 MAX_STEPS = 12
 """Most agreed next steps one action plan prints."""
-MAX_BYTES = 20_000_000
-"""A class list larger than this is refused (thousands of students fit in far less)."""
+MAX_NOTE = 1_000
+"""Longest note accepted (the action plan prints it whole)."""
 
 
 class PersonRow(BaseModel):
@@ -55,9 +55,12 @@ class PersonRow(BaseModel):
     adviser: str = ""
     """The adviser's name, printed on the cover and beside the contact details."""
     follow_up: str = ""
-    """Date of the follow-up meeting, `YYYY-MM-DD` (spreadsheet dates work too)."""
+    """Date of the follow-up meeting, `YYYY-MM-DD` or the UK's `DD/MM/YYYY` (spreadsheet dates work too)."""
     notes: str = ""
-    """A short note printed in the action plan."""
+    """A short note printed in the action plan, labelled "Adviser's note" (at most 1,000 characters)."""
+    private_notes: str = ""
+    """For the adviser only: never printed, never cached, never read into a copy (keep them in
+    this list, or in your own records)."""
 
 
 COLUMNS = tuple(PersonRow.model_fields)
@@ -71,6 +74,7 @@ EXAMPLE: dict[str, object] = {
     "adviser": "Amara Okafor",
     "follow_up": dt.date(2026, 12, 15),
     "notes": "Interested in data roles",
+    "private_notes": "Asked about bursaries; follow up with the finance office",
 }
 """An example row for the content guide (invented)."""
 
@@ -104,42 +108,80 @@ class ClassList:
     failed_rows: set[int] = field(default_factory=set)
 
 
-def read_table(path: Path) -> list[list[str]]:
-    """The cells of a class list's first sheet as text, header row first."""
+@dataclass
+class Table:
+    """A class list's cells as text (header row first), its merged ranges and what was said about reading it."""
+
+    rows: list[list[str]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """0-based (first row, first col, last row, last col), inclusive."""
+    notes: list[Problem] = field(default_factory=list)
+    csv: bool = False
+    unsaved: set[tuple[int, int]] = field(default_factory=set)
+    """Formula cells with no saved value (0-based row, col): they read as empty."""
+
+
+def read_table(path: Path, sheet: str | None = None) -> Table:
+    """The cells of a class list's sheet as text: the one named, else the active or only visible one."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise BookletError.single(f"a class list must be a {', '.join(SUFFIXES)} file", file=path.name, code=Exit.USAGE)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise BookletError.single(f"larger than {MAX_BYTES // 1_000_000} MB", file=path.name)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BookletError.single("class list not found", file=path, code=Exit.USAGE) from None
-    except OSError as exc:
-        raise BookletError.single(f"cannot read the class list: {exc.strerror}", file=path) from None
+    if not path.exists():
+        raise BookletError.single("class list not found", file=path, code=Exit.USAGE)
+    data = read_bytes(path, path.name)
     if suffix == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise BookletError.single(
-                "not UTF-8 text", file=path.name, hint="save the spreadsheet as 'CSV UTF-8'"
-            ) from None
-        try:
-            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-    from python_calamine import CalamineWorkbook
-
+        if sheet is not None:
+            raise BookletError.single("--sheet is for .xlsx and .ods files", file=path.name, code=Exit.USAGE)
+        return Table([[cell.strip() for cell in row] for row in read_csv(data, path.name)], csv=True)
+    book = open_workbook(data, suffix, path.name)
+    name, notes = _choose_sheet(book, path.name, sheet)
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
+        rows, merged, unsaved = book.read(name, _cell_text)
+    except BookletError:
+        raise
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise BookletError.single(
             f"cannot read this spreadsheet ({type(exc).__name__})", file=path.name, hint="is it a real .xlsx/.ods?"
         ) from None
-    return [[_cell_text(cell) for cell in row] for row in rows]
+    return Table(rows, merged, notes, unsaved=unsaved)
+
+
+def _choose_sheet(book: Workbook, label: str, wanted: str | None) -> tuple[str, list[Problem]]:
+    names = [s.name for s in book.sheets]
+    if wanted is not None:
+        match = [n for n in names if n.strip().casefold() == wanted.strip().casefold()]
+        if not match:
+            raise BookletError.single(
+                f"has no sheet named {wanted!r}", file=label, hint="its sheets: " + ", ".join(names), code=Exit.USAGE
+            )
+        return match[0], []
+    visible = [s.name for s in book.sheets if s.visible]
+    if len(visible) == 1:
+        chosen = visible[0]
+    elif book.active in visible:
+        chosen = book.active
+    elif not visible:
+        raise BookletError.single("has no visible sheet", file=label, hint="show the class sheet, or use --sheet NAME")
+    else:
+        raise BookletError.single(
+            f"has {len(visible)} sheets: which is the class list?",
+            file=label,
+            hint="name it with --sheet NAME; its sheets: " + ", ".join(visible),
+            code=Exit.USAGE,
+        )
+    notes = []
+    if len(names) > 1:
+        others = len(names) - 1
+        notes.append(
+            Problem(
+                Where(label),
+                f"read the sheet {chosen!r}; {others} other sheet{'s' if others != 1 else ''} "
+                f"({', '.join(n for n in names if n != chosen)}) not read",
+                "name another with --sheet NAME",
+                warning=True,
+            )
+        )
+    return chosen, notes
 
 
 def _cell_text(cell: object) -> str:
@@ -163,33 +205,62 @@ def _hint(value: str, known: list[str]) -> str:
     return "known: " + (", ".join(known) or "none")
 
 
-def read_people(path: Path, booklet: Booklet, audiences: list[Audience]) -> ClassList:
-    """Read and check a class list against the content; bad rows become problems, not exceptions."""
-    table = read_table(path)
-    result = ClassList(path)
-    name = path.name
-    while table and not any(table[0]):
-        table.pop(0)
-    if not table:
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _header(table: Table, name: str) -> tuple[list[str], int]:
+    """The header's column names, and how many blank rows came above it (removed from `table`)."""
+    blank = 0
+    while table.rows and not any(table.rows[0]):
+        table.rows.pop(0)
+        blank += 1
+    if not table.rows:
         raise BookletError.single("the class list is empty", file=name, hint="the first row names the columns")
-    header = [cell.strip().lower().replace(" ", "_") for cell in table[0]]
+    header = [cell.strip().lower().replace(" ", "_") for cell in table.rows[0]]
     if "id" not in header:
         raise BookletError(
-            [Problem(Where(name, 1, 1), "no id column", "the first row names the columns; id is required")]
+            [
+                Problem(
+                    Where(name, blank + 1, 1),
+                    "no id column",
+                    "the first row names the columns (id, name, …); id is required",
+                )
+            ]
         )
+    return header, blank
+
+
+def read_people(path: Path, booklet: Booklet, audiences: list[Audience], sheet: str | None = None) -> ClassList:
+    """Read and check a class list against the content; bad rows become problems, not exceptions."""
+    return check_rows(read_table(path, sheet), path, booklet, audiences)
+
+
+def check_rows(table: Table, path: Path, booklet: Booklet, audiences: list[Audience]) -> ClassList:
+    """Check a class list's cells (header row first) against the content, row by row; `path` names
+    the source in messages. `booklet plan` checks its options as a one-row table here.
+
+    Messages name the row, the column and what is expected, never a cell's value: any value in a
+    class list may be personal data (a name typed in the wrong column, a date, a note).
+    """
+    result = ClassList(path)
+    result.warnings += table.notes
+    name = path.name
+    header, blank = _header(table, name)
+    top = blank + 1
     columns: dict[str, int] = {}
     for index, column in enumerate(header):
         if not column:
             continue
         if column in columns:
             result.warnings.append(
-                Problem(Where(name, 1, index + 1), f"column {column} appears twice; the first is used", warning=True)
+                Problem(Where(name, top, index + 1), f"column {column} appears twice; the first is used", warning=True)
             )
         elif column not in COLUMNS:
             result.warnings.append(
                 Problem(
-                    Where(name, 1, index + 1),
-                    f"unknown column {column!r} is ignored",
+                    Where(name, top, index + 1),
+                    "unknown column is ignored",
                     _hint(column, list(COLUMNS)),
                     warning=True,
                 )
@@ -201,14 +272,14 @@ def read_people(path: Path, booklet: Booklet, audiences: list[Audience]) -> Clas
     organisation_ids = [o.id for o in booklet.organisations]
     audience_ids = [a.id for a in audiences]
     seen: dict[str, int] = {}
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(cells):
+    merged_rows: dict[int, tuple[int, int, int, int]] = {}
+    for span in table.merged:
+        for r in range(span[0], span[2] + 1):
+            merged_rows.setdefault(r, span)
+    uk_dates = 0
+    for number, cells in enumerate(table.rows[1:], start=top + 1):
+        if not any(cells) and number - 1 not in merged_rows:
             continue
-
-        def cell(column: str, cells: list[str] = cells) -> str:
-            index = columns.get(column)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
-
         problems: list[Problem] = []
 
         def bad(
@@ -217,18 +288,44 @@ def read_people(path: Path, booklet: Booklet, audiences: list[Audience]) -> Clas
             col = columns.get(column, 0) + 1
             problems.append(Problem(Where(name, number, col), what, hint, path=column))
 
+        def cell(column: str, cells: list[str] = cells) -> str:
+            index = columns.get(column)
+            return cells[index].strip() if index is not None and index < len(cells) else ""
+
+        merge = merged_rows.get(number - 1)
+        if merge is not None:
+            where = next((c for c, i in columns.items() if i == merge[1]), "")
+            spread = f"{_letter(merge[1])}{merge[0] + 1}:{_letter(merge[3])}{merge[2] + 1}"
+            problems.append(
+                Problem(
+                    Where(name, number, merge[1] + 1),
+                    f"in merged cells {spread}",
+                    "unmerge them and type the value in every row that needs it",
+                    path=where or "-",
+                )
+            )
+        formulas = {column for column, index in columns.items() if (number - 1, index) in table.unsaved}
+        for column in formulas:
+            bad(column, "a formula with no saved value", "open the file in Excel or LibreOffice and save it")
+        if table.csv and len(cells) > len(header):  # Excel pads every row to the same width, header too
+            bad(
+                "id",
+                f"the row has {len(cells)} cells but the first row names {len(header)} columns",
+                'a comma inside a value? put that value in double quotes, e.g. "Surname, Forename"',
+            )
         student_id = cell("id")
         if not student_id:
-            bad("id", "no id", "every row needs an id such as S1042; never a name")
+            if "id" not in formulas:
+                bad("id", "no id", "every row needs an id such as S1042; never a name")
         elif not STUDENT_ID.match(student_id):
-            bad("id", "an id may hold only letters, digits, - and _ (at most 64)", "e.g. S1042")
+            bad("id", "an id may hold only letters, digits, - and _ (at most 64)", "e.g. S1042; never a name")
         elif student_id in seen:
             bad("id", f"id {student_id} is also on row {seen[student_id]}", "each student needs their own id")
         else:
             seen[student_id] = number
             result.ids.append(student_id)
         person_name = cell("name")
-        if not person_name:
+        if not person_name and "name" not in formulas:
             bad("name", "no name", "the cover says who the copy was prepared for")
         elif len(person_name) > MAX_TEXT:
             bad("name", f"the name is longer than {MAX_TEXT} characters")
@@ -237,24 +334,32 @@ def read_people(path: Path, booklet: Booklet, audiences: list[Audience]) -> Clas
             bad("adviser", f"the adviser's name is longer than {MAX_TEXT} characters")
         audience = cell("audience") or None
         if audience is not None and audience not in audience_ids:
-            bad("audience", f"unknown audience {audience!r}", _hint(audience, audience_ids))
+            bad("audience", "not an audience id", _hint(audience, audience_ids))
         chosen = _split(cell("routes"))
-        for route in chosen:
+        for position, route in enumerate(chosen, 1):
             if route not in routes:
-                bad("routes", f"unknown route {route!r}", _hint(route, route_ids))
+                bad("routes", f"the {_ordinal(position)} route is not a route id", _hint(route, route_ids))
         organisations = _split(cell("organisations"))
-        for organisation in organisations:
+        for position, organisation in enumerate(organisations, 1):
             if organisation not in organisation_ids:
-                bad("organisations", f"unknown organisation {organisation!r}", _hint(organisation, organisation_ids))
+                bad(
+                    "organisations",
+                    f"the {_ordinal(position)} organisation is not an organisation id",
+                    _hint(organisation, organisation_ids),
+                )
         next_steps = _split(cell("next_steps"))
         if len(next_steps) > MAX_STEPS:
             bad("next_steps", f"{len(next_steps)} next steps; at most {MAX_STEPS} fit the action plan")
         follow_up = None
         if cell("follow_up"):
-            try:
-                follow_up = dt.date.fromisoformat(cell("follow_up")[:10])
-            except ValueError:
-                bad("follow_up", f"{cell('follow_up')!r} is not a date", "write it YYYY-MM-DD, e.g. 2026-12-15")
+            follow_up, why, uk = parse_date(cell("follow_up"))
+            if follow_up is None:
+                bad("follow_up", f"{why}", "write it YYYY-MM-DD (e.g. 2026-12-15) or DD/MM/YYYY (15/12/2026)")
+            elif uk:
+                uk_dates += 1
+        notes = cell("notes")
+        if len(notes) > MAX_NOTE:
+            bad("notes", f"the note is longer than {MAX_NOTE:,} characters", "the action plan prints it whole")
         if problems:
             result.problems += problems
             result.failed_rows.add(number)
@@ -270,24 +375,36 @@ def read_people(path: Path, booklet: Booklet, audiences: list[Audience]) -> Clas
                 next_steps,
                 adviser,
                 follow_up,
-                cell("notes"),
+                notes,
             )
+        )
+    if uk_dates:
+        result.warnings.append(
+            Problem(Where(name, top, columns["follow_up"] + 1), UK_NOTE, path="follow_up", warning=True)
         )
     return result
 
 
-def read_ids(path: Path) -> list[str]:
+def _letter(index: int) -> str:
+    text = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
+def read_ids(path: Path, sheet: str | None = None) -> list[str]:
     """Every well-formed id in a class list, whatever else its rows hold (for --forget)."""
-    table = read_table(path)
-    while table and not any(table[0]):
-        table.pop(0)
-    if not table:
+    table = read_table(path, sheet)
+    try:
+        header, _ = _header(table, path.name)
+    except BookletError:
+        if table.rows:
+            raise
         return []
-    header = [cell.strip().lower() for cell in table[0]]
-    if "id" not in header:
-        raise BookletError([Problem(Where(path.name, 1, 1), "no id column", "the first row names the columns")])
     index = header.index("id")
-    ids = [row[index].strip() for row in table[1:] if index < len(row)]
+    ids = [row[index].strip() for row in table.rows[1:] if index < len(row)]
     return list(dict.fromkeys(i for i in ids if STUDENT_ID.match(i)))
 
 

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from ..version import __version__
-from . import build_commands, content_commands, project_commands
+from . import build_commands, content_commands, plan_commands, project_commands
 
 app = typer.Typer(
     name="booklet",
@@ -43,6 +43,7 @@ def main_options(
 
 app.command()(build_commands.build)
 app.command()(build_commands.personalise)
+app.command()(plan_commands.plan)
 app.command()(content_commands.audiences)
 app.command()(project_commands.watch)
 app.command()(content_commands.check)

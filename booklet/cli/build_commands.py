@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +30,19 @@ from .common import (
 )
 
 
+class Edition(StrEnum):
+    """`--edition`: what kind of file `build` writes."""
+
+    pdf = "pdf"
+    html = "html"
+    epub = "epub"
+    braille = "braille"
+
+
+EDITION_SETTING = {Edition.pdf: "print", Edition.html: "web", Edition.epub: "epub", Edition.braille: "braille"}
+"""Each --edition value as Settings.edition."""
+
+
 @guarded
 def build(
     content: ContentOpt = None,
@@ -39,7 +53,10 @@ def build(
             "--output", "-o", help="File to write (default: output/<name>.pdf). One booklet only.", show_default=False
         ),
     ] = None,
-    html: Annotated[bool, typer.Option("--html", help="Also write the HTML that was printed, beside the PDF.")] = False,
+    html: Annotated[
+        bool,
+        typer.Option("--html", help="Also write the HTML that was printed, beside the PDF, as <name>.print.html."),
+    ] = False,
     audience: Annotated[
         list[str] | None,
         typer.Option("--audience", "-a", help="Build the booklet for this audience (repeatable).", show_default=False),
@@ -83,8 +100,24 @@ def build(
     ] = "This page is intentionally left blank",
     large_print: LargePrintOpt = False,
     html_edition: Annotated[
-        bool, typer.Option("--html-edition", help="Write the accessible HTML edition instead of a PDF.")
+        bool,
+        typer.Option("--html-edition", help="Write the accessible HTML edition instead of a PDF (--edition html)."),
     ] = False,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            "--edition",
+            help="What to write: pdf, html (the accessible HTML edition, as --html-edition), epub "
+            "(a reflowable EPUB 3 e-book with the printed A4 edition's page numbers) or braille (a BRF file for "
+            "an embosser or braille display, in Unified English Braille grade 2; Welsh grade 2 with --language cy).",
+        ),
+    ] = Edition.pdf,
+    braille_cells: Annotated[
+        int, typer.Option("--braille-cells", min=20, max=100, help="Cells on a line of the braille edition.")
+    ] = 40,
+    braille_lines: Annotated[
+        int, typer.Option("--braille-lines", min=10, max=100, help="Lines on a page of the braille edition.")
+    ] = 25,
     quiet: QuietOpt = False,
     strict: Annotated[
         bool,
@@ -104,6 +137,8 @@ def build(
     Example: booklet build --audience graduates --format a5 --imposition saddle
     Example: booklet build --all --cluster tcp://scheduler.example:8786
     Example: booklet build --bilingual --format a5      (Welsh, then English)
+    Example: booklet build --all --edition epub      (e-books, output/<name>.epub)
+    Example: booklet build --edition braille --language cy      (output/<name>-cy.brf)
     """
     from ..errors import group_warnings
     from ..jobs import default_workers, plan
@@ -152,15 +187,35 @@ def build(
             hint="use --print-ready --format a5 for a print shop, --imposition saddle for an office printer",
             code=Exit.USAGE,
         )
-    if html_edition and (print_ready or imposition is not Imposition.none):
+    if html_edition and edition not in (Edition.pdf, Edition.html):
         raise BookletError.single(
-            "--html-edition cannot be combined with --print-ready or --imposition: they shape printed pages",
+            f"--html-edition cannot be combined with --edition {edition.value}",
+            hint="--edition html is the same as --html-edition",
             code=Exit.USAGE,
+        )
+    if html_edition:
+        edition = Edition.html
+    chosen = EDITION_SETTING[edition]
+    if edition is not Edition.pdf and (print_ready or imposition is not Imposition.none):
+        flag = "--html-edition" if edition is Edition.html else f"--edition {edition.value}"
+        raise BookletError.single(
+            f"{flag} cannot be combined with --print-ready or --imposition: they shape printed pages",
+            code=Exit.USAGE,
+        )
+    if edition is Edition.epub and large_print:
+        raise BookletError.single(
+            "--edition epub cannot be combined with --large-print: an e-book's text size is the reader's to choose",
+            hint="build the EPUB without --large-print; readers enlarge its text in their reading app",
+            code=Exit.USAGE,
+        )
+    if edition is Edition.braille and large_print:
+        raise BookletError.single(
+            "--edition braille cannot be combined with --large-print: it shapes printed pages", code=Exit.USAGE
         )
     if output is not None:
         from ..jobs.plan import check_output
 
-        check_output(output, "web" if html_edition else "print")
+        check_output(output, chosen)
     if bilingual and language is not Language.en:
         raise BookletError.single(
             "--bilingual already holds both languages; it cannot be combined with --language", code=Exit.USAGE
@@ -172,13 +227,19 @@ def build(
         duplex=duplex,
         blank_page_text=blank_text,
         bleed_mm=bleed if print_ready else 0.0,
-        edition="web" if html_edition else "print",
+        edition=chosen,
         forms=imposition is Imposition.none,
         pdf_standard=pdf_standard.value,
         imposition=imposition.value,
         write_html=html,
         strict=strict,
+        braille_cells=braille_cells,
+        braille_lines=braille_lines,
     )
+    if edition is Edition.braille:  # one line naming the package, not one per audience
+        from ..render.louis import check_tables
+
+        check_tables(settings.language)
     project = Project.locate(content, styles)
     loaded = load_content(project, brand)
     if not strict:  # with --strict, plan() reports them as errors instead
@@ -197,6 +258,12 @@ def build(
                     f"{c.sheets} sheets: print both sides, flip on short edge, fold and staple (docs/printing.md)\n"
                     "  a print file: no tags, links or form fields; give readers the A5 or A4 PDF on screen"
                 )
+    if settings.language != "en" and not quiet:
+        from .check import welsh_gap_line
+
+        gaps = welsh_gap_line(loaded)
+        if gaps:
+            err(gaps)
     failed = [r for r in results if r.status == "failed"]
     if any(r.bug for r in failed):
         raise typer.Exit(int(Exit.BUG))
@@ -283,6 +350,15 @@ def personalise(
     forget: Annotated[
         bool, typer.Option("--forget", help="Delete every file made for the ids in the class list, and stop.")
     ] = False,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet", help="The sheet of an .xlsx/.ods class list (default: the active one).", show_default=False
+        ),
+    ] = None,
+    allow_missing: Annotated[
+        bool, typer.Option("--allow-missing", help="Write the --print-file even if some copies failed (named).")
+    ] = False,
     date: Annotated[
         str | None,
         typer.Option("--date", help="Date printed on the covers, YYYY-MM-DD (default: today).", show_default=False),
@@ -299,6 +375,9 @@ def personalise(
             show_default=False,
         ),
     ] = None,
+    plan_only: Annotated[
+        bool, typer.Option("--plan-only", help="Just each student's cover and action plan (1-2 pages each).")
+    ] = False,
 ) -> None:
     """Make each student's own booklet with their action plan, from a class list.
 
@@ -335,6 +414,9 @@ def personalise(
             large_print=large_print,
             quiet=quiet,
             cluster=cluster,
+            sheet=sheet,
+            allow_missing=allow_missing,
+            plan_only=plan_only,
             print_line=print,
             print_error=err,
         )

@@ -14,6 +14,7 @@ from ..project import Project
 
 if TYPE_CHECKING:
     from ..adapters.links import Options
+    from ..content.load import Content
 
 
 def _plural(count: int, word: str) -> str:
@@ -31,6 +32,7 @@ def run_check(
     language: str = "en",
     links: bool = False,
     link_options: Options | None = None,
+    spelling: bool = False,
 ) -> int:
     """`booklet check`: report every problem, one per line; return the exit code.
 
@@ -42,7 +44,12 @@ def run_check(
     With `links`, every web address in the content is also asked whether it
     still answers (see `booklet.adapters.links`): broken addresses are errors,
     moved and unreachable ones warnings. With no network at all, one line says
-    so; that is an error only with `strict`.
+    so (results from the last day's cache are still reported); that line is an
+    error only with `strict`.
+
+    With `spelling`, every text is checked against the British English or Welsh
+    dictionary (see `booklet.adapters.spelling`): one line per word, warnings, or
+    errors with `strict`. A missing dictionary is one line naming its package.
     """
     project = Project.locate(content)
     loaded = load_content(project, brand, months=months)
@@ -79,14 +86,38 @@ def run_check(
         errors = errors + [p for p in link_found if not p.warning]
         warnings = warnings + [p for p in link_found if p.warning]
         shown = sorted_problems(shown + link_found)
+    spelled: list[Problem] = []
+    missing_dictionaries: list[str] = []
+    spelling_summary = ""
+    if spelling:
+        from ..adapters.spelling import WORDS_FILE, check_spelling
+
+        report = check_spelling(loaded.documents, project.content, strict=strict)
+        spelled, missing_dictionaries = sorted_problems(report.problems), report.missing
+        errors = errors + [p for p in spelled if not p.warning]
+        warnings = warnings + [p for p in spelled if p.warning]
+        if report.created:
+            print_error(f"created {project.content.name}/{WORDS_FILE}: add the words the dictionaries do not know")
+        spelling_summary = (
+            f"spelling: {_plural(len(spelled), 'word')} to look at in {report.words:,} checked"
+            if spelled
+            else f"spelling: no misspelt words in {report.words:,} checked"
+        )
     # A translation report names every field on its own line (each needs its Welsh written there);
     # otherwise a warning repeated in many places is printed once with its count.
     for problem in shown if language == "cy" else group_warnings(shown):
         print_line(problem.line())
+    # Each word its own line: the same misspelling in two places needs two fixes.
+    for problem in spelled:
+        print_line(problem.line())
+    for line in missing_dictionaries:
+        print_line(line)
     if offline:
         print_line(link_summary)
     files = loaded.files or len(loaded.documents)
-    failing = bool(errors) or (strict and (bool(loaded.stale if stale else warnings) or offline))
+    failing = bool(errors) or (
+        strict and (bool(loaded.stale if stale else warnings) or offline or bool(missing_dictionaries))
+    )
     if stale:
         due = len(loaded.stale)
         summary = (
@@ -96,12 +127,14 @@ def run_check(
         )
         if errors:
             summary += f"; {_plural(len(errors), 'error')}"
-    elif not shown:
+    elif not shown and not spelled:
         summary = f"no problems in {_plural(files, 'file')}"
     else:
         summary = f"{_plural(len(errors), 'error')}, {_plural(len(warnings), 'warning')} in {_plural(files, 'file')}"
     if link_summary and not offline:
         summary += f"; {link_summary}"
+    if spelling_summary:
+        summary += f"; {spelling_summary}"
     if strict and offline:
         summary += " (links that could not be checked count as an error with --strict)"
     elif strict and failing and not errors:
@@ -121,9 +154,42 @@ def _check_links(documents: dict[str, Document], options: Options | None) -> tup
     found = links.addresses(documents)
     report = links.check_links((a.url for a in found), options)
     total = len(dict.fromkeys(a.url for a in found))
+    problems = links.link_problems(found, report)  # cached results are reported even when offline
     if report.offline:
-        line = f"links not checked: no network (could not connect for any of {_addresses(total)})"
-        return [], line, True
+        line = f"links not checked: no network (could not connect for any of {_addresses(report.unchecked)}"
+        if report.cached:
+            line += f"; the other {report.cached} are reported from the last day's cache"
+        return problems, line + ")", True
     counts = ", ".join(f"{report.count(status)} {status.value}" for status in links.Status)
     cached = f", {report.cached} from the last day's cache" if report.cached else ""
-    return links.link_problems(found, report), f"{_addresses(total)}: {counts}{cached}", False
+    return problems, f"{_addresses(total)}: {counts}{cached}", False
+
+
+def _texts(value: object) -> int:
+    """How many translatable texts (with something to translate) `value` holds, nested models included."""
+    from pydantic import BaseModel
+
+    from ..content.translations import translatable
+
+    if isinstance(value, list):
+        return sum(_texts(item) for item in value)
+    if not isinstance(value, BaseModel):
+        return 0
+    own = sum(1 for name in translatable(type(value)) if getattr(value, name) not in ("", [], None))
+    return own + sum(_texts(getattr(value, name)) for name in type(value).model_fields)
+
+
+def welsh_gap_line(loaded: Content) -> str:
+    """One line saying how many texts still have no Welsh ("" when every one has)."""
+    from ..content.translations import missing_welsh
+
+    book = loaded.booklet
+    if book is None:
+        return ""
+    frame, organisations, routes = book.frame, book.organisations, book.routes
+    gaps = len(missing_welsh(frame, organisations, routes, loaded.audiences, loaded.documents))
+    if not gaps:
+        return ""
+    total = _texts(frame) + _texts(organisations) + _texts(routes) + _texts(loaded.audiences)
+    verb = "has" if gaps == 1 else "have"
+    return f"{gaps} of {total} texts {verb} no Welsh yet: booklet check --language cy lists them"

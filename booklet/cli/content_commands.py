@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -48,7 +48,9 @@ def check(
     accessibility: Annotated[
         Path | None,
         typer.Option(
-            "--accessibility", help="Check a built PDF for accessibility instead of the content.", show_default=False
+            "--accessibility",
+            help="Check a built PDF (or EPUB, with EPUBCheck and DAISY Ace) for accessibility instead of the content.",
+            show_default=False,
         ),
     ] = None,
     min_size: Annotated[
@@ -64,6 +66,13 @@ def check(
             help="Also ask every web address in the content whether it still works (results kept for a day).",
         ),
     ] = False,
+    spelling: Annotated[
+        bool,
+        typer.Option(
+            "--spelling",
+            help="Also check spelling: British English, and Welsh in _cy fields; project words in content/words.txt.",
+        ),
+    ] = False,
 ) -> None:
     """Check all content without rendering and report every problem, one per line.
 
@@ -71,7 +80,9 @@ def check(
     Example: booklet check --links      (report moved, broken and unreachable web addresses)
     Example: booklet check --accessibility output/ai-careers-uk-public-sector.pdf
     Example: booklet check --language cy      (every text without its Welsh version)
+    Example: booklet check --spelling --strict      (misspelt and American spellings are errors)
     Example: booklet check --accessibility output/ai-careers-uk-public-sector-large-print.pdf --min-size 16
+    Example: booklet check --accessibility output/ai-careers-uk-public-sector.epub
     """
     if accessibility is not None:
         from ..pdf.accessibility import run_accessibility_check
@@ -90,6 +101,7 @@ def check(
             print_error=err,
             language=language.value,
             links=links,
+            spelling=spelling,
         )
     )
 
@@ -135,6 +147,10 @@ def import_(
     prune: Annotated[
         bool, typer.Option("--prune", help="Delete organisation files that have no row in the sheet.")
     ] = False,
+    drop_references: Annotated[
+        bool,
+        typer.Option("--drop-references", help="With --prune: also take deleted organisations out of audiences."),
+    ] = False,
 ) -> None:
     """Write a spreadsheet's rows back into the YAML content, only if the result is valid.
 
@@ -144,12 +160,46 @@ def import_(
     from ..project import Project
 
     project = Project.locate(content)
-    result = import_sheets(source, project.content, project.root, label=str(source), dry_run=dry_run, prune=prune)
+    result = import_sheets(
+        source,
+        project.content,
+        project.root,
+        label=str(source),
+        dry_run=dry_run,
+        prune=prune,
+        drop_references=drop_references,
+    )
     for change in result.changes:
         if dry_run:
             print(change.diff() if change.action != "deleted" else f"would delete {change.name}", end="")
         print(f"{'would be ' if dry_run else ''}{change.action}: {change.name}")
     for note in result.notes:
         print(f"note: {note}")
+    for problem in result.warnings:
+        err(problem.line())
+    if dry_run and result.changes:
+        for line in spelling_lines(result.changes, project.content):
+            print(line)
     if not result.changes:
         print("nothing to change: the content already matches the sheet")
+
+
+def spelling_lines(changes: list[Any], content: Path) -> list[str]:
+    """The spelling problems of the files an import would write (its dry run), one line each."""
+    from ..adapters.spelling import check_spelling
+    from ..content.load import load_project_content
+    from ..content.read import parse
+    from ..errors import BookletError
+
+    documents, texts = {}, {}
+    for change in changes:
+        if change.action == "deleted":
+            continue
+        try:
+            documents[change.name] = parse(change.new, change.name, change.path)
+        except BookletError:
+            continue  # the import has already refused what does not parse
+        texts[change.name] = change.new
+    current = load_project_content(content).documents
+    report = check_spelling(documents, content, texts=texts, create=False, names=current)
+    return [problem.line() for problem in report.problems] + report.missing

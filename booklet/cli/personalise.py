@@ -11,10 +11,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..adapters.cells import bounded
 from ..content.load import load_project_content
 from ..errors import BookletError, Exit
 from ..jobs import default_workers
-from ..jobs.people import PersonResult, load_class_list, plan_people, run_people
+from ..jobs.people import PRINT_FILE, PersonResult, load_class_list, plan_people, run_people
 from ..jobs.people import forget as forget_files
 from ..jobs.people import print_file as make_print_file
 from ..project import Project
@@ -36,13 +37,16 @@ def run_personalise(
     large_print: bool = False,
     quiet: bool = False,
     cluster: str | None = None,
+    sheet: str | None = None,
+    allow_missing: bool = False,
+    plan_only: bool = False,
     print_line: Callable[[str], None] = print,
     print_error: Callable[[str], None] = print,
 ) -> int:
     """Run the command; returns the exit code (1 if any row failed)."""
     project = Project.locate(content, styles)
     if forget:
-        removed = forget_files(project, people)
+        removed = forget_files(project, people, sheet)
         print_line(f"removed {len(removed)} file{'' if len(removed) == 1 else 's'} made for {people.name}")
         return int(Exit.OK)
     try:
@@ -52,13 +56,11 @@ def run_personalise(
     loaded = load_project_content(project.content, project.root, brand)
     for problem in loaded.warnings:
         print_error(problem.line())
-    class_list = load_class_list(people, loaded)
-    for problem in class_list.warnings:
-        print_error(problem.line())
-    for problem in class_list.problems:
-        print_error(f"error: {problem.line()}")
+    class_list = load_class_list(people, loaded, sheet)
+    for problem in bounded(class_list.warnings + class_list.problems):
+        print_error(problem.line() if problem.warning else f"error: {problem.line()}")
     settings = Settings(page_size=page_size, large_print=large_print)
-    jobs = plan_people(project, loaded, class_list, settings, prepared)
+    jobs = plan_people(project, loaded, class_list, settings, prepared, plan_only=plan_only)
     start = time.perf_counter()
 
     def done(result: PersonResult) -> None:
@@ -72,13 +74,21 @@ def run_personalise(
     built = sum(r.status == "built" for r in results)
     unchanged = sum(r.status == "unchanged" for r in results)
     failed_jobs = [r for r in results if r.status == "failed"]
-    if print_file and results:
-        assert loaded.booklet is not None
-        frame = loaded.booklet.frame
-        author = loaded.brand.name if loaded.brand is not None else frame.publisher
-        target = make_print_file(project, results, settings, frame.title, author)
-        print_line(f"{_relative(target)}: every copy, each starting on an odd page (print both sides); manifest.csv")
     failed = len(class_list.failed_rows) + len(failed_jobs)
+    if print_file and results:
+        missing = [f"row {row}" for row in sorted(class_list.failed_rows)] + [r.student_id for r in failed_jobs]
+        if missing and not allow_missing:
+            print_error(
+                f"error: {PRINT_FILE} not written: {len(missing)} of {len(results) + len(class_list.failed_rows)} "
+                f"copies failed (fix them and run again, or add --allow-missing to print the others)"
+            )
+        else:
+            assert loaded.booklet is not None
+            frame = loaded.booklet.frame
+            author = loaded.brand.name if loaded.brand is not None else frame.publisher
+            target = make_print_file(project, results, settings, frame.title, author)
+            what = "every copy" if not missing else f"every copy but {_listed(missing)}"
+            print_line(f"{_relative(target)}: {what}, each starting on an odd page (print both sides); manifest.csv")
     print_line(
         f"{built} built, {unchanged} unchanged, {failed} failed "
         f"in {time.perf_counter() - start:.1f} s; files in {_relative(project.output / 'people')}/"
@@ -86,6 +96,11 @@ def run_personalise(
     if any(r.bug for r in failed_jobs):
         return int(Exit.BUG)
     return int(Exit.CONTENT) if failed else int(Exit.OK)
+
+
+def _listed(items: list[str], most: int = 10) -> str:
+    shown = ", ".join(items[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
 
 
 def _relative(path: Path) -> str:

@@ -86,11 +86,31 @@ def serve(
         typer.Option("--host", help="Address to listen on. Anything but 127.0.0.1 lets other computers see it."),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port (0: any free port).")] = 8000,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="With --host: another name browsers on the network use for this machine (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Show the booklet in your browser, rebuilt live as you edit its content, until Ctrl-C.
 
-    Example: booklet serve      (then open http://127.0.0.1:8000/)
+    Open the address it prints: it holds a secret made at start-up, so no one else using this
+    computer (or the network, with --host) can open the page.
+
+    Example: booklet serve      (then open the http://127.0.0.1:8000/?token=... address it prints)
     """
     from .serve import serve as run_server
 
-    run_server(content, styles, brand, host, port, print_line=lambda line: print(line, flush=True), print_error=err)
+    run_server(
+        content,
+        styles,
+        brand,
+        host,
+        port,
+        print_line=lambda line: print(line, flush=True),
+        print_error=err,
+        allow_hosts=allow_host or (),
+    )

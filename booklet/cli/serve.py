@@ -7,10 +7,12 @@ edition first (milliseconds), then the PDF and PNG previews of its pages. The pa
 HTML edition, the page previews, every content problem with its file:line, an audience
 picker and a download button.
 
-Safety: the server binds 127.0.0.1 unless told otherwise, answers only requests whose
-Host header names the address and port it is bound to (a DNS-rebinding page gets 421),
-serves files only from the project's output folder and this package's assets (resolved,
-so `..` and symlinks cannot escape), and never writes content files.
+Safety: the server binds 127.0.0.1 unless told otherwise and answers only the browser
+that opened the address it printed (serve_guard.py: a start-up secret swapped for a
+cookie, Host and Origin checks, 64 kB bodies, one line per unexpected error). It serves
+only the files the page shows (each view's HTML edition, PDF and page previews, looked up
+by name, never by path), never the personal copies in output/people/, the caches, the
+print file or its manifest, and it never writes content files.
 """
 
 from __future__ import annotations
@@ -32,11 +34,12 @@ from ..content.model import ID_PATTERN
 from ..errors import BookletError, Exit, Problem, Where
 from ..project import Project
 from ..settings import Settings
-from .watch import rebuild_variants, watch_loop, watched_paths
+from .serve_guard import LOCAL_HOSTS, WILDCARDS, Guard, allowed_hosts, network_address
+from .serve_plan import plan_routes
+from .watch import rebuild_variants, watch_loop, watched_files, watched_paths
 
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 PREVIEW_DPI = 40
-ASSETS = ("serve.html", "serve.css", "serve.js")
+ASSETS = ("serve.html", "serve.css", "serve.js", "plan.css", "plan.js")
 MAX_VIEWS = 20
 
 
@@ -134,6 +137,15 @@ class Previewer:
                 threading.Thread(target=self.build, args=(audience,), daemon=True).start()
             return self.views[audience]
 
+    def served(self) -> set[str]:
+        """The only files under output/ the page may fetch: each view's HTML edition, PDF and pages."""
+        with self.changed:
+            views = list(self.views.values())
+        names = set()
+        for view in views:
+            names |= {name for name in (view.html, view.pdf, *view.pages) if name}
+        return names
+
     def _publish(self, audience: str | None, **values: Any) -> None:
         with self.changed:
             old = self.views[audience]
@@ -214,7 +226,8 @@ class Previewer:
         """Build once, then rebuild every view after each change, until `stop` is set."""
         self.build_all()
         paths = watched_paths(self.project, self.brand)
-        watch_loop(paths, self.build_all, on_ready, self.stop, raise_interrupt=False)
+        files = watched_files(self.brand)
+        watch_loop(paths, self.build_all, on_ready, self.stop, raise_interrupt=False, files=files)
 
 
 class _Stop(Exception):
@@ -233,51 +246,22 @@ def _inside(base: Path, relative: str) -> Path | None:
     try:
         base = base.resolve()
         path = (base / relative).resolve()
-        path.relative_to(base)
-    except (ValueError, OSError, RuntimeError):
+        inside = path.relative_to(base)
+        if inside.parts[:1] == ("people",) or any(part.startswith(".") for part in inside.parts):
+            return None  # personal copies and caches, whatever asked for them
+        return path if path.is_file() else None
+    except (ValueError, OSError, RuntimeError):  # OSError: e.g. a name too long for the file system
         return None
-    return path if path.is_file() else None
 
 
-class HostCheck:
-    """ASGI middleware: refuse requests whose Host header is not the address the server is bound to.
-
-    A web page on another site can point its own name at 127.0.0.1 (DNS rebinding); its
-    requests then carry that name in the Host header, and get 421 here.
-    """
-
-    def __init__(self, app: Any, allowed: set[str]) -> None:
-        self.app = app
-        self.allowed = {a.lower() for a in allowed}
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] in ("http", "websocket"):
-            headers = dict(scope.get("headers") or [])
-            host = headers.get(b"host", b"").decode("latin-1").lower()
-            if host not in self.allowed:
-                from starlette.responses import PlainTextResponse
-
-                response = PlainTextResponse(
-                    "421 Misdirected Request: this server answers only to " + ", ".join(sorted(self.allowed)),
-                    status_code=421,
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-def allowed_hosts(host: str, port: int) -> set[str]:
-    """The Host header values a browser sends for this address and port."""
-    names = {host}
-    if host in LOCAL_HOSTS:
-        names |= {"127.0.0.1", "localhost"}
-    if host == "::1":
-        names.add("[::1]")
-    return {f"{name}:{port}" for name in names} | ({f"[{host}]:{port}"} if ":" in host else set())
-
-
-def make_app(previewer: Previewer, allowed: set[str]) -> Any:
-    """The Starlette application, wrapped in the Host check."""
+def make_app(
+    previewer: Previewer,
+    allowed: set[str],
+    secret: str,
+    port: int,
+    print_error: Callable[[str], None] = print,
+) -> Any:
+    """The Starlette application, wrapped in the guard (serve_guard.py)."""
     from sse_starlette.sse import EventSourceResponse
     from starlette.applications import Starlette
     from starlette.requests import Request
@@ -336,7 +320,8 @@ def make_app(previewer: Previewer, allowed: set[str]) -> Any:
         return EventSourceResponse(stream(), ping=15)
 
     async def files(request: Request) -> Response:
-        path = _inside(output, request.path_params["path"])
+        name = request.path_params["path"]
+        path = _inside(output, name) if name in previewer.served() else None
         if path is None:
             return PlainTextResponse("not found", status_code=404)
         return FileResponse(path, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
@@ -356,9 +341,10 @@ def make_app(previewer: Previewer, allowed: set[str]) -> Any:
             Route("/events", events),
             Route("/download", download),
             Route("/output/{path:path}", files),
+            *plan_routes(previewer),
         ]
     )
-    return HostCheck(app, allowed)
+    return Guard(app, allowed, secret, port, print_error)
 
 
 def serve(
@@ -369,8 +355,11 @@ def serve(
     port: int = 8000,
     print_line: Callable[[str], None] = print,
     print_error: Callable[[str], None] = print,
+    allow_hosts: list[str] | tuple[str, ...] = (),
 ) -> None:
     """Build, watch and serve the preview page until Ctrl-C."""
+    import secrets
+
     import uvicorn
 
     project = Project.locate(content, styles)
@@ -388,13 +377,18 @@ def serve(
         ) from None
     port = sock.getsockname()[1]
     sock.listen(128)  # connections wait in the queue from now on, so the printed address works at once
+    secret = secrets.token_urlsafe(32)
+    allowed = allowed_hosts(host, port, allow_hosts)
+    shown = network_address(host)
     if host not in LOCAL_HOSTS:
+        names = ", ".join(sorted(a.rsplit(":", 1)[0] for a in allowed))
+        where = "every address of this machine" if host in WILDCARDS else host
         print_error(
-            f"warning: serving on {host}, so other computers on the network can see this booklet "
-            "and its content; use the default 127.0.0.1 unless you mean it"
+            f"warning: serving on {where}, so other computers on the network can reach this server; "
+            "they still need the secret in the address below (share it only with who should see the booklet); "
+            f"it answers to {names} (add a name with --allow-host); use the default 127.0.0.1 unless you mean it"
         )
     previewer = Previewer(project, brand)
-    shown = f"[{host}]" if ":" in host else host
     watcher = threading.Thread(
         target=previewer.watch,
         kwargs={"on_ready": lambda: print_line(f"watching {project.content} for changes")},
@@ -402,7 +396,7 @@ def serve(
     )
     watcher.start()
     config = uvicorn.Config(
-        make_app(previewer, allowed_hosts(host, port)),
+        make_app(previewer, allowed, secret, port, print_error),
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=1,
@@ -419,7 +413,7 @@ def serve(
     previous = {}
     if threading.current_thread() is threading.main_thread():
         previous = {sig: signal.signal(sig, stop_server) for sig in (signal.SIGINT, signal.SIGTERM)}
-    print_line(f"serving http://{shown}:{port}/ (Ctrl-C to stop)")
+    print_line(f"serving http://{shown}:{port}/?token={secret} (Ctrl-C to stop; the address holds a secret)")
     try:
         server.run(sockets=[sock])
     finally:

@@ -45,12 +45,43 @@ def rebuild_variants(
     return content, run(jobs, workers=1)
 
 
-def watched_paths(project: Project, brand: Path | None) -> list[Path]:
-    """The folders whose changes call for a rebuild: content, styles and the brand file's folder."""
-    paths = [project.content] + ([project.styles] if project.styles else [])
-    if brand is not None:
-        paths.append(brand.absolute().parent)
-    return paths
+def watched_paths(project: Project, brand: Path | None = None) -> list[Path]:
+    """The folders whose changes call for a rebuild: content and styles. The brand file may sit in
+    a busy folder (a home folder), so it and its logo are watched as files (`watched_files`)."""
+    return [project.content] + ([project.styles] if project.styles else [])
+
+
+def watched_files(brand: Path | None) -> Callable[[], list[Path]]:
+    """The brand file and the logo it names now (the name may change with the file)."""
+
+    def files() -> list[Path]:
+        if brand is None:
+            return []
+        found = [brand.absolute()]
+        try:
+            import yaml
+
+            data = yaml.safe_load(brand.read_text(encoding="utf-8"))
+            logo = data.get("logo") if isinstance(data, dict) else None
+            if isinstance(logo, str) and logo.strip():
+                found.append(brand.absolute().parent / logo.strip())
+        except (OSError, ValueError, yaml.YAMLError):
+            pass  # the build reports a broken brand file; the file itself is still watched
+        return found
+
+    return files
+
+
+def _signature(paths: list[Path]) -> tuple[tuple[int, int, int] | None, ...]:
+    """What tells a file changed, without reading it: inode (editors save by renaming), size, mtime."""
+    found: list[tuple[int, int, int] | None] = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            found.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            found.append(None)
+    return tuple(found)
 
 
 def watch_loop(
@@ -59,8 +90,11 @@ def watch_loop(
     on_ready: Callable[[], None] = lambda: None,
     stop: threading.Event | None = None,
     raise_interrupt: bool = True,
+    files: Callable[[], list[Path]] = lambda: [],
 ) -> None:
-    """Call `on_change` after each batch of file changes under `paths`, until `stop` is set or Ctrl-C.
+    """Call `on_change` after each batch of file changes under `paths` (or to one of `files`),
+    until `stop` is set or Ctrl-C. `files` are looked at each time the watcher wakes (at least
+    every 200 ms), so only they, not their whole folder, are watched.
 
     Ctrl-C ends the loop as it ends build (exit 130, one line); a loop in a thread other than
     the main one passes raise_interrupt=False and is ended with `stop`.
@@ -68,6 +102,8 @@ def watch_loop(
     from watchfiles import watch
 
     announced = False
+    watched = files()
+    seen = _signature(watched)
     # yield_on_timeout: the first (empty) batch arrives once the watcher is really running,
     # so "watching" is never announced before an edit could be seen.
     for changes in watch(
@@ -82,7 +118,11 @@ def watch_loop(
         if not announced:
             on_ready()
             announced = True
-        if changes:
+        touched = _signature(watched) != seen
+        if touched:
+            watched = files()
+            seen = _signature(watched)
+        if changes or touched:
             on_change()
 
 
@@ -104,6 +144,7 @@ def watch_project(
     """Build once, then rebuild on every change until interrupted (or `stop` is set)."""
     project = Project.locate(content, styles)
     paths = watched_paths(project, brand)
+    files = watched_files(brand)
 
     def one_pass() -> None:
         try:
@@ -119,6 +160,7 @@ def watch_project(
     watch_loop(
         paths,
         one_pass,
-        on_ready=lambda: print_line(f"watching {', '.join(str(p) for p in paths)} (Ctrl-C to stop)"),
+        on_ready=lambda: print_line(f"watching {', '.join(str(p) for p in paths + files())} (Ctrl-C to stop)"),
         stop=stop,
+        files=files,
     )

@@ -25,7 +25,7 @@ import json
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from typing import Any
 from ..adapters.classlist import ClassList, read_ids, read_people
 from ..content.load import BrandAssets, Content
 from ..content.model import Booklet
-from ..errors import BookletError
+from ..errors import BookletError, Interrupted
 from ..project import Project
 from ..settings import Settings
 from ..tailor.audience import tailor
@@ -42,8 +42,8 @@ from ..util import write_atomic
 from .balance import Remedies, balance, plan_rules, settings_with
 from .cache import cache_key, environment_key
 from .plan import Job
-from .pool import pool_context
-from .work import render_job
+from .pool import process_pool
+from .work import render_job, stamp
 
 FOLDER = "people"
 CACHE_FILE = ".cache.json"
@@ -51,6 +51,7 @@ PRINT_FILE = "print-file.pdf"
 MANIFEST = "manifest.csv"
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
+PLAN_ONLY_TEMPLATE = "plan-only.html.j2"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class PersonJob:
     booklet: Booklet
     brand: BrandAssets | None
     settings: Settings
+    plan_only: bool = False
+    """Only the cover and the action plan (for the interview, or a class that has the booklet)."""
 
 
 @dataclass
@@ -112,8 +115,10 @@ def plan_people(
     people: ClassList,
     settings: Settings = Settings(),
     prepared: dt.date | None = None,
+    plan_only: bool = False,
 ) -> list[PersonJob]:
-    """One job per good row; each audience's booklet is tailored once and shared by its students."""
+    """One job per good row; each audience's booklet is tailored once and shared by its students.
+    With `plan_only`, each copy is just the student's cover and action plan."""
     content.raise_errors(strict=settings.strict)
     assert content.booklet is not None
     prepared = prepared or dt.date.today()
@@ -123,7 +128,7 @@ def plan_people(
         if person.audience not in audiences:
             audiences[person.audience] = tailor(content.booklet, content.audience(person.audience or ""))
         booklet = personalise(audiences[person.audience], content.booklet, person, prepared)
-        jobs.append(PersonJob(project, person.id, person.row, booklet, content.brand, settings))
+        jobs.append(PersonJob(project, person.id, person.row, booklet, content.brand, settings, plan_only))
     return jobs
 
 
@@ -152,6 +157,8 @@ def render_person(job: PersonJob) -> PersonalPdf:
     per process; each student's cover and plan are laid out alone, and WeasyPrint writes
     the assembled pages, building tags, links, bookmarks and form fields from them.
     """
+    if job.plan_only:
+        return _render_plan_only(job)
     if (
         not split_rendering()
         or job.booklet.layout != "booklet"
@@ -224,6 +231,20 @@ def render_person(job: PersonJob) -> PersonalPdf:
     return PersonalPdf(finish_pdf(rendered.pdf, settings), rendered.pages, tuple(warnings))
 
 
+def _render_plan_only(job: PersonJob) -> PersonalPdf:
+    """The cover and the action plan alone (1-2 pages after the cover), laid out as one short document."""
+    from ..pdf.finish import finish_pdf
+    from ..pdf.weasy import lay_out, write_pages
+    from ..render.html import allowed_dirs, render_html
+
+    html = render_html(job.booklet, job.settings, job.project.styles, job.brand, template=PLAN_ONLY_TEMPLATE)
+    laid = lay_out(html, allowed_dirs(job.project), job.project.root, job.settings.forms)
+    rendered = write_pages(laid, laid.document.pages, job.settings.pdf_standard, job.settings.forms)
+    warnings = [f"warning: {item} (only files inside the project are read)" for item in laid.blocked]
+    warnings += [f"warning: WeasyPrint: {message}" for message in [*laid.messages, *rendered.warnings]]
+    return PersonalPdf(finish_pdf(rendered.pdf, job.settings), rendered.pages, tuple(warnings))
+
+
 def _shared_key(job: PersonJob) -> str:
     """What the shared pages of a copy depend on: the booklet without the plan, brand, settings, styles."""
     digest = hashlib.sha256(job.booklet.model_copy(update={"plan": None}).model_dump_json().encode())
@@ -239,8 +260,10 @@ def _id_hash(student_id: str) -> str:
 
 
 def person_key(job: PersonJob, environment: str) -> str:
-    """A hash of everything in one copy: the content (with the student's plan), brand, settings, styles."""
-    return cache_key(job, environment)
+    """A hash of everything in one copy: the content (with the student's plan), brand, settings, styles,
+    and whether it is the plan alone."""
+    key = cache_key(job, environment)
+    return hashlib.sha256(f"{key}:plan-only".encode()).hexdigest() if job.plan_only else key
 
 
 class PeopleCache:
@@ -336,6 +359,7 @@ def run_people(
             on_done(result)
 
     workers = max(1, min(workers, len(todo)))
+    before = {job.student_id: stamp(output_file(project, job.student_id)) for job in todo}
     try:
         if cluster is not None:
             from .cluster import run_batch
@@ -357,14 +381,18 @@ def run_people(
                 start = time.perf_counter()
                 finished(job, _attempt(job), time.perf_counter() - start)
         else:
-            from ..pdf import weasy  # noqa: F401 - imported once here, inherited by forked workers
-
-            with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+            with process_pool(workers) as pool:
                 started = time.perf_counter()
                 futures = {pool.submit(_attempt, job): job for job in todo}
                 for future in as_completed(futures):
                     job = futures.pop(future)  # drop the reference: memory stays flat in the number of students
                     finished(job, future.result(), time.perf_counter() - started)
+    except KeyboardInterrupt:
+        # Copies are written here, each atomically: every file is whole and new or as it was, read from the disk.
+        outputs = {job.student_id: output_file(project, job.student_id) for job in todo}
+        changed = {key for key, path in outputs.items() if stamp(path) != before[key]}
+        written = [path for key, path in outputs.items() if key in changed]
+        raise Interrupted(written, [path for key, path in outputs.items() if key not in changed]) from None
     finally:
         cache.save()
     return [results[job.student_id] for job in jobs]
@@ -418,10 +446,10 @@ def print_file(project: Project, results: list[PersonResult], settings: Settings
     return target
 
 
-def forget(project: Project, people: Path) -> list[Path]:
+def forget(project: Project, people: Path, sheet: str | None = None) -> list[Path]:
     """Remove every file made for the ids in `people` (their copies, cache entries, and the print file
     and manifest if they hold any of them). Returns the files removed."""
-    ids = read_ids(people)
+    ids = read_ids(people, sheet)
     out = folder(project)
     removed: list[Path] = []
     if not out.is_dir():
@@ -445,8 +473,9 @@ def forget(project: Project, people: Path) -> list[Path]:
     return removed
 
 
-def load_class_list(path: Path, content: Content) -> ClassList:
-    """Read `path` and check it against the content's audiences, routes and organisations."""
+def load_class_list(path: Path, content: Content, sheet: str | None = None) -> ClassList:
+    """Read `path` (its sheet `sheet`, if named) and check it against the content's audiences, routes
+    and organisations."""
     content.raise_errors()
     assert content.booklet is not None
-    return read_people(path, content.booklet, content.audiences)
+    return read_people(path, content.booklet, content.audiences, sheet)

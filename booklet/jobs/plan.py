@@ -56,6 +56,13 @@ class Result:
     """The exit code a failure calls for: CONTENT when the content must change (a handout too full)."""
 
 
+EXTENSIONS = {"print": ".pdf", "web": ".html", "epub": ".epub", "braille": ".brf"}
+"""Each edition's file extension (Settings.edition → suffix)."""
+
+EDITION_NAMES = {"print": "PDF", "web": "HTML edition", "epub": "EPUB edition", "braille": "braille edition"}
+"""What an edition is called in messages."""
+
+
 def _suffix(settings: Settings) -> str:
     """File-name suffix for non-default variants, so variants never overwrite each other."""
     options = settings
@@ -63,6 +70,8 @@ def _suffix(settings: Settings) -> str:
     language = {"en": "", "cy": "-cy", "bilingual": "-bilingual"}[settings.language]
     if options.edition == "web":
         return language + ("-large-print" if options.large_print else "")
+    if options.edition != "print":  # a reflowable or braille edition: the reader sets its size
+        return language
     if options.page_size != "A4":
         parts.append(options.page_size.lower())
     if settings.imposition != "none":
@@ -81,8 +90,17 @@ def _suffix(settings: Settings) -> str:
 def output_path(project: Project, file_name: str, settings: Settings) -> Path:
     """Where a booklet with this file name is written for these settings."""
     stem = Path(file_name).stem + _suffix(settings)
-    extension = ".html" if settings.edition == "web" else ".pdf"
-    return project.output / f"{stem}{extension}"
+    return project.output / f"{stem}{EXTENSIONS[settings.edition]}"
+
+
+PRINTED_HTML = ".print.html"
+"""Ending of the HTML that `build --html` writes beside a PDF: never the HTML edition's `.html`."""
+
+
+def printed_html_path(output: Path) -> Path:
+    """Where `build --html` writes the HTML a PDF was printed from: `output/<name>.print.html` for
+    `output/<name>.pdf`, so it can never replace the HTML edition (`output/<name>.html`)."""
+    return output.with_name(output.stem + PRINTED_HTML)
 
 
 def load_content(project: Project, brand: Path | None = None, **options: Any) -> Content:
@@ -95,14 +113,29 @@ def load_content(project: Project, brand: Path | None = None, **options: Any) ->
 def check_output(path: Path, edition: str) -> None:
     """Refuse, before anything is rendered, an output whose name does not fit the edition or cannot be written.
 
-    A PDF must end in .pdf and the HTML edition in .html, so a good PDF is never
-    replaced by a web page (or a PDF hidden under an .html name); a path that is
-    a folder, or runs through a file, fails now rather than after a full render.
+    A PDF must end in .pdf, the HTML edition in .html (but not .print.html, the name
+    `--html` writes beside a PDF), the EPUB edition in .epub and the braille edition in
+    .brf, so a good PDF is never replaced by a web page (or a PDF hidden under an .html
+    name), nor one HTML file by another; a path that is a folder, or runs through a file,
+    fails now rather than after a full render.
     """
-    wanted = ".html" if edition == "web" else ".pdf"
+    wanted = EXTENSIONS[edition]
+    if edition == "web" and path.name.lower().endswith(PRINTED_HTML):
+        raise BookletError.single(
+            f"the HTML edition must not end in {PRINTED_HTML}: that name is kept for the HTML a PDF was printed from",
+            file=path,
+            hint=f"e.g. -o {path.name[: -len(PRINTED_HTML)]}.html",
+            code=Exit.USAGE,
+        )
     if path.suffix.lower() != wanted:
-        if edition == "web":
+        if edition == "braille":
+            hint = f"the braille edition is a BRF file: use -o {path.with_suffix('.brf')}"
+        elif edition == "web":
             hint = f"the HTML edition is a web page: use -o {path.with_suffix('.html')}"
+        elif edition != "print":
+            hint = f"the {EDITION_NAMES[edition]} is a {wanted} file: use -o {path.with_suffix(wanted)}"
+        elif path.suffix.lower() == ".epub":
+            hint = f"use -o {path.with_suffix('.pdf')}, or add --edition epub for an e-book"
         elif path.suffix.lower() in (".html", ".htm"):
             hint = f"use -o {path.with_suffix('.pdf')}, or add --html-edition for a web page"
         else:

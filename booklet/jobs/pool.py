@@ -1,25 +1,103 @@
 """Running jobs: skip what the cache says is unchanged, build the rest here or in a process pool
-(or hand them to `cluster.py`), write every file and record the keys.
+(or hand them to `cluster.py`), write every file and record the keys; and the process pool itself,
+which stops at once on Ctrl-C and leaves no temporary folder behind.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import shutil
+import signal
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..errors import Exit, Interrupted
 from .cache import Cache, cache_key, environment_key
 from .plan import Job, Result
-from .work import failed_result, render_for_file, run_job, stamp, write_outputs
+from .work import attempt, failed_result, render_for_file, run_job, stamp, write_attempt, write_outputs
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+STOP_SECONDS = 1.0
+"""How long stopped workers may take to end before they are killed (they end at once: nothing to clean)."""
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
     # fork shares the already imported WeasyPrint with the workers; spawn would re-import it.
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _worker_start(scratch: str) -> None:
+    """Set up one pool worker.
+
+    Ctrl-C in a terminal reaches the whole process group; only the parent decides what it
+    means, so workers ignore it, and the parent ends them with SIGTERM's default action (at
+    once, whatever Python code is running: a handler raising SystemExit can be swallowed by a
+    finaliser). That is safe because workers only render; the parent writes every file.
+    Every temporary file or folder a worker makes goes into `scratch`, which the parent
+    removes: WeasyPrint keeps a `weasyprint-*` folder of @font-face fonts per FontConfiguration
+    and removes it only when the object is collected, which never happens in a worker process.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.environ["TMPDIR"] = scratch
+    tempfile.tempdir = scratch
+
+
+class Pool:
+    """A process pool (see `process_pool`); `submit` runs one function on one item in a worker."""
+
+    def __init__(self, executor: ProcessPoolExecutor) -> None:
+        self.executor = executor
+
+    def submit(self, function: Callable[[T], R], item: T) -> Future[R]:
+        return self.executor.submit(function, item)
+
+    def stop(self) -> None:
+        """Drop every job not yet started and end the workers now (killing any that do not end in time)."""
+        # No public way to reach the workers before Python 3.14 (terminate_workers): the pool's own table.
+        workers: list[Any] = list(getattr(self.executor, "_processes", {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+        deadline = time.monotonic() + STOP_SECONDS
+        for worker in workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+
+
+@contextmanager
+def process_pool(workers: int) -> Iterator[Pool]:
+    """A process pool of `workers` that stops within `STOP_SECONDS` on Ctrl-C (or any error in the
+    caller) without waiting for the jobs still queued, and removes every temporary file its workers made."""
+    from ..pdf import weasy  # noqa: F401 - imported once here, inherited by forked workers
+
+    scratch = tempfile.mkdtemp(prefix="booklet-pool-")
+    executor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=pool_context(), initializer=_worker_start, initargs=(scratch,)
+    )
+    pool = Pool(executor)
+    try:
+        yield pool
+    except BaseException:
+        pool.stop()
+        raise
+    else:
+        executor.shutdown(wait=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def run(
@@ -71,16 +149,15 @@ def run(
                     on_start(job)
                 finished(job, run_job(job))
         else:
-            from ..pdf import weasy  # noqa: F401 - imported once here, inherited by forked workers
-
-            with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+            with process_pool(workers) as pool:
                 futures = {}
                 for job in todo:
                     if on_start:
                         on_start(job)
-                    futures[pool.submit(run_job, job)] = job
+                    futures[pool.submit(attempt, job)] = job
                 for future in as_completed(futures):
-                    finished(futures[future], future.result())
+                    job = futures.pop(future)
+                    finished(job, write_attempt(job, future.result()))
     except KeyboardInterrupt:
         # Each file is replaced atomically, so every output is either complete and new or
         # exactly as it was; which one is read from the disk, not from what we managed to hear.

@@ -10,7 +10,7 @@ import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..content.model import Booklet
 from ..errors import BookletError, Exit, Problem, Where, bug_message, group_lines, save_traceback, visible
@@ -19,7 +19,10 @@ from ..render.html import allowed_dirs, render_html
 from ..settings import Settings
 from ..util import write_atomic
 from .fit import HandoutTooLong
-from .plan import Job, Result
+from .plan import Job, Result, printed_html_path
+
+if TYPE_CHECKING:
+    from ..pdf.weasy import Laid
 
 
 @dataclass
@@ -38,7 +41,7 @@ def lay_out_job(job: Job, balanced: bool = True) -> LaidJob:
     """Lay out a print job's booklet: the handout fitted to its pages, any other booklet balanced
     (`balance.py`) unless `balanced` is False, and a folded edition padded with Notes pages."""
     from ..pdf.fill import page_fills
-    from ..pdf.weasy import Laid, lay_out
+    from ..pdf.weasy import lay_out
     from .balance import balance, plan_rules, settings_with
 
     settings = job.settings
@@ -100,11 +103,18 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
     from .balance import fill_warnings
 
     settings = job.settings
+    if settings.edition == "braille":
+        from ..render.braille import braille_edition
+
+        data = braille_edition(job.booklet, settings)
+        return data, data.count(b"\f"), "", []
     if settings.edition == "web":
         # Browsers fetch what a page names: the web page gets the PDF's sandbox, applied in advance.
         sandbox = Sandbox(allowed_dirs(job.project), job.project.root)
         html = render_html(job.booklet, settings, job.project.styles, job.brand, sandbox=sandbox)
         return html.encode("utf-8"), 0, html, _blocked(list(dict.fromkeys(sandbox.blocked)), settings.strict)
+    if settings.edition == "epub":
+        return render_epub_job(job)
     saddle = settings.imposition in ("saddle", "flip")
     laid_job = lay_out_job(job)
     # An imposed print file cannot keep a structure tree, so it is not tagged at all.
@@ -121,6 +131,30 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
         warnings += fill_warnings(laid_job.fills)
     pdf = finish_pdf(rendered.pdf, job.settings)
     return pdf, rendered.pages, laid_job.html, group_lines([visible(w) for w in warnings])
+
+
+def render_epub_job(job: Job) -> tuple[bytes, int, str, list[str]]:
+    """The EPUB edition, with the page list of the printed A4 edition in the same language.
+
+    The A4 booklet is laid out (not written) to learn the page each part starts on. A handout
+    too full for its four pages has no printed edition: its EPUB is made without a page list.
+    """
+    from ..render.epub import render_epub
+
+    printed = Settings(language=job.settings.language, strict=job.settings.strict)
+    first_pages: dict[str, int] = {}
+    notes = []
+    try:
+        laid = lay_out_job(replace(job, settings=printed)).laid
+    except HandoutTooLong:
+        notes.append(f"warning: {job.output.name}: no page list: the A4 handout it would follow does not fit its pages")
+    else:
+        for index, page in reversed(list(enumerate(laid.document.pages))):
+            first_pages.update(dict.fromkeys(page.anchors, index + 1))
+    sandbox = Sandbox(allowed_dirs(job.project), job.project.root)
+    print_name = job.output.with_suffix(".pdf").name  # the A4 PDF `build` writes beside it, same name
+    data = render_epub(job.booklet, job.settings, job.project.styles, job.brand, first_pages, sandbox, print_name)
+    return data, 0, "", notes + _blocked(list(dict.fromkeys(sandbox.blocked)), job.settings.strict)
 
 
 def _blocked(blocked: list[Any], strict: bool) -> list[str]:
@@ -153,13 +187,15 @@ def fits_handout(booklet: Booklet, settings: Settings) -> bool:
     )
 
 
-def run_job(job: Job) -> Result:
-    """Build one output and write it atomically; failures come back as a failed Result.
+Rendering = tuple[tuple[bytes, int, str, list[str]], float]
+"""A job rendered but not written: ((file bytes, pages, html to keep or "", warnings), seconds)."""
 
-    Whatever fails (bad content, a render error, a full disk), the previous
-    output file is left exactly as it was: write_atomic renames a complete
-    temporary file into place or removes it. Ctrl-C (KeyboardInterrupt) is
-    passed on after the same clean-up.
+
+def attempt(job: Job) -> Rendering | Result:
+    """Render one job without writing anything: its rendering, or the failed Result.
+
+    A process pool's workers run this and the parent writes, so a worker can be stopped
+    at any moment (Ctrl-C) without leaving a half-written file.
     """
     start = time.perf_counter()
     try:
@@ -169,7 +205,27 @@ def run_job(job: Job) -> Result:
     except Exception as exc:
         saved = save_traceback(f"job: {job.name} -> {job.output}")
         return failed_result(job, f"could not render ({_brief(exc)}); " + bug_message(saved), bug=True)
-    return write_outputs(job, data, pages, html, warnings, time.perf_counter() - start)
+    keep_html = job.settings.write_html and job.settings.edition == "print"
+    return (data, pages, html if keep_html else "", warnings), time.perf_counter() - start
+
+
+def write_attempt(job: Job, outcome: Rendering | Result) -> Result:
+    """Write what `attempt` rendered (atomically, here); a failure is passed on as it is."""
+    if isinstance(outcome, Result):
+        return outcome
+    (data, pages, html, warnings), seconds = outcome
+    return write_outputs(job, data, pages, html, warnings, seconds)
+
+
+def run_job(job: Job) -> Result:
+    """Build one output and write it atomically; failures come back as a failed Result.
+
+    Whatever fails (bad content, a render error, a full disk), the previous
+    output file is left exactly as it was: write_atomic renames a complete
+    temporary file into place or removes it. Ctrl-C (KeyboardInterrupt) is
+    passed on after the same clean-up.
+    """
+    return write_attempt(job, attempt(job))
 
 
 def failure_code(exc: BookletError) -> Exit:
@@ -192,8 +248,8 @@ def write_outputs(job: Job, data: bytes, pages: int, html: str, warnings: list[s
     previous = stamp(job.output)
     try:
         write_atomic(job.output, data)
-        if job.settings.write_html and job.settings.edition != "web":
-            write_atomic(job.output.with_suffix(".html"), html.encode("utf-8"))
+        if job.settings.write_html and job.settings.edition == "print":
+            write_atomic(printed_html_path(job.output), html.encode("utf-8"))
     except OSError as exc:
         # Disk full, read-only folder, permissions: the previous file is as it was.
         kept = "the previous file is unchanged" if previous is not None else "no file was written"
@@ -210,7 +266,7 @@ def render_for_file(job: Job) -> tuple[bytes, int, str, list[str]]:
     except BookletError as exc:
         exc.code = failure_code(exc)  # decided here: the class does not travel back, its code does
         raise
-    keep_html = job.settings.write_html and job.settings.edition != "web"
+    keep_html = job.settings.write_html and job.settings.edition == "print"
     return data, pages, html if keep_html else "", warnings
 
 

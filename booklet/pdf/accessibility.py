@@ -442,7 +442,8 @@ def _flag(root, dictionary: str, key: str) -> bool:
 def run_accessibility_check(
     path: Path, print_line: Callable[[str], None] = print, min_size: float = MIN_TEXT_PT
 ) -> int:
-    """`booklet check --accessibility PDF`: one verdict from the independent checkers and our rules.
+    """`booklet check --accessibility PDF`: one verdict from the independent checkers and our rules
+    (an EPUB gets EPUBCheck's and DAISY Ace's, see `epub_checkers`).
 
     The independent PDF/UA checkers (`checkers`) report first, finding by finding;
     our own rules follow (text size, contrast, line length and the structure facts
@@ -453,6 +454,14 @@ def run_accessibility_check(
     from ..errors import BookletError, Exit
     from .checkers import check_independently
 
+    if path.suffix.lower() == ".epub":  # an e-book: EPUBCheck and DAISY Ace judge it
+        from .epub_checkers import run_epub_check
+
+        if not path.is_file():
+            raise BookletError.single(
+                "no such EPUB", file=path, hint="build it first with `booklet build --edition epub`", code=Exit.USAGE
+            )
+        return run_epub_check(path, print_line)
     if not path.is_file():
         raise BookletError.single("no such PDF", file=path, hint="build it first with `booklet build`", code=Exit.USAGE)
     if path.read_bytes()[:5] != b"%PDF-":

@@ -13,7 +13,9 @@ def _points(section: PointSection, audience: Audience) -> PointSection:
 def _route(route: Route, audience: Audience) -> Route:
     if audience.max_steps is None:
         return route
-    return route.model_copy(update={"steps": route.steps[: audience.max_steps]})
+    # The Welsh steps are cut with the English ones: each is the other's translation.
+    welsh = route.steps_cy[: audience.max_steps] if route.steps_cy is not None else None
+    return route.model_copy(update={"steps": route.steps[: audience.max_steps], "steps_cy": welsh})
 
 
 def _notes_cy(booklet: Booklet, audience: Audience) -> list[str] | None:

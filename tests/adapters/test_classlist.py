@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from booklet.adapters.cells import UK_NOTE
 from booklet.adapters.classlist import COLUMNS, read_ids, read_people
 from booklet.errors import BookletError
 
@@ -59,21 +60,23 @@ def test_bad_rows_are_reported_by_row_and_column_and_never_stop_good_ones(tmp_pa
     assert [p.id for p in people.people] == ["S1", "S2"]
     lines = [p.line() for p in people.problems]
     assert lines == [
-        "people.csv:3:3  audience  unknown audience 'graduate' (did you mean graduates?)",
-        "people.csv:3:4  routes  unknown route 'fast-steam' (did you mean fast-stream?)",
-        "people.csv:3:8  follow_up  '15/12/2026' is not a date (write it YYYY-MM-DD, e.g. 2026-12-15)",
+        "people.csv:3:3  audience  not an audience id (did you mean graduates?)",
+        "people.csv:3:4  routes  the 1st route is not a route id (did you mean fast-stream?)",
         "people.csv:4:1  id  id S1 is also on row 2 (each student needs their own id)",
         "people.csv:5:1  id  no id (every row needs an id such as S1042; never a name)",
-        "people.csv:6:1  id  an id may hold only letters, digits, - and _ (at most 64) (e.g. S1042)",
-        "people.csv:6:5  organisations  unknown organisation 'nope' (known: gds, ukhsa, alan-turing-institute, "
-        "office-for-ai, defence-and-security, local-authorities)",
+        "people.csv:6:1  id  an id may hold only letters, digits, - and _ (at most 64) (e.g. S1042; never a name)",
+        "people.csv:6:5  organisations  the 1st organisation is not an organisation id (known: gds, ukhsa, "
+        "alan-turing-institute, office-for-ai, defence-and-security, local-authorities)",
     ]
     assert people.failed_rows == {3, 4, 5, 6}
     assert [w.line() for w in people.warnings] == [
-        "people.csv:1:10  -  warning: unknown column 'email' is ignored (known: " + ", ".join(COLUMNS) + ")"
+        "people.csv:1:10  -  warning: unknown column is ignored (known: " + ", ".join(COLUMNS) + ")",
+        "people.csv:1:8  follow_up  warning: " + UK_NOTE,
     ]
-    for line in lines:  # messages quote ids and content ids, never a name
+    assert people.people[0].follow_up == dt.date(2026, 12, 15)
+    for line in lines:  # messages quote ids and content ids, never a value
         assert "Secret" not in line and "Nameless" not in line and "Smith" not in line
+        assert "graduate'" not in line and "nope" not in line and "steam" not in line
 
 
 def test_long_names_are_refused_without_quoting_them(tmp_path, content):
@@ -123,7 +126,7 @@ def test_unreadable_lists_are_one_line_errors(tmp_path, content):
     with pytest.raises(BookletError, match="no id column"):
         read_people(write_csv(tmp_path / "p.csv", [["name"], ["x"]]), content.booklet, content.audiences)
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
-    with pytest.raises(BookletError, match="cannot read this spreadsheet"):
+    with pytest.raises(BookletError, match="cannot be read as a spreadsheet"):
         read_people(tmp_path / "bad.xlsx", content.booklet, content.audiences)
     (tmp_path / "latin1.csv").write_bytes("id,name\nS1,Zo\xeb\n".encode("latin-1"))
     with pytest.raises(BookletError, match="not UTF-8"):

@@ -16,6 +16,7 @@ from booklet.adapters import guide as docs
 from booklet.cli.init import init_project
 from booklet.content import model
 from booklet.jobs import build
+from booklet.jobs.plan import printed_html_path
 from booklet.render import fonts
 from booklet.render.html import default_styles_dir
 from booklet.settings import Settings
@@ -119,7 +120,7 @@ def test_styles_guide_recipes_work(tmp_path):
 
     result = build(content=project / "content", settings=Settings(write_html=True))
     assert result.warnings == []
-    assert "--muted: #3a3a3a;" in result.output.with_suffix(".html").read_text(encoding="utf-8")
+    assert "--muted: #3a3a3a;" in printed_html_path(result.output).read_text(encoding="utf-8")
     assert "Careers guide from Your Careers Service" in PdfReader(result.output).pages[0].extract_text()
     with pikepdf.open(result.output) as pdf:
         used = {str(f.BaseFont) for page in pdf.pages for f in page.Resources.get("/Font", {}).values()}

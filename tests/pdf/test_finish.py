@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from booklet.errors import BookletError, Exit
+from booklet.jobs.plan import printed_html_path
 from booklet.pdf.finish import check_settings, complete_checkboxes, set_bleed_boxes
 from booklet.render.html import page_css, stylesheets
 from booklet.settings import Settings
@@ -43,7 +44,7 @@ def checkbox_widgets(pdf: pikepdf.Pdf) -> list[tuple[int, pikepdf.Dictionary]]:
 
 
 def test_one_checkbox_field_per_tick_box_with_a_name_that_says_what_it_is(default_pdf, booklet_model):
-    html = default_pdf.path.with_suffix(".html").read_text(encoding="utf-8")
+    html = printed_html_path(default_pdf.path).read_text(encoding="utf-8")
     boxes = re.findall(r'<input type="checkbox" class="tick[^"]*" name="([^"]+)"', html)
     expected = expected_field_names(booklet_model)
     assert boxes == expected

@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 
 from booklet.cli import app
 from booklet.errors import BookletError
+from booklet.jobs.plan import printed_html_path
 from booklet.pdf.weasy import SandboxedFetcher, html_to_pdf
 from booklet.settings import Settings
 
@@ -156,7 +157,7 @@ def hostile(server, tmp_path_factory) -> Hostile:
     (root / "output").mkdir()
     out = root / "output" / "hostile.pdf"
     result = CliRunner().invoke(app, ["build", "--content", str(root / "content"), "-o", str(out), "--html"])
-    return Hostile(base, urls, requests, result, out, out.with_suffix(".html").read_text(encoding="utf-8"))
+    return Hostile(base, urls, requests, result, out, printed_html_path(out).read_text(encoding="utf-8"))
 
 
 # -- the sandbox ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from ...util import write_atomic
 from .layout import (
     _MODELS,
     COLUMNS,
+    FORMULA_STARTS,
     LISTS,
     ORGANISATIONS,
     POINTS,
@@ -58,6 +59,8 @@ def _csv_text(value: Any) -> str:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str) and value.lstrip("'")[:1] in FORMULA_STARTS and value.lstrip("'"):
+        return "'" + value  # OWASP: never a live formula in Excel; import removes exactly this one quote
     return str(value)
 
 
@@ -83,7 +86,7 @@ def _xlsx(rows: dict[str, list[dict[str, Any]]]) -> bytes:
         letter = _letter(col)
         lists.cell(1, col + 1, title).font = Font(bold=True)
         for i, value in enumerate(values, 2):
-            lists.cell(i, col + 1, value)
+            lists.cell(i, col + 1, value).data_type = "s"
         ranges[title] = f"Lists!${letter}$2:${letter}${max(2, len(values) + 1)}"
     ids_of = {ORGANISATIONS: "organisation ids", ROUTES: "route ids", POINTS: "point ids"}
     for sheet, columns in COLUMNS.items():
@@ -105,7 +108,10 @@ def _xlsx(rows: dict[str, list[dict[str, Any]]]) -> bytes:
             ws.column_dimensions[_letter(col - 1)].width = width
         for r, row in enumerate(rows[sheet], 2):
             for col, name in enumerate(columns, 1):
-                cell = ws.cell(r, col, _cell_value(name, row.get(name)))
+                value = _cell_value(name, row.get(name))
+                cell = ws.cell(r, col, value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text stays text, even when it starts with =
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 if isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd"

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...errors import BookletError, Problem
-from ...util import write_atomic
+from ...errors import BookletError, Exit, Problem
+from ..cells import bounded
 from .layout import _ORG_SCHEMA, COLUMNS, ORGANISATIONS, POINTS, ROUTES, SECTIONS, _Project, _read_project
 from .workbook import _read_book, _Row, _sheet_rows
 
@@ -223,6 +224,8 @@ class ImportResult:
 
     changes: list[Change]
     notes: list[str]
+    warnings: list[Problem] = field(default_factory=list)
+    """Warnings the imported content would bring (those already there are not repeated)."""
 
 
 def import_sheets(
@@ -233,6 +236,7 @@ def import_sheets(
     label: str | None = None,
     dry_run: bool = False,
     prune: bool = False,
+    drop_references: bool = False,
 ) -> ImportResult:
     """Read a spreadsheet and write the YAML files it changes, all or nothing.
 
@@ -250,40 +254,161 @@ def import_sheets(
     labels = {sheet: book.labels.get(sheet, book.label) for sheet in COLUMNS}
     problems: list[Problem] = []
     silenced: set[str] = set()
-    rows = _sheet_rows(book, problems, silenced)
-    located = _Located()
     notes: list[str] = []
+    rejected: dict[str, list[_Row]] = {}
+    rows = _sheet_rows(book, problems, silenced, notes, rejected)
+    located = _Located()
     changes = _plan(project, rows, prune, located, notes)
+    deleted = sorted(c.path.stem for c in changes if c.action == "deleted")
+    if deleted and drop_references:
+        changes += _drop_references(project, deleted, notes)
+    checked = changes
+    if any(rejected.values()):
+        # Rows that cannot be placed still go into the scratch copy under a stand-in id, so every other
+        # mistake in them is reported in this same pass (not one attempt later).
+        located = _Located()
+        checked = _plan(project, _with_stand_ins(rows, rejected), prune, located, [])
+        checked += [c for c in changes if c.name.endswith("audiences.yaml")]
 
     # Check the whole result as the build would read it, in a scratch copy of the content.
-    before = {p.line() for p in load_project_content(content, root).errors}
+    loaded_before = load_project_content(content, root)
+    before = {p.line() for p in loaded_before.errors + loaded_before.warnings}
     with tempfile.TemporaryDirectory(prefix="booklet-import-") as scratch:
         scratch_root = Path(scratch)
         scratch_content = scratch_root / content.relative_to(root)
         shutil.copytree(content, scratch_content, symlinks=True)
-        for change in changes:
+        for change in checked:
             target = scratch_content / change.path.relative_to(content)
             if change.action == "deleted":
                 target.unlink()
             else:
                 target.write_text(change.new, encoding="utf-8")
-        after = load_project_content(scratch_content, scratch_root).errors
+        loaded_after = load_project_content(scratch_content, scratch_root)
     cells = {str(p.where) for p in problems} | silenced
-    for problem in after:
+    warnings: list[Problem] = []
+    for problem in loaded_after.errors + loaded_after.warnings:
         if problem.line() in before:
             continue
         moved = _back_to_cell(problem, located, labels)
         if str(moved.where) in cells:
             continue  # already reported by the sheet checks (e.g. a date typed as text)
         cells.add(str(moved.where))
-        problems.append(moved)
+        (warnings if moved.warning else problems).append(moved)
+    if deleted:
+        problems = [_pruned(p, deleted, _audience_ids(content)) for p in problems]
     if problems:
-        raise BookletError(problems)
+        raise BookletError(bounded(problems + warnings))
     if not dry_run:
+        write_all(changes)
+    return ImportResult(changes, notes, bounded(warnings))
+
+
+_NAMES_ORGANISATION = re.compile(r"^audiences\.(\d+)\.(featured|organisations\.(?:include|exclude))\.\d+$")
+
+
+def _audience_ids(content: Path) -> list[str]:
+    try:
+        data = _yaml().load((content / "audiences.yaml").read_text(encoding="utf-8"))
+        return [str(a.get("id", "")) if isinstance(a, dict) else "" for a in data.get("audiences") or []]
+    except Exception:  # an unreadable audiences.yaml is reported by the content check itself
+        return []
+
+
+def _pruned(problem: Problem, deleted: list[str], audiences: list[str]) -> Problem:
+    """An audience that still names an organisation --prune deletes, said as such."""
+    match = _NAMES_ORGANISATION.match(problem.path)
+    gone = next((o for o in deleted if f"'{o}'" in problem.what), None)
+    if not match or gone is None or not problem.where.file.endswith("audiences.yaml"):
+        return problem
+    kind = "features" if match.group(2) == "featured" else "names"
+    index = int(match.group(1))
+    audience = f"audience {audiences[index]}" if index < len(audiences) and audiences[index] else "an audience"
+    return Problem(
+        problem.where,
+        f"{audience} {kind} {gone}, which --prune deletes",
+        "add --drop-references to take it out of the audience too, or keep its row in the sheet",
+        problem.path,
+    )
+
+
+def _drop_references(project: _Project, deleted: list[str], notes: list[str]) -> list[Change]:
+    """audiences.yaml without the organisations --prune deletes (featured, include and exclude lists)."""
+    path = project.content / "audiences.yaml"
+    if not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8")
+    data = _yaml().load(text)
+    gone = set(deleted)
+    for audience in (data or {}).get("audiences") or []:
+        if not isinstance(audience, dict):
+            continue
+        lists = [("featured", audience, "featured")]
+        selector = audience.get("organisations")
+        if isinstance(selector, dict):
+            lists += [("organisations." + key, selector, key) for key in ("include", "exclude")]
+        for label, holder, key in lists:
+            values = holder.get(key)
+            if not isinstance(values, list) or not gone & {str(v) for v in values}:
+                continue
+            removed = sorted(gone & {str(v) for v in values})
+            if key == "include" and len(removed) == len(values):
+                continue  # an empty include means every organisation: leave it to be reported
+            for index in reversed(range(len(values))):
+                if str(values[index]) in gone:
+                    del values[index]
+            notes.append(f"audience {audience.get('id')}: {', '.join(removed)} taken out of {label}")
+    new = _dump(data)
+    if new == text:
+        return []
+    return [Change(path, project.name(path), "changed", text, new)]
+
+
+def _with_stand_ins(rows: dict[str, list[_Row]], rejected: dict[str, list[_Row]]) -> dict[str, list[_Row]]:
+    result = {sheet: list(found) for sheet, found in rows.items()}
+    for sheet, unplaced in rejected.items():
+        if sheet not in result:
+            continue
+        for row in unplaced:
+            if sheet == POINTS and row.values.get("section") not in SECTIONS:
+                continue
+            values = {**row.values, "id": f"unplaced-row-{row.number}"}
+            result[sheet].append(_Row(row.sheet, row.number, values, row.columns))
+    return result
+
+
+def write_all(changes: list[Change]) -> None:
+    """Write every change or none: each new file goes to a temporary name beside its target first,
+    and only when all are written are they renamed into place (then deletions are made)."""
+    import os
+
+    staged: list[tuple[str, Change]] = []
+    try:
         for change in changes:
             if change.action == "deleted":
-                change.path.unlink()
-            else:
-                change.path.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(change.path, change.new.encode("utf-8"))
-    return ImportResult(changes, notes)
+                continue
+            change.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{change.path.name}.", suffix=".tmp", dir=change.path.parent)
+            staged.append((tmp, change))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(change.new.encode("utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+    except OSError as exc:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        failed = staged[-1][1].name if staged else "the content folder"
+        raise BookletError.single(
+            f"cannot be written ({exc.strerror}); no file was changed",
+            file=failed,
+            hint="check the folder's permissions and free space, then import again",
+            code=Exit.RENDER,
+        ) from None
+    for tmp, change in staged:
+        os.replace(tmp, change.path)  # renames on one file system: nothing left half-written
+    for change in changes:
+        if change.action == "deleted":
+            change.path.unlink(missing_ok=True)

@@ -6,7 +6,6 @@ Shared by export and import, so the two cannot disagree about a column.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,9 @@ LISTS = {"roles", "steps", "tags"}
 SEPARATOR = ";"
 _MODELS: dict[str, type[model.Model]] = {ORGANISATIONS: model.Organisation, ROUTES: model.Route, POINTS: model.Point}
 _ORG_SCHEMA = "# yaml-language-server: $schema=../schemas/organisation.schema.json\n"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, CSV injection): a CSV cell of text that starts
+with one of these (after any `'`) is written with one more `'` before it, and import takes exactly one off."""
 
 
 def _letter(index: int) -> str:

@@ -5,6 +5,11 @@ let audience = new URLSearchParams(location.search).get("audience") || "";
 let events = null;
 let shownEdition = "";
 let shownPages = "";
+let asked = 0;
+// Answers may arrive out of order (a slow one after a quick one): only the latest question's
+// answer is drawn, and never one older than what the page shows, so it cannot fall back to
+// "Building…" after the build has finished.
+let shown = { audience: null, version: -1 };
 
 const $ = (id) => document.getElementById(id);
 const query = () => (audience ? "?audience=" + encodeURIComponent(audience) : "");
@@ -26,7 +31,7 @@ function showInEdition(anchor) {
   setTimeout(() => { target.style.outline = ""; }, 2500);
 }
 
-function drawProblems(problems) {
+function drawProblems(problems, built) {
   const list = $("problems");
   list.replaceChildren();
   for (const problem of problems) {
@@ -48,13 +53,21 @@ function drawProblems(problems) {
   }
   const errors = problems.filter((p) => !p.warning).length;
   $("count").textContent = problems.length ? "(" + problems.length + ")" : "";
-  $("no-problems").hidden = problems.length > 0;
+  // "No problems" only once a build has finished: before that nothing is known yet.
+  $("no-problems").hidden = problems.length > 0 || !built;
   return errors;
 }
 
-function drawEdition(state) {
+function drawEdition(state, errors) {
   const frame = $("edition");
   $("no-edition").hidden = Boolean(state.html);
+  if (!state.html) {
+    $("no-edition").textContent = state.building
+      ? "Building the booklet…"
+      : errors
+        ? "The booklet has not been built yet: fix the problems listed and save the file."
+        : "The booklet has not been built yet.";
+  }
   frame.hidden = !state.html;
   const source = state.html ? "/output/" + encodeURIComponent(state.html) + "?v=" + state.built_at : "";
   if (!state.html || (source === shownEdition)) return;
@@ -93,18 +106,24 @@ function drawAudiences(state) {
 }
 
 async function refresh() {
+  const question = ++asked;
+  const wanted = audience;
   let state;
   try {
     const response = await fetch("/state" + query(), { cache: "no-store" });
     state = await response.json();
   } catch (error) {
-    $("status").textContent = "The preview server has stopped.";
+    if (question === asked) $("status").textContent = "The preview server has stopped.";
     return;
   }
+  if (question !== asked || wanted !== audience) return;
+  if (shown.audience === wanted && state.version < shown.version) return;
+  shown = { audience: wanted, version: state.version };
   $("project").textContent = state.project ? "— " + state.project : "";
   drawAudiences(state);
-  const errors = drawProblems(state.problems);
-  drawEdition(state);
+  const built = !state.building || state.built_at > 0;
+  const errors = drawProblems(state.problems, built);
+  drawEdition(state, errors);
   drawPages(state);
   $("download").href = "/download" + query();
   $("download").hidden = !state.pdf;
@@ -112,7 +131,10 @@ async function refresh() {
   status.dataset.version = state.version;
   status.dataset.building = state.building;
   if (state.building) status.textContent = "Building…";
-  else if (errors) status.textContent = errors + (errors === 1 ? " problem" : " problems") + ": showing the last good booklet";
+  else if (errors) {
+    const count = errors + (errors === 1 ? " problem" : " problems");
+    status.textContent = count + (state.html ? ": showing the last good booklet" : ": no booklet until they are fixed");
+  }
   else status.textContent = "Up to date (" + state.seconds.toFixed(1) + " s, " + new Date(state.built_at * 1000).toLocaleTimeString("en-GB") + ")";
 }
 
