@@ -52,7 +52,8 @@ class Remedies:
     split: frozenset[str] = frozenset()
     tight: frozenset[str] = frozenset()
     breaks: tuple[tuple[str, int], ...] = ()
-    """(card id, n): start a new page before the card's n-th step (0: before the card's notes)."""
+    """(id, n): start a new page before a route's n-th step (0: before its notes), or before the
+    element itself (n = -1: a point, a reason, a card)."""
     closing_rules: tuple[int, ...] = ()
     """Ruled lines for notes after the last section of each language's part (one part but in a
     bilingual edition), filling a last page the content leaves short."""
@@ -69,8 +70,8 @@ class Remedies:
         for ident in sorted(self.split):
             # `ident` is a section (its cards may split) or one card. A route keeps its head with its
             # first step, its last step with the one before, and its notes with its last step; a
-            # profile or directory entry keeps its name with its summary and its address and QR code
-            # with what comes before them. So neither part of a split card is a scrap.
+            # profile or directory entry keeps its name with its summary and its QR code with its
+            # address. So neither part of a split card is a scrap.
             def each(tail: str, kinds: tuple[str, ...] = CARDS, ident: str = ident) -> str:
                 return ", ".join(f"#{ident}{sp}.{kind}{tail}" for sp in ("", " ") for kind in kinds)
 
@@ -78,9 +79,15 @@ class Remedies:
             rules.append(f"{each('')} {{ break-inside: auto; }}")
             rules.append(f"{each(' h3')} {{ break-inside: avoid; }}")  # a route's text: booklet.css
             rules.append(f"{each(' h3')} {{ break-after: avoid; }}")  # a route's head: booklet.css
+            # A profile splits inside its summary or before its address, never just before "Typical
+            # roles": the same words at the top of page after page read as a running header to a checker
+            # (and to a reader).
+            rules.append(
+                f"{each(' .summary', ('card',))}, {each(' .roles-label', ('card',))} {{ break-after: avoid; }}"
+            )
             rules.append(
                 f"{each(' .steps > li:last-child', ('route',))}, {each(' .notes', ('route',))}, "
-                f"{each(' .link', profiles)}, {each(' .qr', profiles)} {{ break-before: avoid; }}"
+                f"{each(' .link', ('entry',))}, {each(' .qr', profiles)} {{ break-before: avoid; }}"
             )
             rules.append(f"{each(' .notes', ('route',))} {{ break-inside: avoid; }}")
         for ident in sorted(self.tight):
@@ -90,7 +97,8 @@ class Remedies:
             rules.append(f"#{ident} .points {{ margin-bottom: 3mm; }} #{ident} .lead {{ margin-bottom: 3mm; }}")
             rules.append(f"#{ident} h2 {{ margin-bottom: 3mm; }} #{ident} .points h3 {{ margin-bottom: 1.5mm; }}")
         for ident, step in self.breaks:
-            target = f"#{ident} .notes" if step == 0 else f"#{ident} .steps > li:nth-child({step})"
+            targets = {-1: f"#{ident}", 0: f"#{ident} .notes"}
+            target = targets.get(step, f"#{ident} .steps > li:nth-child({step})")
             rules.append(f"{target} {{ break-before: page; }}")
         return "\n".join(rules)
 
@@ -137,7 +145,9 @@ def find_remedies(fills: list[PageFill], laid: Any, duplex: bool = False, tried:
         if page.fill is None:
             continue
         if page.fill < RUN_ON and "major" in after.first_classes and not duplex:
-            run_on.add(after.first)
+            # Only where its heading and first item can fit in what the page leaves.
+            if _opening(laid, after) <= page.top + page.height - page.lowest - 6 * MM:
+                run_on.add(after.first)
         elif page.fill < SPLIT and any(c in after.first_classes for c in CARDS):
             # Every card of the section may split: one card split moves the ones after it.
             split.add(after.continues[-1] if after.continues else after.first)
@@ -151,14 +161,35 @@ def find_remedies(fills: list[PageFill], laid: Any, duplex: bool = False, tried:
             sections = [c for c in after.continues if c not in EDITION_PARTS]
             if sections:
                 tight.add(sections[0])
-    last = None if tried.breaks else _short_last(fills, laid)
-    if last is not None:
-        ident, step = last
-        split.add(ident)
+    found = Remedies(frozenset(_both_halves(run_on)), frozenset(split), frozenset(_both_halves(tight)))
+    if tried.breaks or (tried | found) != tried:
+        return found
+    # Once sections and cards have settled: balance a short page with the full one before it.
+    for ident, step in _short_last(fills, laid):
+        if step >= 0:
+            split.add(ident)
         breaks[ident] = step
-    return Remedies(
-        frozenset(_both_halves(run_on)), frozenset(split), frozenset(_both_halves(tight)), tuple(sorted(breaks.items()))
-    )
+    return replace(found, split=frozenset(split), breaks=tuple(sorted(breaks.items())))
+
+
+def _opening(laid: Any, page: PageFill) -> float:
+    """How tall the section starting at the top of `page` is down to the end of its first item
+    (its first list item, or its first card): what running it on needs (px)."""
+    from weasyprint.formatting_structure import boxes
+
+    stack = [c for c in laid.document.pages[page.number - 1]._page_box.children if not isinstance(c, boxes.MarginBox)]
+    while stack:
+        box = stack.pop()
+        element = box.element
+        if element is not None and element.get("id") == page.first:
+            for child in _walk(box):
+                classes = (child.element.get("class") or "").split() if child.element is not None else []
+                if child.element_tag == "li" or (child.element_tag == "article" and "card" in classes):
+                    return child.position_y + child.margin_height() - page.top
+            return float(box.margin_height())
+        if isinstance(box, boxes.ParentBox):
+            stack.extend(box.children)
+    return 0.0
 
 
 def _both_halves(ids: set[str]) -> set[str]:
@@ -217,28 +248,43 @@ def _closing_rules(fills: list[PageFill], large_print: bool) -> tuple[int, ...]:
     return tuple(counts) if any(counts) else ()
 
 
-def _short_last(fills: list[PageFill], laid: Any) -> tuple[str, int] | None:
-    """Where to break the card before a short last body page so that both pages are fuller
-    than the short one: (card id, step), or None."""
+def _short_last(fills: list[PageFill], laid: Any) -> list[tuple[str, int]]:
+    """Breaks that balance a short page with the full one before it, where nothing can follow the
+    short page onto it: the last body page, and the last page of a section before a section that
+    starts a new page. Each is (id, step): the step of a route before which to break (0: before its
+    notes), or -1 to break before the element itself (a point, a reason, a card)."""
     body = [f for f in fills if f.kind == "body"]
-    if len(body) < 2:
-        return None
-    last = body[-1]
-    before = fills[last.number - 2]
-    if last.fill is None or last.fill >= GOOD or before.fill is None or before.number != last.number - 1:
-        return None
+    found = []
+    for index, short in enumerate(fills):
+        if short.fill is None or short.fill >= GOOD or index == 0:
+            continue
+        before = fills[index - 1]
+        after = fills[index + 1] if index + 1 < len(fills) else None
+        last_of_part = short is body[-1] or (after is not None and after.kind != "body")
+        last_of_section = after is not None and "major" in after.first_classes
+        if before.fill is None or not (last_of_part or last_of_section):
+            continue
+        point = _balance_pair(before, short, laid)
+        if point is not None:
+            found.append(point)
+    return found
+
+
+def _balance_pair(before: PageFill, short: PageFill, laid: Any) -> tuple[str, int] | None:
+    """The break on `before` that leaves both pages fuller than GOOD (or than `short` was), if any."""
     page = laid.document.pages[before.number - 1]._page_box
     best: tuple[float, tuple[str, int]] | None = None
+    assert short.fill is not None
     for ident, step, y in _break_points(page):
         moved = before.lowest - y
         if moved <= 0 or y <= before.top:
             continue
         new_before = 100 * (y - before.top) / before.height
-        new_last = last.fill + 100 * moved / last.height + 4  # the repeated title and the gap
-        worst = min(new_before, new_last)
-        if new_last <= 100 and worst > last.fill and (best is None or worst > best[0]):
+        new_short = short.fill + 100 * moved / short.height + 4  # a repeated title, a gap
+        worst = min(new_before, new_short)
+        if new_short <= 100 and worst > short.fill and (best is None or worst > best[0]):
             best = (worst, (ident, step))
-    return best[1] if best is not None and best[0] >= GOOD else None
+    return best[1] if best is not None and best[0] >= max(TARGET, short.fill + 10) else None
 
 
 def card_sections(laid: Any) -> frozenset[str]:
@@ -262,9 +308,13 @@ def card_sections(laid: Any) -> frozenset[str]:
     return frozenset(found)
 
 
+ITEMS = ("point", "reason", *CARDS)
+"""Classes of the items a page may be broken before."""
+
+
 def _break_points(page_box: Any) -> list[tuple[str, int, float]]:
-    """The places on a page where a route card may break: (card id, step number or 0 for its
-    notes, top of that step in px). Only cards that begin on this page."""
+    """The places on a page where it may break: (id, step, top in px) — before an item that begins
+    on the page (step -1), or inside a route that begins on it (its n-th step, 0 for its notes)."""
     from weasyprint.formatting_structure import boxes
 
     points: list[tuple[str, int, float]] = []
@@ -273,6 +323,8 @@ def _break_points(page_box: Any) -> list[tuple[str, int, float]]:
         box = stack.pop()
         element = box.element
         classes = (element.get("class") or "").split() if element is not None else []
+        if element is not None and element.get("id") and any(c in ITEMS for c in classes):
+            points.append((element.get("id"), -1, box.position_y))
         if box.element_tag == "article" and "route" in classes and element.get("id"):
             ident = element.get("id")
             for child in _walk(box):
