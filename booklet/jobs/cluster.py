@@ -236,9 +236,87 @@ def dask_config() -> Any:
 
 
 def check_spec(spec: str) -> None:
-    """Refuse a malformed --cluster value, or Dask not installed, before any work is done."""
+    """Refuse a malformed --cluster value, Dask not installed, or TLS not set up, before any work is done."""
     local_workers(spec)
     _distributed()
+    if _scheme(spec) in ENCRYPTED:
+        tls_security(spec)
+
+
+ENCRYPTED = ("tls", "wss")
+"""Dask's schemes whose traffic is encrypted (and, with Dask's TLS settings, authenticated both ways)."""
+TLS_KEYS = "distributed.comm.tls.ca-file and distributed.comm.tls.client.cert (and .key)"
+
+
+def _scheme(spec: str) -> str:
+    return spec.partition("://")[0].lower() if "://" in spec else ""
+
+
+def on_this_machine(spec: str) -> bool:
+    """True when `spec` is a local cluster or a scheduler on a loopback address, read from the text alone.
+
+    No name is resolved: `localhost`, this machine's own host name and loopback
+    IP literals count as here; any other name is somewhere else.
+    """
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+
+    if local_workers(spec) is not None or _scheme(spec) == "inproc":
+        return True
+    try:
+        host = urlsplit(spec).hostname or ""
+    except ValueError:
+        return False
+    if host in ("localhost", socket.gethostname().lower()) or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_private(spec: str, insecure: bool) -> None:
+    """Refuse to send personal data to a cluster in the clear: TLS, this machine, or `--insecure-cluster`.
+
+    Runs before any connection is opened, and reads the address as text only.
+    """
+    if insecure or _scheme(spec) in ENCRYPTED or on_this_machine(spec):
+        return
+    raise BookletError.single(
+        f"--cluster {spec} would send students' details over the network unencrypted",
+        hint="give a tls:// address with Dask's TLS settings (docs/scale.md), "
+        "or add --insecure-cluster on a network you trust",
+        code=Exit.USAGE,
+    )
+
+
+def tls_security(spec: str) -> Any:
+    """Dask's own Security for this client, from its config file or DASK_DISTRIBUTED__COMM__TLS__… variables.
+
+    Loaded here, once, so missing or unreadable certificates are one line before any
+    work, not a Dask traceback after the connection times out.
+    """
+    security = importlib.import_module("distributed.security").Security()
+    if not (security.tls_ca_file and security.tls_client_cert):
+        raise BookletError.single(
+            f"--cluster {spec}: Dask's TLS settings are not set on this computer",
+            hint=f"set {TLS_KEYS} in Dask's config, or DASK_DISTRIBUTED__COMM__TLS__CA_FILE and "
+            "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT (see docs/scale.md)",
+            code=Exit.USAGE,
+        )
+    import ssl
+
+    try:
+        security.get_connection_args("client")
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise BookletError.single(
+            f"--cluster {spec}: cannot load Dask's TLS certificates ({reason})",
+            hint=f"check the files named by {TLS_KEYS}: PEM files readable by you",
+            code=Exit.USAGE,
+        ) from None
+    return security
 
 
 IGNORE_SIGINT = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
@@ -302,13 +380,15 @@ def connect(spec: str) -> Iterator[Client]:
             check_versions(client)
             yield client
         return
+    security = tls_security(spec) if _scheme(spec) in ENCRYPTED else None
     try:
-        client = distributed.Client(spec, timeout=CONNECT_TIMEOUT)
+        client = distributed.Client(spec, timeout=CONNECT_TIMEOUT, security=security)
     except (OSError, TimeoutError) as exc:
+        hint = "start it with `dask scheduler` and check the address and port"
+        if security is not None:
+            hint += ", and that its certificate is signed by the CA in Dask's TLS settings here"
         raise BookletError.single(
-            f"cannot reach the Dask scheduler at {spec} ({type(exc).__name__})",
-            hint="start it with `dask scheduler` and check the address and port",
-            code=Exit.RENDER,
+            f"cannot reach the Dask scheduler at {spec} ({type(exc).__name__})", hint=hint, code=Exit.RENDER
         ) from None
     with client:
         try:

@@ -21,10 +21,10 @@ import yaml
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from booklet.jobs import plan, run
-from booklet.jobs.cache import CACHE_FILE, Cache, cache_key
 from booklet.cli.app import app
 from booklet.content.load import load_project_content
+from booklet.jobs import plan, run
+from booklet.jobs.cache import CACHE_FILE, Cache, cache_key
 from booklet.project import Project
 from booklet.version import __version__
 from tests.conftest import CONTENT, ROOT
@@ -320,7 +320,7 @@ def test_cluster_without_dask_installed_says_what_to_install(tmp_path):
 def test_personal_copies_on_the_cluster_equal_local_ones(address, tmp_path):
     """The same class list made on the cluster and in the local pool: same copies, text for text,
     the same bad rows reported, files named by id and readable by the owner only."""
-    from tests.build.test_people import class_list, personalise
+    from tests.jobs.test_people import class_list, personalise
 
     made = {}
     for where, extra in (("local", ["--jobs", "2"]), ("cluster", ["--cluster", address])):
@@ -345,3 +345,204 @@ def test_personalise_refuses_jobs_with_cluster(tmp_path):
     )
     assert result.exit_code == 3
     assert "--jobs cannot be used with --cluster" in result.output
+
+
+# --- TLS: a real scheduler and two workers started as `dask scheduler` / `dask worker` would be ------
+
+
+DASK = str(Path(sys.executable).parent / "dask")
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory):
+    """A scheduler and two workers with `--protocol tls` on 127.0.0.1, certificates by trustme.
+
+    They read Dask's own TLS settings from DASK_DISTRIBUTED__COMM__TLS__… variables, as an
+    administrator would set them. Yields the scheduler address and the client's settings.
+    """
+    import threading
+
+    import trustme
+
+    folder = tmp_path_factory.mktemp("tls")
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(folder / "ca.pem"))
+    for role in ("scheduler", "worker", "client"):
+        ca.issue_cert("127.0.0.1", "localhost").private_key_and_cert_chain_pem.write_to_path(
+            str(folder / f"{role}.pem")
+        )
+    settings = {
+        "DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(folder / "ca.pem"),
+        "DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION": "True",
+    }
+    roles = {
+        role: settings | {f"DASK_DISTRIBUTED__COMM__TLS__{role.upper()}__CERT": str(folder / f"{role}.pem")}
+        for role in ("scheduler", "worker", "client")
+    }
+    processes = []
+    try:
+        scheduler = subprocess.Popen(
+            [DASK, "scheduler", "--protocol", "tls", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"],
+            env=os.environ | roles["scheduler"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        processes.append(scheduler)
+        address = ""
+        for line in scheduler.stderr:  # its log names the address once it listens
+            if "Scheduler at:" in line:
+                address = line.split("Scheduler at:", 1)[1].strip()
+                break
+        assert address.startswith("tls://127.0.0.1:"), address
+        threading.Thread(target=scheduler.stderr.read, daemon=True).start()  # keep its pipe from filling
+        for number in (1, 2):
+            processes.append(
+                subprocess.Popen(
+                    [DASK, "worker", address, "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard"],
+                    env=os.environ | roles["worker"],
+                    stdout=subprocess.DEVNULL,
+                    stderr=(folder / f"worker-{number}.log").open("w"),
+                )
+            )
+        security = distributed.Security(
+            tls_ca_file=str(folder / "ca.pem"), tls_client_cert=str(folder / "client.pem"), require_encryption=True
+        )
+        with distributed.Client(address, security=security, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+            yield address, roles["client"], folder, client
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+
+
+def booklet_cli(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([BOOKLET, *args], cwd=cwd, env=os.environ | env, capture_output=True, text=True)
+
+
+def test_a_build_over_tls_equals_a_local_build(tmp_path, tls, local_texts):
+    address, client_env, _folder, client = tls
+    folder = new_project(tmp_path)
+    done = booklet_cli("build", "--all", "-q", "--cluster", address, cwd=folder, env=client_env)
+    assert done.returncode == 0, done.stderr
+    assert texts(folder) == local_texts
+    # Both workers really are behind TLS, and each job ran on one of them.
+    workers = client.scheduler_info()["workers"]
+    assert len(workers) == 2 and all(worker.startswith("tls://127.0.0.1:") for worker in workers)
+
+
+def test_personal_copies_over_tls_with_dask_config_file(tmp_path, tls):
+    """The client's settings from Dask's own config file (DASK_CONFIG), as `dask` reads it."""
+    from tests.jobs.test_people import STUDENTS, class_list
+
+    address, _client_env, folder, _client = tls
+    config = tmp_path / "dask-config"
+    config.mkdir()
+    (config / "distributed.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "distributed": {
+                    "comm": {
+                        "require-encryption": True,
+                        "tls": {"ca-file": str(folder / "ca.pem"), "client": {"cert": str(folder / "client.pem")}},
+                    }
+                }
+            }
+        )
+    )
+    root = tmp_path / "project"
+    shutil.copytree(CONTENT, root / "content")
+    people = class_list(tmp_path / "people.csv")
+    args = ["personalise", str(people), "--date", "2026-11-29", "-q", "--cluster", address]
+    done = booklet_cli(*args, cwd=root, env={"DASK_CONFIG": str(config)})
+    assert done.returncode == 1, done.stderr  # the class list has bad rows; every good row is still made
+    made = sorted(p.name for p in (root / "output" / "people").glob("*.pdf"))
+    assert made == sorted(f"{student}.pdf" for student in STUDENTS)
+    cover = PdfReader(root / "output/people/S1043.pdf").pages[0].extract_text()
+    assert STUDENTS["S1043"][0] in cover, cover
+
+
+def test_tls_without_dask_tls_settings_is_one_line(tmp_path, tls):
+    address, _client_env, folder, _client = tls
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("DASK_")}
+    done = subprocess.run(
+        [BOOKLET, "build", "--all", "-c", str(CONTENT), "--cluster", address],
+        cwd=tmp_path,
+        env=clean | {"DASK_CONFIG": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 3, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(
+        f"--cluster {address}: Dask's TLS settings are not set on this computer (set "
+        "distributed.comm.tls.ca-file and distributed.comm.tls.client.cert (and .key) in Dask's config, or "
+        "DASK_DISTRIBUTED__COMM__TLS__CA_FILE and DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT (see docs/scale.md))"
+    )
+    # A certificate file that is not there is named as such, before any connection.
+    missing = {
+        "DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(folder / "ca.pem"),
+        "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT": str(tmp_path / "gone.pem"),
+    }
+    done = subprocess.run(
+        [BOOKLET, "build", "--all", "-c", str(CONTENT), "--cluster", address],
+        cwd=tmp_path,
+        env=clean | missing,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 3, done.stderr
+    assert f"--cluster {address}: cannot load Dask's TLS certificates (No such file or directory)" in done.stderr
+
+
+# Any name lookup or connection in the process ends it with exit 99 and names the event.
+NO_NETWORK = (
+    "import sys\n"
+    "def hook(event, args):\n"
+    "    if event in ('socket.getaddrinfo', 'socket.gethostbyname', 'socket.connect'):\n"
+    "        sys.stderr.write(f'network: {event} {args!r}\\n'); sys.stderr.flush(); import os; os._exit(99)\n"
+    "sys.addaudithook(hook)\n"
+    "from booklet.cli.app import main; sys.argv = ['booklet', *sys.argv[1:]]; main()\n"
+)
+
+
+@pytest.mark.parametrize("address", ["tcp://scheduler.invalid:8786", "tcp://10.0.0.5:8786", "ws://[2001:db8::1]:8786"])
+def test_personalise_refuses_a_plain_remote_scheduler_before_any_lookup(tmp_path, address):
+    from tests.jobs.test_people import class_list
+
+    people = class_list(tmp_path / "people.csv")
+    done = subprocess.run(
+        [sys.executable, "-c", NO_NETWORK, "personalise", str(people), "-c", str(CONTENT), "--cluster", address],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 3, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(
+        f"--cluster {address} would send students' details over the network unencrypted (give a tls:// "
+        "address with Dask's TLS settings (docs/scale.md), or add --insecure-cluster on a network you trust)"
+    )
+    assert not (tmp_path / "output").exists()
+
+
+def test_personalise_with_insecure_cluster_goes_on_to_connect(tmp_path):
+    """--insecure-cluster lets a plain remote address through: the audit hook sees the lookup."""
+    from tests.jobs.test_people import class_list
+
+    people = class_list(tmp_path / "people.csv")
+    args = ["personalise", str(people), "-c", str(CONTENT), "--cluster", "tcp://scheduler.invalid:8786"]
+    done = subprocess.run(
+        [sys.executable, "-c", NO_NETWORK, *args, "--insecure-cluster"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 99, done.stderr
+    assert "network: socket.getaddrinfo ('scheduler.invalid'" in done.stderr
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "tcp://localhost:8786", "tcp://[::1]:8786"])
+def test_a_plain_scheduler_on_this_machine_is_not_refused(address):
+    from booklet.jobs.cluster import check_private, on_this_machine
+
+    assert on_this_machine(address)
+    check_private(address, insecure=False)  # no error
