@@ -66,20 +66,26 @@ class Assets:
 
     digest: str
     files: dict[str, bytes] = field(default_factory=dict)
+    own: frozenset[str] = frozenset()
+    """The files that come from the project's own styles folder: an error in one is the project's to fix."""
 
     @classmethod
     def of(cls, project: Project) -> Assets:
         files: dict[str, bytes] = {}
-        for folder in style_dirs(project.styles):
+        own: set[str] = set()
+        folders = style_dirs(project.styles)
+        for folder in folders:
             for path in sorted(folder.rglob("*")):
                 relative = path.relative_to(folder).as_posix()
                 if path.is_file() and "__pycache__" not in path.parts and relative not in files:
                     files[relative] = path.read_bytes()
+                    if len(folders) > 1 and folder == folders[0]:
+                        own.add(relative)
         digest = hashlib.sha256()
         for name, data in sorted(files.items()):
-            digest.update(f"{name}\0{len(data)}\0".encode())
+            digest.update(f"{name}\0{len(data)}\0{'own' if name in own else ''}\0".encode())
             digest.update(data)
-        return cls(digest.hexdigest(), files)
+        return cls(digest.hexdigest(), files, frozenset(own))
 
     @property
     def key(self) -> str:
@@ -173,18 +179,27 @@ def materialise(assets: Assets) -> Project:
 def run_on_worker(render: Callable[[T], R], item: T, assets: Assets, expected: dict[str, str]) -> Outcome[R]:
     """Run `render` on one item in a worker process, with the item's project pointed at the assets.
 
-    A problem with the item itself (BookletError) comes back as an Outcome with an
-    error, since trying again cannot help. Anything else is raised, so Dask
-    retries it, on another worker if need be.
+    A problem with the item itself (BookletError, or an error raised in one of the
+    project's own templates) comes back as an Outcome with an error, since trying
+    again cannot help. Anything else is raised, so Dask retries it, on another
+    worker if need be.
     """
     problem = mismatch(_worker_name(), versions(), expected)
     if problem:
         return Outcome(error=problem)
     start = time.perf_counter()
+    project = materialise(assets)
     try:
-        value = render(replace(item, project=materialise(assets)))  # type: ignore[type-var]
+        value = render(replace(item, project=project))  # type: ignore[type-var]
     except BookletError as exc:
         return Outcome(error=str(exc), code=int(exc.code))
+    except Exception as exc:
+        from ..render.faults import template_fault
+
+        fault = template_fault(exc, project.styles, assets.own)
+        if fault is None:
+            raise
+        return Outcome(error=fault, code=int(Exit.CONTENT))
     return Outcome(value, seconds=time.perf_counter() - start)
 
 
@@ -209,16 +224,35 @@ def _distributed() -> Any:
         ) from None
 
 
+def cores() -> int:
+    """The cores this process may run on (its affinity, which a container or `taskset` may narrow)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+WORKERS_PER_CORE = 2
+"""The most local workers per core. A worker renders one document at a time on one core, so beyond
+one per core more workers only add start-up (each imports WeasyPrint, about a second of a core)
+and memory (about 150 MB each); twice the cores leaves room for a core count that undercounts."""
+
+
 def local_workers(spec: str) -> int | None:
     """N for `local:N` (`local` alone: the core count); None for a scheduler address."""
     if spec == "local":
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return cores()
     if spec.startswith("local:"):
         count = spec.removeprefix("local:")
         if not count.isdigit() or int(count) < 1:
             raise BookletError.single(
                 f"--cluster {spec}: the number of local workers must be a whole number of at least 1",
                 hint="e.g. --cluster local:4",
+                code=Exit.USAGE,
+            )
+        most = WORKERS_PER_CORE * cores()
+        if int(count) > most:
+            raise BookletError.single(
+                f"--cluster {spec}: at most {most} local workers on this computer ({cores()} cores × "
+                f"{WORKERS_PER_CORE}); each renders on one core, so more only cost start-up time and memory",
+                hint=f"use --cluster local:{cores()}, or a scheduler with workers on more machines",
                 code=Exit.USAGE,
             )
         return int(count)

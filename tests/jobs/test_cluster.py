@@ -191,17 +191,72 @@ def test_workers_of_another_version_are_refused(tmp_path, address, dask_client):
     assert not list((folder / "output").glob("*.pdf"))
 
 
-def test_a_job_failing_on_every_try_is_named_and_the_rest_land(tmp_path, address):
-    folder = new_project(tmp_path)
-    # A template that raises on every worker, every time: only the handout uses it.
-    (folder / "styles" / "handout.html.j2").write_text("{{ 1 // 0 }}\n")
-    result = runner.invoke(app, ["build", "--all", "--content", str(folder / "content"), "--cluster", address])
+class HandoutBug(distributed.WorkerPlugin):
+    """A bug in booklet's own code on the workers: rendering the handout raises, every time, everywhere."""
+
+    name = "booklet-handout-bug"
+
+    def setup(self, worker) -> None:
+        from booklet.jobs import work
+
+        self.real = real = work.render_job
+
+        def render_job(job):
+            if job.name == "fair-handout":
+                raise RuntimeError("the renderer fell over")
+            return real(job)
+
+        work.render_job = render_job
+
+    def teardown(self, worker) -> None:
+        from booklet.jobs import work
+
+        work.render_job = self.real
+
+
+def test_a_job_failing_on_every_try_is_named_and_the_rest_land(tmp_path, address, dask_client):
+    folder = new_project(tmp_path, css="/* the batch with a bug */\n")
+    dask_client.register_plugin(HandoutBug())
+    try:
+        result = runner.invoke(app, ["build", "--all", "--content", str(folder / "content"), "--cluster", address])
+    finally:
+        dask_client.unregister_worker_plugin(HandoutBug.name)
     assert result.exit_code == 70, result.output  # an internal error, as in a local build
-    assert "error: fair-handout: failed on every one of 3 tries (ZeroDivisionError" in result.output
+    assert "error: fair-handout: failed on every one of 3 tries (RuntimeError: the renderer fell over)" in result.output
     assert "the full traceback is in" in result.output
     built = {p.name for p in (folder / "output").glob("*.pdf")}
     assert len(built) == 5 and not any("fair-handout" in name for name in built)
     assert leftovers(folder) == []
+
+
+@pytest.mark.parametrize("where", ["cluster", "local"])
+def test_an_error_in_the_projects_own_template_is_reported_once_as_the_templates(tmp_path, address, where):
+    folder = new_project(tmp_path)
+    # Only the handout uses this template; the error is on its second line.
+    (folder / "styles" / "handout.html.j2").write_text("<p>handout</p>\n{{ 1 // 0 }}\n")
+    extra = ["--cluster", "local:1"] if where == "cluster" else ["--jobs", "1"]
+    done = subprocess.run([BOOKLET, "build", "--all", "-q", *extra], cwd=folder, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr  # the project's to fix, not a bug in booklet (70)
+    assert done.stderr.splitlines() == [
+        "error: fair-handout: template handout.html.j2, line 2: ZeroDivisionError: integer division or modulo by "
+        "zero (an error in the project's own template: fix it in the styles folder)"
+    ]  # once: no retries, no Dask or Python traceback, no saved bug report
+    built = {p.name for p in (folder / "output").glob("*.pdf")}
+    assert len(built) == 5 and not any("fair-handout" in name for name in built)
+
+
+def test_an_error_in_a_default_template_stays_a_bug():
+    """Only the project's own templates are the project's fault: a default one failing is booklet's."""
+    from booklet.render.faults import template_fault
+    from booklet.render.html import default_styles_dir, environment
+
+    env = environment((default_styles_dir(),))
+    try:
+        env.from_string("{{ 1 // 0 }}").render()
+    except ZeroDivisionError as exc:
+        assert template_fault(exc, default_styles_dir()) is None
+    else:
+        raise AssertionError("the template did not raise")
 
 
 def test_ctrl_c_cancels_the_rest_and_leaves_no_half_written_file(tmp_path, address, dask_client, local_texts):
@@ -287,6 +342,12 @@ def test_a_local_cluster_started_for_the_build(tmp_path, local_texts):
     ("args", "message"),
     [
         (["--cluster", "local:0"], "the number of local workers must be a whole number of at least 1"),
+        (
+            ["--cluster", f"local:{2 * len(os.sched_getaffinity(0)) + 1}"],
+            f"at most {2 * len(os.sched_getaffinity(0))} local workers on this computer "
+            f"({len(os.sched_getaffinity(0))} cores × 2); each renders on one core",
+        ),
+        (["--cluster", "local:64000"], "local workers on this computer"),
         (["--cluster", "scheduler:8786"], "not a scheduler address (give tcp://HOST:8786"),
         (["--cluster", "local:2", "--jobs", "2"], "--jobs cannot be used with --cluster"),
     ],
