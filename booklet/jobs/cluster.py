@@ -231,8 +231,8 @@ def cores() -> int:
 
 WORKERS_PER_CORE = 2
 """The most local workers per core. A worker renders one document at a time on one core, so beyond
-one per core more workers only add start-up (each imports WeasyPrint, about a second of a core)
-and memory (about 150 MB each); twice the cores leaves room for a core count that undercounts."""
+one per core more workers only add start-up and memory (84 MB resident each when started, more
+while rendering); twice the cores leaves room for a core count that undercounts."""
 
 
 def local_workers(spec: str) -> int | None:
