@@ -173,6 +173,9 @@ def materialise(assets: Assets) -> Project:
                 except OSError:
                     shutil.rmtree(partial, ignore_errors=True)
             _roots[assets.digest] = root
+            from ..render.faults import register_own
+
+            register_own(root / "styles", assets.own)  # the defaults merged in there are not the project's
     return Project(root=root, content=root / "content", styles=root / "styles", output=root / "output")
 
 

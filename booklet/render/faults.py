@@ -16,19 +16,32 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent
 """booklet's own code: a frame here after the template's means the template is not to blame."""
 
+_OWN: dict[Path, frozenset[str]] = {}
+"""Styles folders that merge the project's files with the defaults (a cluster worker's copy): which are
+the project's."""
 
-def template_fault(exc: BaseException, styles: Path | None, own: Collection[str] | None = None) -> str | None:
+
+def register_own(styles: Path, own: Collection[str]) -> None:
+    """Record that only `own` (names relative to `styles`) in this merged folder are the project's."""
+    _OWN[styles.resolve()] = frozenset(own)
+
+
+def template_fault(
+    exc: BaseException, styles: Path | None, own: Collection[str] | None = None, redact: bool = False
+) -> str | None:
     """'template NAME, line N: Type: message (…)' when `exc` was raised in a template of the project's own
     styles folder `styles`; None otherwise (a bug, or not in a template at all).
 
-    `own` names the files (relative to `styles`) that are the project's; None means every file there,
-    unless `styles` is booklet's default folder itself.
+    `own` names the files (relative to `styles`) that are the project's; None means those registered for
+    the folder, else every file there, unless `styles` is booklet's default folder itself. With
+    `redact` the exception's message is left out (it may quote a student's details).
     """
     if styles is None:
         return None
     from .html import default_styles_dir
 
     root = styles.resolve()
+    own = _OWN.get(root) if own is None else own
     if own is None and root == default_styles_dir().resolve():
         return None
     found: tuple[str, int] | None = None
@@ -48,7 +61,8 @@ def template_fault(exc: BaseException, styles: Path | None, own: Collection[str]
     if found is None:
         return None
     message = str(exc) if len(str(exc)) <= 160 else str(exc)[:157] + "…"
+    what = type(exc).__name__ if redact else f"{type(exc).__name__}: {message}"
     return (
-        f"template {found[0]}, line {found[1]}: {type(exc).__name__}: {message} "
+        f"template {found[0]}, line {found[1]}: {what} "
         "(an error in the project's own template: fix it in the styles folder)"
     )

@@ -607,3 +607,48 @@ def test_a_plain_scheduler_on_this_machine_is_not_refused(address):
 
     assert on_this_machine(address)
     check_private(address, insecure=False)  # no error
+
+
+@pytest.mark.parametrize("where", ["local", "cluster"])
+def test_an_error_in_the_projects_own_template_for_personal_copies_names_no_student(tmp_path, address, where):
+    """The template's error, once a copy, with no value from the class list (the key here is a name)."""
+    from tests.jobs.test_people import SECRETS, STUDENTS, class_list
+
+    folder = new_project(tmp_path)
+    (folder / "styles" / "partials" / "action-plan.html.j2").write_text("<p>plan</p>\n{{ {}[booklet.plan.name] }}\n")
+    people = class_list(tmp_path / "people.csv")
+    extra = ["--cluster", address] if where == "cluster" else ["--jobs", "1"]
+    args = ["personalise", str(people), "--date", "2026-11-29", "-q", *extra]
+    done = subprocess.run([BOOKLET, *args], cwd=folder, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr  # rows failed; not a bug in booklet (70)
+    errors = [line for line in done.stderr.splitlines() if "template" in line]
+    assert len(errors) == len(STUDENTS), done.stderr  # once a copy: no retries
+    for line in errors:
+        assert line.endswith(
+            "template partials/action-plan.html.j2, line 2: UndefinedError (an error in the project's own "
+            "template: fix it in the styles folder)"
+        ), line
+    assert "Traceback" not in done.stderr and "bug" not in done.stderr
+    assert not any(secret in done.stderr + done.stdout for secret in SECRETS)
+
+
+def test_on_a_worker_only_the_projects_own_files_are_its_templates(tmp_path):
+    """A worker's styles folder merges the project's files with the defaults: an error in a default is a bug."""
+    import jinja2
+
+    from booklet.render.faults import register_own, template_fault
+
+    for name in ("own.html.j2", "default.html.j2"):
+        (tmp_path / name).write_text("<p>\n{{ 1 // 0 }}\n")
+    register_own(tmp_path, {"own.html.j2"})
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)))
+    found = {}
+    for name in ("own.html.j2", "default.html.j2"):
+        with pytest.raises(ZeroDivisionError) as raised:
+            env.get_template(name).render()
+        found[name] = template_fault(raised.value, tmp_path)
+    assert found["own.html.j2"] == (
+        "template own.html.j2, line 2: ZeroDivisionError: integer division or modulo by zero "
+        "(an error in the project's own template: fix it in the styles folder)"
+    )
+    assert found["default.html.j2"] is None
