@@ -68,7 +68,8 @@ def build(
         str | None,
         typer.Option(
             "--cluster",
-            help="Run on a Dask cluster: tcp://HOST:8786 (a running `dask scheduler`) or local:N (N processes here). "
+            help="Run on a Dask cluster: tls://HOST:8786 or tcp://HOST:8786 (a running `dask scheduler`) or local:N "
+            "(N processes here). "
             "Needs booklet[cluster]; see docs/scale.md.",
             show_default=False,
         ),
@@ -370,13 +371,20 @@ def personalise(
         str | None,
         typer.Option(
             "--cluster",
-            help="Make the copies on a Dask cluster: tcp://HOST:8786 or local:N. Needs booklet[cluster]; "
+            help="Make the copies on a Dask cluster: tls://HOST:8786 or local:N. Needs booklet[cluster]; "
             "see docs/scale.md.",
             show_default=False,
         ),
     ] = None,
     plan_only: Annotated[
         bool, typer.Option("--plan-only", help="Just each student's cover and action plan (1-2 pages each).")
+    ] = False,
+    insecure_cluster: Annotated[
+        bool,
+        typer.Option(
+            "--insecure-cluster",
+            help="Allow a tcp:// scheduler on another machine: students' details then cross the network unencrypted.",
+        ),
     ] = False,
 ) -> None:
     """Make each student's own booklet with their action plan, from a class list.
@@ -396,8 +404,9 @@ def personalise(
                 hint="give the number of local workers as --cluster local:N",
                 code=Exit.USAGE,
             )
-        from ..jobs.cluster import check_spec
+        from ..jobs.cluster import check_private, check_spec
 
+        check_private(cluster, insecure_cluster)  # first: the address as text, before Dask is imported
         check_spec(cluster)
     raise typer.Exit(
         run_personalise(

@@ -66,20 +66,26 @@ class Assets:
 
     digest: str
     files: dict[str, bytes] = field(default_factory=dict)
+    own: frozenset[str] = frozenset()
+    """The files that come from the project's own styles folder: an error in one is the project's to fix."""
 
     @classmethod
     def of(cls, project: Project) -> Assets:
         files: dict[str, bytes] = {}
-        for folder in style_dirs(project.styles):
+        own: set[str] = set()
+        folders = style_dirs(project.styles)
+        for folder in folders:
             for path in sorted(folder.rglob("*")):
                 relative = path.relative_to(folder).as_posix()
                 if path.is_file() and "__pycache__" not in path.parts and relative not in files:
                     files[relative] = path.read_bytes()
+                    if len(folders) > 1 and folder == folders[0]:
+                        own.add(relative)
         digest = hashlib.sha256()
         for name, data in sorted(files.items()):
-            digest.update(f"{name}\0{len(data)}\0".encode())
+            digest.update(f"{name}\0{len(data)}\0{'own' if name in own else ''}\0".encode())
             digest.update(data)
-        return cls(digest.hexdigest(), files)
+        return cls(digest.hexdigest(), files, frozenset(own))
 
     @property
     def key(self) -> str:
@@ -167,24 +173,36 @@ def materialise(assets: Assets) -> Project:
                 except OSError:
                     shutil.rmtree(partial, ignore_errors=True)
             _roots[assets.digest] = root
+            from ..render.faults import register_own
+
+            register_own(root / "styles", assets.own)  # the defaults merged in there are not the project's
     return Project(root=root, content=root / "content", styles=root / "styles", output=root / "output")
 
 
 def run_on_worker(render: Callable[[T], R], item: T, assets: Assets, expected: dict[str, str]) -> Outcome[R]:
     """Run `render` on one item in a worker process, with the item's project pointed at the assets.
 
-    A problem with the item itself (BookletError) comes back as an Outcome with an
-    error, since trying again cannot help. Anything else is raised, so Dask
-    retries it, on another worker if need be.
+    A problem with the item itself (BookletError, or an error raised in one of the
+    project's own templates) comes back as an Outcome with an error, since trying
+    again cannot help. Anything else is raised, so Dask retries it, on another
+    worker if need be.
     """
     problem = mismatch(_worker_name(), versions(), expected)
     if problem:
         return Outcome(error=problem)
     start = time.perf_counter()
+    project = materialise(assets)
     try:
-        value = render(replace(item, project=materialise(assets)))  # type: ignore[type-var]
+        value = render(replace(item, project=project))  # type: ignore[type-var]
     except BookletError as exc:
         return Outcome(error=str(exc), code=int(exc.code))
+    except Exception as exc:
+        from ..render.faults import template_fault
+
+        fault = template_fault(exc, project.styles, assets.own)
+        if fault is None:
+            raise
+        return Outcome(error=fault, code=int(Exit.CONTENT))
     return Outcome(value, seconds=time.perf_counter() - start)
 
 
@@ -209,16 +227,35 @@ def _distributed() -> Any:
         ) from None
 
 
+def cores() -> int:
+    """The cores this process may run on (its affinity, which a container or `taskset` may narrow)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+WORKERS_PER_CORE = 2
+"""The most local workers per core. A worker renders one document at a time on one core, so beyond
+one per core more workers only add start-up and memory (84 MB resident each when started, more
+while rendering); twice the cores leaves room for a core count that undercounts."""
+
+
 def local_workers(spec: str) -> int | None:
     """N for `local:N` (`local` alone: the core count); None for a scheduler address."""
     if spec == "local":
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return cores()
     if spec.startswith("local:"):
         count = spec.removeprefix("local:")
         if not count.isdigit() or int(count) < 1:
             raise BookletError.single(
                 f"--cluster {spec}: the number of local workers must be a whole number of at least 1",
                 hint="e.g. --cluster local:4",
+                code=Exit.USAGE,
+            )
+        most = WORKERS_PER_CORE * cores()
+        if int(count) > most:
+            raise BookletError.single(
+                f"--cluster {spec}: at most {most} local workers on this computer ({cores()} cores × "
+                f"{WORKERS_PER_CORE}); each renders on one core, so more only cost start-up time and memory",
+                hint=f"use --cluster local:{cores()}, or a scheduler with workers on more machines",
                 code=Exit.USAGE,
             )
         return int(count)
@@ -236,9 +273,87 @@ def dask_config() -> Any:
 
 
 def check_spec(spec: str) -> None:
-    """Refuse a malformed --cluster value, or Dask not installed, before any work is done."""
+    """Refuse a malformed --cluster value, Dask not installed, or TLS not set up, before any work is done."""
     local_workers(spec)
     _distributed()
+    if _scheme(spec) in ENCRYPTED:
+        tls_security(spec)
+
+
+ENCRYPTED = ("tls", "wss")
+"""Dask's schemes whose traffic is encrypted (and, with Dask's TLS settings, authenticated both ways)."""
+TLS_KEYS = "distributed.comm.tls.ca-file and distributed.comm.tls.client.cert (and .key)"
+
+
+def _scheme(spec: str) -> str:
+    return spec.partition("://")[0].lower() if "://" in spec else ""
+
+
+def on_this_machine(spec: str) -> bool:
+    """True when `spec` is a local cluster or a scheduler on a loopback address, read from the text alone.
+
+    No name is resolved: `localhost`, this machine's own host name and loopback
+    IP literals count as here; any other name is somewhere else.
+    """
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+
+    if local_workers(spec) is not None or _scheme(spec) == "inproc":
+        return True
+    try:
+        host = urlsplit(spec).hostname or ""
+    except ValueError:
+        return False
+    if host in ("localhost", socket.gethostname().lower()) or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_private(spec: str, insecure: bool) -> None:
+    """Refuse to send personal data to a cluster in the clear: TLS, this machine, or `--insecure-cluster`.
+
+    Runs before any connection is opened, and reads the address as text only.
+    """
+    if insecure or _scheme(spec) in ENCRYPTED or on_this_machine(spec):
+        return
+    raise BookletError.single(
+        f"--cluster {spec} would send students' details over the network unencrypted",
+        hint="give a tls:// address with Dask's TLS settings (docs/scale.md), "
+        "or add --insecure-cluster on a network you trust",
+        code=Exit.USAGE,
+    )
+
+
+def tls_security(spec: str) -> Any:
+    """Dask's own Security for this client, from its config file or DASK_DISTRIBUTED__COMM__TLS__… variables.
+
+    Loaded here, once, so missing or unreadable certificates are one line before any
+    work, not a Dask traceback after the connection times out.
+    """
+    security = importlib.import_module("distributed.security").Security()
+    if not (security.tls_ca_file and security.tls_client_cert):
+        raise BookletError.single(
+            f"--cluster {spec}: Dask's TLS settings are not set on this computer",
+            hint=f"set {TLS_KEYS} in Dask's config, or DASK_DISTRIBUTED__COMM__TLS__CA_FILE and "
+            "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT (see docs/scale.md)",
+            code=Exit.USAGE,
+        )
+    import ssl
+
+    try:
+        security.get_connection_args("client")
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise BookletError.single(
+            f"--cluster {spec}: cannot load Dask's TLS certificates ({reason})",
+            hint=f"check the files named by {TLS_KEYS}: PEM files readable by you",
+            code=Exit.USAGE,
+        ) from None
+    return security
 
 
 IGNORE_SIGINT = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
@@ -271,8 +386,32 @@ LOCAL_WORKER_CONFIG = {
     # Dask starts workers with glibc's MALLOC_TRIM_THRESHOLD_ at 64 kB, to give memory back to the
     # system sooner; WeasyPrint allocates and frees so much that renders measured 3-17 % slower.
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    # Workers forked from one server process that has imported WeasyPrint and booklet once, instead
+    # of each spawning a fresh interpreter that imports them again: start-up, the version check and
+    # the first render each lost most of a second, and a forked worker exits without tearing down
+    # every module (closing measured 0.1 s instead of 0.6-1.3 s). See docs/scale.md.
+    "distributed.worker.multiprocessing-method": "forkserver",
 }
 """Dask settings for a LocalCluster started here (a remote cluster keeps its own)."""
+
+FORKSERVER_PRELOAD = ["distributed", "booklet.jobs.cluster", "booklet.pdf.weasy", "booklet.jobs.people"]
+"""What the server that local workers are forked from imports once: Dask, and all a job needs."""
+
+
+def _preload_forkserver() -> None:
+    """Have the forkserver import FORKSERVER_PRELOAD (once per process, before it starts).
+
+    Dask sets its own list (every optional package it knows, numpy included) the first time it
+    starts a worker unless told it has done so; ours replaces it. If Dask renames that flag, its
+    list wins and local workers only start more slowly.
+    """
+    import multiprocessing
+
+    import distributed.utils
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(FORKSERVER_PRELOAD)
+    if hasattr(distributed.utils, "_forkserver_preload_set"):
+        distributed.utils._forkserver_preload_set = True
 
 
 @contextmanager
@@ -287,6 +426,7 @@ def connect(spec: str) -> Iterator[Client]:
         # Dask's statistical profiler samples each worker's stack every 10 ms while it holds the GIL:
         # a render measured 20-30 % slower with it. Nannies keep this config for workers they restart.
         with _ignoring_sigint(), dask_config().set(LOCAL_WORKER_CONFIG):
+            _preload_forkserver()
             local = distributed.LocalCluster(
                 n_workers=count,
                 threads_per_worker=1,  # one document cannot use two cores; processes can
@@ -302,13 +442,15 @@ def connect(spec: str) -> Iterator[Client]:
             check_versions(client)
             yield client
         return
+    security = tls_security(spec) if _scheme(spec) in ENCRYPTED else None
     try:
-        client = distributed.Client(spec, timeout=CONNECT_TIMEOUT)
+        client = distributed.Client(spec, timeout=CONNECT_TIMEOUT, security=security)
     except (OSError, TimeoutError) as exc:
+        hint = "start it with `dask scheduler` and check the address and port"
+        if security is not None:
+            hint += ", and that its certificate is signed by the CA in Dask's TLS settings here"
         raise BookletError.single(
-            f"cannot reach the Dask scheduler at {spec} ({type(exc).__name__})",
-            hint="start it with `dask scheduler` and check the address and port",
-            code=Exit.RENDER,
+            f"cannot reach the Dask scheduler at {spec} ({type(exc).__name__})", hint=hint, code=Exit.RENDER
         ) from None
     with client:
         try:

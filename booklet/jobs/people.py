@@ -303,7 +303,10 @@ def _attempt(job: PersonJob) -> tuple[PersonalPdf | None, str, bool]:
         return None, str(exc), False
     except Exception as exc:
         from ..errors import bug_message, save_traceback
+        from ..render.faults import template_fault
 
+        if fault := template_fault(exc, job.project.styles, redact=True):  # the project's template, not a bug
+            return None, fault, False
         # The message of an exception may quote the content (a name): save and show its type only.
         saved = save_traceback(f"job: student id {job.student_id}, row {job.row}", redact=True)
         return None, f"could not render ({type(exc).__name__}); " + bug_message(saved), True

@@ -203,6 +203,10 @@ def attempt(job: Job) -> Rendering | Result:
     except BookletError as exc:
         return failed_result(job, str(exc), code=failure_code(exc))
     except Exception as exc:
+        from ..render.faults import template_fault
+
+        if fault := template_fault(exc, job.project.styles):  # the project's template, not a bug
+            return failed_result(job, fault, code=Exit.CONTENT)
         saved = save_traceback(f"job: {job.name} -> {job.output}")
         return failed_result(job, f"could not render ({_brief(exc)}); " + bug_message(saved), bug=True)
     keep_html = job.settings.write_html and job.settings.edition == "print"

@@ -22,11 +22,45 @@ _NOT_PRINTED = {"Cc", "Cf", "Zl", "Zp"}
 
 @cache
 def covered() -> frozenset[int]:
-    """Code points the typeface (the full variable font, the last in every stack) can draw."""
+    """Code points the typeface (the full variable font, the last in every stack) can draw.
+
+    Reading the font's character map takes a noticeable part of a cold build, so the answer is
+    kept beside the typeface's other cached files, keyed by the font file's path, size and time.
+    """
+    import hashlib
+    import json
+
+    from ..util import write_atomic
+
+    source = fonts.variable_files()["normal"]
+    stat = source.stat()
+    key = hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:cmap-v1".encode()).hexdigest()[:16]
+    saved = fonts.cache_dir() / f"coverage-{key}.json"
+    try:
+        ranges = json.loads(saved.read_text())
+        return frozenset(code for first, last in ranges for code in range(int(first), int(last) + 1))
+    except (OSError, ValueError, TypeError):
+        pass  # not made yet, or unreadable: read the font again
     from fontTools.ttLib import TTFont
 
-    with TTFont(fonts.variable_files()["normal"], lazy=True) as font:
-        return frozenset(font.getBestCmap())
+    with TTFont(source, lazy=True) as font:
+        codes = frozenset(font.getBestCmap())
+    try:
+        write_atomic(saved, json.dumps(_ranges(codes)).encode())
+    except OSError:
+        pass  # a read-only cache only costs the time next run
+    return codes
+
+
+def _ranges(codes: frozenset[int]) -> list[list[int]]:
+    """Code points as [first, last] runs: a few hundred pairs instead of thousands of numbers."""
+    runs: list[list[int]] = []
+    for code in sorted(codes):
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return runs
 
 
 def missing(text: str) -> list[str]:

@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 
@@ -50,6 +48,9 @@ def translations(language: str) -> NullTranslations:
     """The gettext translations of `language` (English: the messages unchanged)."""
     if language == "en":
         return NullTranslations()
+    from babel.messages.mofile import write_mo  # only for another language than English
+    from babel.messages.pofile import read_po
+
     with catalogue_path(language).open("rb") as po:
         catalog = read_po(po, locale=BABEL_LOCALES[language], domain=DOMAIN)
     buffer = io.BytesIO()

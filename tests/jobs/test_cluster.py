@@ -191,17 +191,72 @@ def test_workers_of_another_version_are_refused(tmp_path, address, dask_client):
     assert not list((folder / "output").glob("*.pdf"))
 
 
-def test_a_job_failing_on_every_try_is_named_and_the_rest_land(tmp_path, address):
-    folder = new_project(tmp_path)
-    # A template that raises on every worker, every time: only the handout uses it.
-    (folder / "styles" / "handout.html.j2").write_text("{{ 1 // 0 }}\n")
-    result = runner.invoke(app, ["build", "--all", "--content", str(folder / "content"), "--cluster", address])
+class HandoutBug(distributed.WorkerPlugin):
+    """A bug in booklet's own code on the workers: rendering the handout raises, every time, everywhere."""
+
+    name = "booklet-handout-bug"
+
+    def setup(self, worker) -> None:
+        from booklet.jobs import work
+
+        self.real = real = work.render_job
+
+        def render_job(job):
+            if job.name == "fair-handout":
+                raise RuntimeError("the renderer fell over")
+            return real(job)
+
+        work.render_job = render_job
+
+    def teardown(self, worker) -> None:
+        from booklet.jobs import work
+
+        work.render_job = self.real
+
+
+def test_a_job_failing_on_every_try_is_named_and_the_rest_land(tmp_path, address, dask_client):
+    folder = new_project(tmp_path, css="/* the batch with a bug */\n")
+    dask_client.register_plugin(HandoutBug())
+    try:
+        result = runner.invoke(app, ["build", "--all", "--content", str(folder / "content"), "--cluster", address])
+    finally:
+        dask_client.unregister_worker_plugin(HandoutBug.name)
     assert result.exit_code == 70, result.output  # an internal error, as in a local build
-    assert "error: fair-handout: failed on every one of 3 tries (ZeroDivisionError" in result.output
+    assert "error: fair-handout: failed on every one of 3 tries (RuntimeError: the renderer fell over)" in result.output
     assert "the full traceback is in" in result.output
     built = {p.name for p in (folder / "output").glob("*.pdf")}
     assert len(built) == 5 and not any("fair-handout" in name for name in built)
     assert leftovers(folder) == []
+
+
+@pytest.mark.parametrize("where", ["cluster", "local"])
+def test_an_error_in_the_projects_own_template_is_reported_once_as_the_templates(tmp_path, address, where):
+    folder = new_project(tmp_path)
+    # Only the handout uses this template; the error is on its second line.
+    (folder / "styles" / "handout.html.j2").write_text("<p>handout</p>\n{{ 1 // 0 }}\n")
+    extra = ["--cluster", "local:1"] if where == "cluster" else ["--jobs", "1"]
+    done = subprocess.run([BOOKLET, "build", "--all", "-q", *extra], cwd=folder, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr  # the project's to fix, not a bug in booklet (70)
+    assert done.stderr.splitlines() == [
+        "error: fair-handout: template handout.html.j2, line 2: ZeroDivisionError: integer division or modulo by "
+        "zero (an error in the project's own template: fix it in the styles folder)"
+    ]  # once: no retries, no Dask or Python traceback, no saved bug report
+    built = {p.name for p in (folder / "output").glob("*.pdf")}
+    assert len(built) == 5 and not any("fair-handout" in name for name in built)
+
+
+def test_an_error_in_a_default_template_stays_a_bug():
+    """Only the project's own templates are the project's fault: a default one failing is booklet's."""
+    from booklet.render.faults import template_fault
+    from booklet.render.html import default_styles_dir, environment
+
+    env = environment((default_styles_dir(),))
+    try:
+        env.from_string("{{ 1 // 0 }}").render()
+    except ZeroDivisionError as exc:
+        assert template_fault(exc, default_styles_dir()) is None
+    else:
+        raise AssertionError("the template did not raise")
 
 
 def test_ctrl_c_cancels_the_rest_and_leaves_no_half_written_file(tmp_path, address, dask_client, local_texts):
@@ -287,6 +342,12 @@ def test_a_local_cluster_started_for_the_build(tmp_path, local_texts):
     ("args", "message"),
     [
         (["--cluster", "local:0"], "the number of local workers must be a whole number of at least 1"),
+        (
+            ["--cluster", f"local:{2 * len(os.sched_getaffinity(0)) + 1}"],
+            f"at most {2 * len(os.sched_getaffinity(0))} local workers on this computer "
+            f"({len(os.sched_getaffinity(0))} cores × 2); each renders on one core",
+        ),
+        (["--cluster", "local:64000"], "local workers on this computer"),
         (["--cluster", "scheduler:8786"], "not a scheduler address (give tcp://HOST:8786"),
         (["--cluster", "local:2", "--jobs", "2"], "--jobs cannot be used with --cluster"),
     ],
@@ -345,3 +406,249 @@ def test_personalise_refuses_jobs_with_cluster(tmp_path):
     )
     assert result.exit_code == 3
     assert "--jobs cannot be used with --cluster" in result.output
+
+
+# --- TLS: a real scheduler and two workers started as `dask scheduler` / `dask worker` would be ------
+
+
+DASK = str(Path(sys.executable).parent / "dask")
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory):
+    """A scheduler and two workers with `--protocol tls` on 127.0.0.1, certificates by trustme.
+
+    They read Dask's own TLS settings from DASK_DISTRIBUTED__COMM__TLS__… variables, as an
+    administrator would set them. Yields the scheduler address and the client's settings.
+    """
+    import threading
+
+    import trustme
+
+    folder = tmp_path_factory.mktemp("tls")
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(folder / "ca.pem"))
+    for role in ("scheduler", "worker", "client"):
+        ca.issue_cert("127.0.0.1", "localhost").private_key_and_cert_chain_pem.write_to_path(
+            str(folder / f"{role}.pem")
+        )
+    settings = {
+        "DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(folder / "ca.pem"),
+        "DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION": "True",
+    }
+    roles = {
+        role: settings | {f"DASK_DISTRIBUTED__COMM__TLS__{role.upper()}__CERT": str(folder / f"{role}.pem")}
+        for role in ("scheduler", "worker", "client")
+    }
+    processes = []
+    try:
+        scheduler = subprocess.Popen(
+            [DASK, "scheduler", "--protocol", "tls", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"],
+            env=os.environ | roles["scheduler"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        processes.append(scheduler)
+        address = ""
+        for line in scheduler.stderr:  # its log names the address once it listens
+            if "Scheduler at:" in line:
+                address = line.split("Scheduler at:", 1)[1].strip()
+                break
+        assert address.startswith("tls://127.0.0.1:"), address
+        threading.Thread(target=scheduler.stderr.read, daemon=True).start()  # keep its pipe from filling
+        for number in (1, 2):
+            processes.append(
+                subprocess.Popen(
+                    [DASK, "worker", address, "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard"],
+                    env=os.environ | roles["worker"],
+                    stdout=subprocess.DEVNULL,
+                    stderr=(folder / f"worker-{number}.log").open("w"),
+                )
+            )
+        security = distributed.Security(
+            tls_ca_file=str(folder / "ca.pem"), tls_client_cert=str(folder / "client.pem"), require_encryption=True
+        )
+        with distributed.Client(address, security=security, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+            yield address, roles["client"], folder, client
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+
+
+def booklet_cli(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([BOOKLET, *args], cwd=cwd, env=os.environ | env, capture_output=True, text=True)
+
+
+def test_a_build_over_tls_equals_a_local_build(tmp_path, tls, local_texts):
+    address, client_env, _folder, client = tls
+    folder = new_project(tmp_path)
+    done = booklet_cli("build", "--all", "-q", "--cluster", address, cwd=folder, env=client_env)
+    assert done.returncode == 0, done.stderr
+    assert texts(folder) == local_texts
+    # Both workers really are behind TLS, and each job ran on one of them.
+    workers = client.scheduler_info()["workers"]
+    assert len(workers) == 2 and all(worker.startswith("tls://127.0.0.1:") for worker in workers)
+
+
+def test_personal_copies_over_tls_with_dask_config_file(tmp_path, tls):
+    """The client's settings from Dask's own config file (DASK_CONFIG), as `dask` reads it."""
+    from tests.jobs.test_people import STUDENTS, class_list
+
+    address, _client_env, folder, _client = tls
+    config = tmp_path / "dask-config"
+    config.mkdir()
+    (config / "distributed.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "distributed": {
+                    "comm": {
+                        "require-encryption": True,
+                        "tls": {"ca-file": str(folder / "ca.pem"), "client": {"cert": str(folder / "client.pem")}},
+                    }
+                }
+            }
+        )
+    )
+    root = tmp_path / "project"
+    shutil.copytree(CONTENT, root / "content")
+    people = class_list(tmp_path / "people.csv")
+    args = ["personalise", str(people), "--date", "2026-11-29", "-q", "--cluster", address]
+    done = booklet_cli(*args, cwd=root, env={"DASK_CONFIG": str(config)})
+    assert done.returncode == 1, done.stderr  # the class list has bad rows; every good row is still made
+    made = sorted(p.name for p in (root / "output" / "people").glob("*.pdf"))
+    assert made == sorted(f"{student}.pdf" for student in STUDENTS)
+    cover = PdfReader(root / "output/people/S1043.pdf").pages[0].extract_text()
+    assert STUDENTS["S1043"][0] in cover, cover
+
+
+def test_tls_without_dask_tls_settings_is_one_line(tmp_path, tls):
+    address, _client_env, folder, _client = tls
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("DASK_")}
+    done = subprocess.run(
+        [BOOKLET, "build", "--all", "-c", str(CONTENT), "--cluster", address],
+        cwd=tmp_path,
+        env=clean | {"DASK_CONFIG": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 3, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(
+        f"--cluster {address}: Dask's TLS settings are not set on this computer (set "
+        "distributed.comm.tls.ca-file and distributed.comm.tls.client.cert (and .key) in Dask's config, or "
+        "DASK_DISTRIBUTED__COMM__TLS__CA_FILE and DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT (see docs/scale.md))"
+    )
+    # A certificate file that is not there is named as such, before any connection.
+    missing = {
+        "DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(folder / "ca.pem"),
+        "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT": str(tmp_path / "gone.pem"),
+    }
+    done = subprocess.run(
+        [BOOKLET, "build", "--all", "-c", str(CONTENT), "--cluster", address],
+        cwd=tmp_path,
+        env=clean | missing,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 3, done.stderr
+    assert f"--cluster {address}: cannot load Dask's TLS certificates (No such file or directory)" in done.stderr
+
+
+# Any name lookup or connection in the process ends it with exit 99 and names the event.
+NO_NETWORK = (
+    "import sys\n"
+    "def hook(event, args):\n"
+    "    if event in ('socket.getaddrinfo', 'socket.gethostbyname', 'socket.connect'):\n"
+    "        sys.stderr.write(f'network: {event} {args!r}\\n'); sys.stderr.flush(); import os; os._exit(99)\n"
+    "sys.addaudithook(hook)\n"
+    "from booklet.cli.app import main; sys.argv = ['booklet', *sys.argv[1:]]; main()\n"
+)
+
+
+@pytest.mark.parametrize("address", ["tcp://scheduler.invalid:8786", "tcp://10.0.0.5:8786", "ws://[2001:db8::1]:8786"])
+def test_personalise_refuses_a_plain_remote_scheduler_before_any_lookup(tmp_path, address):
+    from tests.jobs.test_people import class_list
+
+    people = class_list(tmp_path / "people.csv")
+    done = subprocess.run(
+        [sys.executable, "-c", NO_NETWORK, "personalise", str(people), "-c", str(CONTENT), "--cluster", address],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 3, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(
+        f"--cluster {address} would send students' details over the network unencrypted (give a tls:// "
+        "address with Dask's TLS settings (docs/scale.md), or add --insecure-cluster on a network you trust)"
+    )
+    assert not (tmp_path / "output").exists()
+
+
+def test_personalise_with_insecure_cluster_goes_on_to_connect(tmp_path):
+    """--insecure-cluster lets a plain remote address through: the audit hook sees the lookup."""
+    from tests.jobs.test_people import class_list
+
+    people = class_list(tmp_path / "people.csv")
+    args = ["personalise", str(people), "-c", str(CONTENT), "--cluster", "tcp://scheduler.invalid:8786"]
+    done = subprocess.run(
+        [sys.executable, "-c", NO_NETWORK, *args, "--insecure-cluster"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 99, done.stderr
+    assert "network: socket.getaddrinfo ('scheduler.invalid'" in done.stderr
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "tcp://localhost:8786", "tcp://[::1]:8786"])
+def test_a_plain_scheduler_on_this_machine_is_not_refused(address):
+    from booklet.jobs.cluster import check_private, on_this_machine
+
+    assert on_this_machine(address)
+    check_private(address, insecure=False)  # no error
+
+
+@pytest.mark.parametrize("where", ["local", "cluster"])
+def test_an_error_in_the_projects_own_template_for_personal_copies_names_no_student(tmp_path, address, where):
+    """The template's error, once a copy, with no value from the class list (the key here is a name)."""
+    from tests.jobs.test_people import SECRETS, STUDENTS, class_list
+
+    folder = new_project(tmp_path)
+    (folder / "styles" / "partials" / "action-plan.html.j2").write_text("<p>plan</p>\n{{ {}[booklet.plan.name] }}\n")
+    people = class_list(tmp_path / "people.csv")
+    extra = ["--cluster", address] if where == "cluster" else ["--jobs", "1"]
+    args = ["personalise", str(people), "--date", "2026-11-29", "-q", *extra]
+    done = subprocess.run([BOOKLET, *args], cwd=folder, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr  # rows failed; not a bug in booklet (70)
+    errors = [line for line in done.stderr.splitlines() if "template" in line]
+    assert len(errors) == len(STUDENTS), done.stderr  # once a copy: no retries
+    for line in errors:
+        assert line.endswith(
+            "template partials/action-plan.html.j2, line 2: UndefinedError (an error in the project's own "
+            "template: fix it in the styles folder)"
+        ), line
+    assert "Traceback" not in done.stderr and "bug" not in done.stderr
+    assert not any(secret in done.stderr + done.stdout for secret in SECRETS)
+
+
+def test_on_a_worker_only_the_projects_own_files_are_its_templates(tmp_path):
+    """A worker's styles folder merges the project's files with the defaults: an error in a default is a bug."""
+    import jinja2
+
+    from booklet.render.faults import register_own, template_fault
+
+    for name in ("own.html.j2", "default.html.j2"):
+        (tmp_path / name).write_text("<p>\n{{ 1 // 0 }}\n")
+    register_own(tmp_path, {"own.html.j2"})
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)))
+    found = {}
+    for name in ("own.html.j2", "default.html.j2"):
+        with pytest.raises(ZeroDivisionError) as raised:
+            env.get_template(name).render()
+        found[name] = template_fault(raised.value, tmp_path)
+    assert found["own.html.j2"] == (
+        "template own.html.j2, line 2: ZeroDivisionError: integer division or modulo by zero "
+        "(an error in the project's own template: fix it in the styles folder)"
+    )
+    assert found["default.html.j2"] is None

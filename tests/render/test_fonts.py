@@ -49,3 +49,27 @@ def test_an_unwritable_cache_falls_back_to_the_variable_font(tmp_path, monkeypat
     finally:
         fonts.font_faces.cache_clear()
         fonts.font_face_css.cache_clear()
+
+
+def test_the_typefaces_coverage_is_read_once_and_kept(tmp_path, monkeypatch):
+    """The character map kept in the cache gives exactly the font's own, and a spoiled copy is read again."""
+    from fontTools.ttLib import TTFont
+
+    from booklet.render import coverage
+
+    monkeypatch.setenv("BOOKLET_CACHE", str(tmp_path))
+    with TTFont(fonts.variable_files()["normal"]) as font:
+        truth = frozenset(font.getBestCmap())
+    coverage.covered.cache_clear()
+    try:
+        assert coverage.covered() == truth  # read from the font, and kept
+        [saved] = (tmp_path / "fonts").glob("coverage-*.json")
+        coverage.covered.cache_clear()
+        assert coverage.covered() == truth  # read from the cache
+        assert "é" not in coverage.missing("café ŵŷ") and coverage.missing("\U0001f600") == ["\U0001f600"]
+        saved.write_text('{"not": "ranges"')
+        coverage.covered.cache_clear()
+        assert coverage.covered() == truth  # spoiled: read from the font again, and kept again
+        assert saved.read_text().startswith("[[")
+    finally:
+        coverage.covered.cache_clear()
