@@ -86,8 +86,12 @@ class Problem:
     warning: bool = False
 
     def line(self) -> str:
-        """The problem as one line: `file:line:col  key.path  message (hint)`."""
-        parts = [str(self.where) or "-", self.path or "-", self.what]
+        """The problem as one line: `file:line:col  key.path  message (hint)`.
+
+        A problem with neither a place nor a key (a wrong combination of options) is the message alone.
+        """
+        where = str(self.where)
+        parts = [where or "-", self.path or "-", self.what] if where or self.path else [self.what]
         text = "  ".join(parts)
         if self.hint:
             text += f" ({self.hint})"

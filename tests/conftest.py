@@ -74,6 +74,44 @@ def branded_content(folder: Path) -> Path:
     return folder / "content"
 
 
+STARTER_PLACEHOLDERS = [
+    "content/audiences.yaml:21:9  audiences.1.introduction.0",
+    "content/booklet.yaml:4:1  title",
+    "content/booklet.yaml:5:1  strapline",
+    "content/booklet.yaml:6:1  publisher",
+    "content/booklet.yaml:8:1  subject",
+    "content/booklet.yaml:17:5  introduction.0",
+    "content/booklet.yaml:20:5  introduction.1",
+    "content/booklet.yaml:26:5  sections.why.lead",
+    "content/booklet.yaml:30:9  sections.why.items.0.text",
+    "content/booklet.yaml:36:9  sections.why.items.1.text",
+    "content/booklet.yaml:48:9  sections.challenges.items.0.text",
+    "content/booklet.yaml:55:9  sections.skills.items.0.text",
+    "content/brand.yaml:4:1  name",
+    "content/brand.yaml:5:1  logo",
+    "content/brand.yaml:6:1  logo_alt",
+    "content/brand.yaml:7:1  email",
+    "content/brand.yaml:8:1  phone",
+    "content/brand.yaml:9:1  web",
+    "content/organisations/another-employer.yaml:3:1  name",
+    "content/organisations/another-employer.yaml:4:1  summary",
+    "content/organisations/another-employer.yaml:10:1  website",
+    "content/organisations/another-employer.yaml:13:1  source",
+    "content/organisations/example-employer.yaml:3:1  name",
+    "content/organisations/example-employer.yaml:4:1  summary",
+    "content/organisations/example-employer.yaml:11:1  website",
+    "content/organisations/example-employer.yaml:14:1  source",
+]
+"""Where a new project's placeholder warnings point (file:line:col  key): every text meant to be replaced."""
+
+
+def brand_placeholder_warnings(name: str) -> list[str]:
+    """The warnings a build of `branded_content` prints, the brand file shown as `name`: the starter's brand
+    is placeholder text (the exact lines are those of the invalid corpus's placeholder-brand case)."""
+    expected = ROOT / "tests" / "invalid" / "placeholder-brand" / "expected.txt"
+    return [line.replace("content/brand.yaml", name, 1) for line in expected.read_text(encoding="utf-8").splitlines()]
+
+
 WELSH_BODIES = ["Cyngor Sir", "Prifysgol", "Bwrdd Iechyd", "Data & Dadansoddi", "Gwasanaeth Tân ac Achub"]
 WELSH_PLACES = [
     "Ynys Môn",

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from importlib import resources
 from importlib.abc import Traversable
 
+from ..content.placeholders import strip_markers
+
 DATE_TOKEN = "TODAY"
 """Written in the starter's date fields; replaced by the date of `init`."""
 RENAMES = {"gitignore": ".gitignore"}
@@ -39,5 +41,6 @@ def starter_files() -> Iterator[tuple[str, Traversable]]:
 
 
 def starter_text(text: str, today: dt.date) -> str:
-    """A starter file's text with the date token replaced."""
-    return text.replace(DATE_TOKEN, today.isoformat())
+    """A starter file's text as a new project gets it: the date token replaced, the placeholder markers
+    (`# placeholder: …`, read by `booklet check`) left out."""
+    return strip_markers(text).replace(DATE_TOKEN, today.isoformat())

@@ -34,6 +34,7 @@ from .check import (
     sorted_problems,
     validate,
 )
+from .placeholders import check_logo, check_placeholders
 from .read import Document, load, read_bytes, short
 from .text import check_text
 
@@ -220,6 +221,13 @@ def _logo_uri(path: Path, name: str, doc: Document, folder: Path) -> tuple[str, 
         what, hint = _split_hint(why)
         return "", [Problem(where, f"logo {short(name)} {what}", hint, "logo")]
     return f"data:{mime};base64,{base64.b64encode(raw).decode()}", []
+
+
+def _uri_bytes(uri: str) -> bytes:
+    """The bytes a base64 data: URI holds."""
+    import base64
+
+    return base64.b64decode(uri.split(",", 1)[1])
 
 
 def load_brand(path: Path, reader: _Reader) -> BrandAssets | None:
@@ -442,6 +450,13 @@ def load_project_content(
             if own:
                 problems += brand_reader.problems
                 reader.seen |= brand_reader.seen
+                problems += check_placeholders(brand_reader.documents.values())
+            brand_doc = brand_reader.documents.get(brand_reader.name(brand_path))
+            if brand is not None and brand.logo_uri and brand_doc is not None:
+                problems += check_logo(brand_doc, _uri_bytes(brand.logo_uri))
+
+    # Text the starter project marks as placeholder must not print unnoticed.
+    problems += check_placeholders(reader.documents.values())
 
     fresh_problems, stale, sourced = check_freshness(reader.documents, reader.name(content_dir), months, on)
     problems += fresh_problems

@@ -229,7 +229,15 @@ def test_a_user_error_is_one_line_with_its_own_code(monkeypatch):
     monkeypatch.setattr(booklet.cli.check, "run_check", refuse)
     result = CliRunner().invoke(app, ["check"])
     assert result.exit_code == Exit.USAGE
-    assert result.stderr == "error: -  -  something about the options\n"
+    assert result.stderr == "error: something about the options\n"
+
+
+def test_options_that_cannot_be_combined_print_the_message_alone(project, tmp_path, monkeypatch):
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(app, ["build", "--all", "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == Exit.USAGE
+    assert result.stderr == "error: --output builds one booklet; it cannot be used with --all\n"
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_exit_codes_are_distinct_and_typer_parse_errors_are_two():

@@ -16,6 +16,7 @@ from booklet.cli.init import GUIDE_FILE, init_project
 from booklet.content.load import load_project_content
 from booklet.errors import BookletError, Exit
 from booklet.jobs import build
+from tests.conftest import STARTER_PLACEHOLDERS
 
 TODAY = dt.date.today() - dt.timedelta(days=1)  # not the default, and never in the future
 
@@ -58,7 +59,10 @@ def test_every_starter_file_is_copied(project):
 def test_content_is_valid_and_dated_today(project):
     folder, _, _ = project
     loaded = load_project_content(folder / "content", folder)
-    assert [p.line() for p in loaded.problems] == []
+    assert loaded.errors == []
+    # The only warnings are the starter's placeholders, each at its own place, until the adviser replaces them.
+    assert [f"{p.where}  {p.path}" for p in loaded.warnings] == STARTER_PLACEHOLDERS
+    assert all(p.what.startswith("is the starter's placeholder ") for p in loaded.warnings)
     assert loaded.booklet.frame.edition == TODAY
     assert {o.reviewed for o in loaded.booklet.organisations} == {TODAY}
     assert {r.reviewed for r in loaded.booklet.routes} == {TODAY}
@@ -68,6 +72,58 @@ def test_content_is_valid_and_dated_today(project):
         text = path.read_text(encoding="utf-8")
         assert DATE_TOKEN not in text, path
         assert text.startswith("# yaml-language-server: $schema="), path
+
+
+def test_placeholder_markers_stay_in_the_package(project):
+    """The `# placeholder: …` comments the check is generated from are not written into a new project."""
+    folder, _, _ = project
+    for path in (folder / "content").rglob("*.yaml"):
+        assert "# placeholder" not in path.read_text(encoding="utf-8"), path
+
+
+def test_check_warns_about_placeholders_and_strict_refuses_them(project, monkeypatch):
+    folder, _, _ = project
+    monkeypatch.chdir(folder)
+    checked = CliRunner().invoke(app, ["check"])
+    assert checked.exit_code == Exit.OK, checked.output
+    assert [line.split("  warning: ")[0] for line in checked.stdout.splitlines()] == STARTER_PLACEHOLDERS
+    assert checked.stderr == "0 errors, 26 warnings in 6 files\n"
+    lead = (
+        "content/booklet.yaml:26:5  sections.why.lead  {}is the starter's placeholder text "
+        "'An optional paragraph under a heading. Delete the…' (write a lead of your own, or delete the line)"
+    )
+    strict = CliRunner().invoke(app, ["check", "--strict"])
+    assert strict.exit_code == Exit.CONTENT, strict.output
+    assert lead.format("warning: ") in strict.stdout.splitlines()
+    assert strict.stderr == "0 errors, 26 warnings in 6 files (warnings count as errors with --strict)\n"
+    before = {p: p.stat().st_mtime_ns for p in (folder / "output").rglob("*")}
+    refused = CliRunner().invoke(app, ["build", "--strict"])
+    assert refused.exit_code == Exit.CONTENT, refused.output
+    assert "error: " + lead.format("") in refused.stderr.splitlines(), refused.stderr
+    assert {p: p.stat().st_mtime_ns for p in (folder / "output").rglob("*")} == before
+
+
+def test_replacing_a_placeholder_silences_its_warning(tmp_path):
+    init_project(tmp_path, print_line=lambda _line: None, today=TODAY)
+    frame = tmp_path / "content" / "booklet.yaml"
+    text = frame.read_text(encoding="utf-8")
+    frame.write_text(
+        text.replace(
+            "lead: An optional paragraph under a heading. Delete the line if you do not need it.",
+            "lead: Work that reaches every town in Wales.",
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "content" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>Ours</title>'
+        '<rect width="10" height="10" fill="#0b5e55"/></svg>\n',
+        encoding="utf-8",
+    )
+    loaded = load_project_content(tmp_path / "content", tmp_path)
+    located = [f"{p.where}  {p.path}" for p in loaded.warnings]
+    assert located == [
+        line for line in STARTER_PLACEHOLDERS if line.split("  ")[1] not in ("sections.why.lead", "logo")
+    ]
 
 
 def test_schemas_for_editor_autocomplete(project):
