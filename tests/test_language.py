@@ -250,7 +250,9 @@ def test_bilingual_saddle_and_brand(tmp_path):
         output=out,
         settings=Settings(language="bilingual", imposition="saddle", page_size="A5", forms=False),
     )
-    assert result.warnings == brand_placeholder_warnings("content/brand.yaml")
+    # The starter's brand is placeholder text; a page-fill warning may come too (a branded saddle
+    # edition is not among the editions whose fill is a target: tests/pdf/test_fill.py).
+    assert [w for w in result.warnings if "% full" not in w] == brand_placeholder_warnings("content/brand.yaml")
     with pikepdf.open(out) as pdf:
         assert len(pdf.pages) % 2 == 0
         box = pdf.pages[0].mediabox
