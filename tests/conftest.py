@@ -199,8 +199,9 @@ def variants(tmp_path_factory, content) -> dict[str, BuiltPdf]:
     built = {}
     for (name, *_), result in zip(wanted, results, strict=True):
         assert result.status == "built", result.error
-        # Any WeasyPrint warning (bad CSS, missing resource, blocked address) fails the suite.
-        assert result.warnings == [], (name, result.warnings)
+        # Any WeasyPrint warning (bad CSS, missing resource, blocked address) fails the suite. Page-fill
+        # warnings are asserted, edition by edition, in tests/pdf/test_fill.py (with the known misses).
+        assert [w for w in result.warnings if "% full" not in w] == [], (name, result.warnings)
         built[name] = BuiltPdf(result.output, result)
     return built
 

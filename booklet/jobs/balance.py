@@ -184,7 +184,9 @@ def _opening(laid: Any, page: PageFill) -> float:
         if element is not None and element.get("id") == page.first:
             for child in _walk(box):
                 classes = (child.element.get("class") or "").split() if child.element is not None else []
-                if child.element_tag == "li" or (child.element_tag == "article" and "card" in classes):
+                if child.element_tag == "li" or (
+                    child.element_tag == "article" and ("card" in classes or "entry" in classes)
+                ):
                     return child.position_y + child.margin_height() - page.top
             return float(box.margin_height())
         if isinstance(box, boxes.ParentBox):

@@ -164,9 +164,8 @@ def test_a_split_card_repeats_its_title_and_stays_one_card(editions):
     booklet = load_project_content(CONTENT, ROOT).booklet
     names = {r.title for r in booklet.routes} | {o.name for o in booklet.organisations}
     for text in continued:
-        # The repeated title opens the page (the top margin comes first in the text).
-        title = text.split(" (continued)")[0].strip()
-        assert title in names, text
+        # The repeated title names a card of the booklet (margin text may come anywhere in the text).
+        assert any(f"{name} (continued)" in text for name in names), text
     a4 = editions["default-a4"][0]
     assert tag_count(path, "/L") == tag_count(a4, "/L")
     assert tag_count(path, "/Art") == tag_count(a4, "/Art")
@@ -231,8 +230,9 @@ def test_content_that_cannot_meet_the_targets_still_builds_with_a_warning(tmp_pa
     pdf = tmp_path / "output" / "ai-careers-uk-public-sector-a5-large-print.pdf"
     assert pdf.is_file()
     warnings = [line for line in done.stderr.splitlines() if "% full" in line]
-    assert warnings, done.stderr
     theirs = independent(pdf)
+    if not warnings:  # the balancer met the targets after all: then the PDF must meet them
+        assert_targets(theirs, "900-word profile")
     for line in warnings:
         found = re.match(
             r"warning: page (\d+) of (\d+) is (\d+) % full \(target: 50 % or more, most pages 70 %\): \S.+", line
@@ -241,6 +241,25 @@ def test_content_that_cannot_meet_the_targets_still_builds_with_a_warning(tmp_pa
         page, total, fill = (int(g) for g in found.groups())
         assert total == len(theirs) and fill < GOOD
         assert theirs[page - 1] is not None and abs(theirs[page - 1] - fill) <= 3, (line, theirs)
+
+
+def test_fill_warnings_name_the_page_its_fill_and_the_cause():
+    from booklet.jobs.balance import fill_warnings
+    from booklet.pdf.fill import PageFill
+
+    fills = [
+        PageFill(1, "cover", None),
+        PageFill(2, "body", 90),
+        PageFill(3, "body", 7),
+        PageFill(4, "body", 95, first="routes", first_classes=("major", "routes")),
+        PageFill(5, "body", 40),
+        PageFill(6, "cover", None),
+    ]
+    assert fill_warnings(fills) == [
+        "warning: page 3 of 6 is 7 % full (target: 50 % or more, most pages 70 %): "
+        "the next part (routes) starts a new page",
+        "warning: page 5 of 6 is 40 % full (target: 50 % or more, most pages 70 %): the content ends here",
+    ]
 
 
 def test_an_empty_section_leaves_the_booklet_and_its_contents(tmp_path):
