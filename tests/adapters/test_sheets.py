@@ -408,7 +408,7 @@ def test_a_semicolon_csv_from_excel_imports(project: Path, tmp_path: Path) -> No
 def test_excel_habits_are_read_as_meant_and_every_problem_comes_at_once(project: Path, tmp_path: Path) -> None:
     """A blank id beside another mistake, a name as id, Alt+Enter lists with pasted bullets, UK dates,
     a formula with no saved value, and a website without https:// — all in one pass, none a crash."""
-    good = ["https://www.example.org", 10, "technical", "https://www.example.org", "15/11/2026"]
+    good = ["https://www.example.net", 10, "technical", "https://www.example.net", "15/11/2026"]
 
     def edit(book):
         orgs = book["Organisations"]
@@ -492,12 +492,12 @@ def test_excel_habits_read_the_same_from_csv_and_ods(kind: str, project: Path, t
 
 
 def test_import_shows_the_warnings_the_change_brings(project: Path, tmp_path: Path) -> None:
-    row = ["old-one", "Old One", "Makes things.", "Analysts", "https://www.example.org", 10, "technical"]
+    row = ["old-one", "Old One", "Makes things.", "Analysts", "https://www.example.net", 10, "technical"]
     source = edited(
         project,
         tmp_path,
         "old.xlsx",
-        lambda book: book["Organisations"].append([*row, "https://www.example.org", dt.date(2020, 1, 1)]),
+        lambda book: book["Organisations"].append([*row, "https://www.example.net", dt.date(2020, 1, 1)]),
     )
     code, lines = import_lines(source, project)
     assert code == 0

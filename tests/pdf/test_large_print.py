@@ -96,5 +96,6 @@ def test_large_print_wins_over_the_a5_page_size(tmp_path):
     """The A5 stylesheet shrinks cover and back-cover type; large print must keep it at 16 pt or more."""
     out = tmp_path / "a5-large.pdf"
     result = build(content=CONTENT, output=out, settings=Settings(page_size="A5", large_print=True))
-    assert result.warnings == []
+    # Large print A5 is the one edition that misses a page-fill target (tests/pdf/test_fill.py KNOWN_SHORT).
+    assert [w for w in result.warnings if "% full" not in w] == []
     assert min(measure(out).sizes) >= LARGE_PT

@@ -181,7 +181,9 @@ def test_each_blocked_url_is_a_warning_naming_who_asked(hostile):
 
 
 def test_no_other_warnings(hostile):
-    others = [line for line in hostile.result.stderr.splitlines() if " blocked " not in line]
+    # The hostile project's pictures are all blocked, so its pages may come out short: page-fill
+    # warnings are about the layout, not about what was fetched (tests/pdf/test_fill.py).
+    others = [line for line in hostile.result.stderr.splitlines() if " blocked " not in line and "% full" not in line]
     assert others == []
 
 
