@@ -452,7 +452,7 @@ def run_accessibility_check(
     verdict then says it rests on our rules alone.
     """
     from ..errors import BookletError, Exit
-    from .checkers import check_independently
+    from .checkers import check_independently, print_verdicts
 
     if path.suffix.lower() == ".epub":  # an e-book: EPUBCheck and DAISY Ace judge it
         from .epub_checkers import run_epub_check
@@ -467,24 +467,14 @@ def run_accessibility_check(
     if path.read_bytes()[:5] != b"%PDF-":
         raise BookletError.single("not a PDF file", file=path, code=Exit.USAGE)
     print_line(f"Accessibility of {path}:")
-    failed: list[str] = []
-    missing: list[str] = []
-    for verdict in check_independently([path])[path]:
-        name = f"{verdict.checker} {verdict.version}".strip()
-        if verdict.missing:
-            missing.append(verdict.checker)
-            print_line(f"  WARN  {verdict.checker}: not installed (pip install 'booklet[check]')")
-        elif verdict.failure:
-            failed.append(verdict.checker)
-            print_line(f"  FAIL  {name}: the checker could not read the file ({verdict.failure})")
-        elif verdict.findings:
-            failed.append(verdict.checker)
-            print_line(f"  FAIL  {name}: {len(verdict.findings)} finding(s)")
-            for finding in verdict.findings:
-                print_line(f"        {finding.line()}")
-        else:
-            skipped = f"; {len(verdict.skipped)} rule(s) it could not run" if verdict.skipped else ""
-            print_line(f"  PASS  {name}: no errors or warnings{skipped}")
+    failed, missing = print_verdicts(
+        check_independently([path])[path],
+        print_line,
+        lambda _checker: "pip install 'booklet[check]'",
+        lambda verdict: (
+            "no errors or warnings" + (f"; {len(verdict.skipped)} rule(s) it could not run" if verdict.skipped else "")
+        ),
+    )
     report = check_pdf(path, min_size=min_size)
     for rule in report.rules:
         print_line(f"  {rule.line()}")

@@ -14,6 +14,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,3 +140,33 @@ def check_independently(paths: list[Path]) -> dict[Path, list[Verdict]]:
     """Both checkers' verdicts for every path."""
     outloud = run_outloud(paths)
     return {path: [outloud[path], run_pdfua(path)] for path in paths}
+
+
+def print_verdicts(
+    verdicts: list[Verdict],
+    print_line: Callable[[str], None],
+    install: Callable[[str], str],
+    clean: Callable[[Verdict], str],
+) -> tuple[list[str], list[str]]:
+    """Print one PASS/FAIL/WARN block per checker's verdict, as `check --accessibility` shows them
+    for PDFs and EPUBs alike; returns the checkers that failed and those not installed.
+
+    `install(checker)` says how to install a missing checker, `clean(verdict)` what a pass found."""
+    failed: list[str] = []
+    missing: list[str] = []
+    for verdict in verdicts:
+        name = f"{verdict.checker} {verdict.version}".strip()
+        if verdict.missing:
+            missing.append(verdict.checker)
+            print_line(f"  WARN  {verdict.checker}: not installed ({install(verdict.checker)})")
+        elif verdict.failure:
+            failed.append(verdict.checker)
+            print_line(f"  FAIL  {name}: the checker could not read the file ({verdict.failure})")
+        elif verdict.findings:
+            failed.append(verdict.checker)
+            print_line(f"  FAIL  {name}: {len(verdict.findings)} finding(s)")
+            for finding in verdict.findings:
+                print_line(f"        {finding.line()}")
+        else:
+            print_line(f"  PASS  {name}: {clean(verdict)}")
+    return failed, missing

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .checkers import Finding, Verdict
+from .checkers import Finding, Verdict, print_verdicts
 
 EPUBCHECK = "EPUBCheck"
 ACE = "DAISY Ace"
@@ -178,23 +178,9 @@ def run_epub_check(path: Path, print_line: Callable[[str], None] = print) -> int
     from ..errors import Exit
 
     print_line(f"Accessibility of {path}:")
-    failed: list[str] = []
-    missing: list[str] = []
-    for verdict in check_epub(path):
-        name = f"{verdict.checker} {verdict.version}".strip()
-        if verdict.missing:
-            missing.append(verdict.checker)
-            print_line(f"  WARN  {verdict.checker}: not installed ({INSTALL[verdict.checker]})")
-        elif verdict.failure:
-            failed.append(verdict.checker)
-            print_line(f"  FAIL  {name}: the checker could not read the file ({verdict.failure})")
-        elif verdict.findings:
-            failed.append(verdict.checker)
-            print_line(f"  FAIL  {name}: {len(verdict.findings)} finding(s)")
-            for finding in verdict.findings:
-                print_line(f"        {finding.line()}")
-        else:
-            print_line(f"  PASS  {name}: {CLEAN[verdict.checker]}")
+    failed, missing = print_verdicts(
+        check_epub(path), print_line, lambda checker: INSTALL[checker], lambda verdict: CLEAN[verdict.checker]
+    )
     if failed:
         print_line(f"{len(failed)} check(s) failed: {', '.join(failed)}.")
     elif missing:
