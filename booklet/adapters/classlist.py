@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from ..content.model import Audience, Booklet, Organisation, Route
 from ..errors import BookletError, Exit, Problem, Where
 from .cells import UK_NOTE, parse_date
-from .workbooks import Workbook, open_workbook, read_bytes, read_csv
+from .workbooks import Workbook, column_letters, open_workbook, read_bytes, read_csv
 
 SUFFIXES = (".csv", ".xlsx", ".ods")
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -295,7 +295,7 @@ def check_rows(table: Table, path: Path, booklet: Booklet, audiences: list[Audie
         merge = merged_rows.get(number - 1)
         if merge is not None:
             where = next((c for c, i in columns.items() if i == merge[1]), "")
-            spread = f"{_letter(merge[1])}{merge[0] + 1}:{_letter(merge[3])}{merge[2] + 1}"
+            spread = f"{column_letters(merge[1])}{merge[0] + 1}:{column_letters(merge[3])}{merge[2] + 1}"
             problems.append(
                 Problem(
                     Where(name, number, merge[1] + 1),
@@ -383,15 +383,6 @@ def check_rows(table: Table, path: Path, booklet: Booklet, audiences: list[Audie
             Problem(Where(name, top, columns["follow_up"] + 1), UK_NOTE, path="follow_up", warning=True)
         )
     return result
-
-
-def _letter(index: int) -> str:
-    text = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        text = chr(65 + rest) + text
-    return text
 
 
 def read_ids(path: Path, sheet: str | None = None) -> list[str]:

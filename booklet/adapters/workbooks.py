@@ -42,7 +42,7 @@ _CONFIG = "urn:oasis:names:tc:opendocument:xmlns:config:1.0"
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 
 
-def _letters(col: int) -> str:
+def column_letters(col: int) -> str:
     """0-based column index as spreadsheet letters (0 → A)."""
     text = ""
     col += 1
@@ -200,7 +200,7 @@ def _check_shape(shape: _Shape, where: str) -> None:
     if shape.columns > MAX_COLUMNS:
         raise _refuse(
             where,
-            f"has a value in column {_letters(shape.columns - 1)}; at most {MAX_COLUMNS} columns are read",
+            f"has a value in column {column_letters(shape.columns - 1)}; at most {MAX_COLUMNS} columns are read",
             _tidy(),
         )
     if shape.rows * shape.columns > MAX_CELLS:
@@ -398,7 +398,7 @@ class _XlsxScan:
         elif local == "c" and self.has_value:
             if self.formula and not self.chars:
                 self.shape.unsaved.add((self.row - 1, self.col))
-            ref = f"{self.where}!{_letters(self.col)}{self.row}"
+            ref = f"{self.where}!{column_letters(self.col)}{self.row}"
             if self.chars > MAX_CELL_CHARS or (
                 self.shared and self.value.strip().isdigit() and int(self.value) in self.long_strings
             ):
@@ -494,7 +494,7 @@ class _OdsScan:
 
     def _check_chars(self) -> None:
         if self.chars > MAX_CELL_CHARS:
-            ref = f"{self.label} › {self.name}!{_letters(self.col)}{self.row + 1}"
+            ref = f"{self.label} › {self.name}!{column_letters(self.col)}{self.row + 1}"
             raise _refuse(ref, _too_long())
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from ...errors import BookletError
 from ...util import write_atomic
+from ..workbooks import column_letters
 from .layout import (
     _MODELS,
     COLUMNS,
@@ -22,7 +23,6 @@ from .layout import (
     ROUTES,
     SECTIONS,
     _cell_value,
-    _letter,
     _read_project,
     _rows,
 )
@@ -83,7 +83,7 @@ def _xlsx(rows: dict[str, list[dict[str, Any]]]) -> bytes:
     }
     ranges: dict[str, str] = {}
     for col, (title, values) in enumerate(known.items()):
-        letter = _letter(col)
+        letter = column_letters(col)
         lists.cell(1, col + 1, title).font = Font(bold=True)
         for i, value in enumerate(values, 2):
             lists.cell(i, col + 1, value).data_type = "s"
@@ -105,7 +105,7 @@ def _xlsx(rows: dict[str, list[dict[str, Any]]]) -> bytes:
                 doc += " Separate several with ;"
             cell.comment = Comment(doc, "booklet")
             width = 14 if name in ("id", "section", "order", "reviewed") else 40
-            ws.column_dimensions[_letter(col - 1)].width = width
+            ws.column_dimensions[column_letters(col - 1)].width = width
         for r, row in enumerate(rows[sheet], 2):
             for col, name in enumerate(columns, 1):
                 value = _cell_value(name, row.get(name))
@@ -125,7 +125,7 @@ def _xlsx(rows: dict[str, list[dict[str, Any]]]) -> bytes:
             rule.errorStyle = "stop" if strict else "information"
             rule.error, rule.prompt = prompt, prompt
             rule.showInputMessage = True
-            letter = _letter(COLUMNS[sheet].index(column))
+            letter = column_letters(COLUMNS[sheet].index(column))
             rule.add(f"{letter}2:{letter}{last}")
             ws.add_data_validation(rule)
 

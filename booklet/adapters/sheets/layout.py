@@ -35,12 +35,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 with one of these (after any `'`) is written with one more `'` before it, and import takes exactly one off."""
 
 
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index + 1))
-
-
 # ---------------------------------------------------------------- reading the YAML side
 
 

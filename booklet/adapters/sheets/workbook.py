@@ -15,8 +15,8 @@ from ...content import model
 from ...content.text import BULLETS
 from ...errors import BookletError, Problem, Where
 from ..cells import UK_NOTE, parse_date, shorten
-from ..workbooks import open_workbook, read_bytes, read_csv
-from .layout import COLUMNS, FORMULA_STARTS, LISTS, ORGANISATIONS, POINTS, REQUIRED, ROUTES, SECTIONS, _letter
+from ..workbooks import column_letters, open_workbook, read_bytes, read_csv
+from .layout import COLUMNS, FORMULA_STARTS, LISTS, ORGANISATIONS, POINTS, REQUIRED, ROUTES, SECTIONS
 
 
 @dataclass
@@ -37,7 +37,7 @@ class _Row:
 
     def where(self, label: str, column: str | None) -> Where:
         col = self.columns.get(column or "", 0)
-        return Where(f"{label} › {self.sheet}!{_letter(col)}{self.number}")
+        return Where(f"{label} › {self.sheet}!{column_letters(col)}{self.number}")
 
 
 @dataclass
@@ -250,7 +250,7 @@ def _sheet_rows(
         for index, name in enumerate(header):
             if not name:
                 continue
-            where = Where(f"{label} › {sheet}!{_letter(index)}1")
+            where = Where(f"{label} › {sheet}!{column_letters(index)}1")
             if name not in COLUMNS[sheet]:
                 known = ", ".join(COLUMNS[sheet])
                 problems.append(
@@ -288,7 +288,7 @@ def _sheet_rows(
                     silenced.add(str(row.where(label, name)))
                     if span not in reported_merges:
                         reported_merges.add(span)
-                        spread = f"{_letter(span[1])}{span[0] + 1}:{_letter(span[3])}{span[2] + 1}"
+                        spread = f"{column_letters(span[1])}{span[0] + 1}:{column_letters(span[3])}{span[2] + 1}"
                         problems.append(
                             Problem(
                                 row.where(label, name),
