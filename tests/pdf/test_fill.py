@@ -164,7 +164,24 @@ def test_a_split_card_repeats_its_title_and_stays_one_card(editions):
         assert any(f"{name} (continued)" in text for name in names), text
 
 
+def test_a_profile_that_goes_on_at_its_address_repeats_its_name(editions):
+    """A profile whose last lines (its address and QR code) begin a page still names itself there."""
+    texts = [
+        re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(editions["default-large-print-a5"][0]).pages
+    ]
+    tops = [t for t in texts if t.lstrip().startswith("Website")]
+    assert tops, "no profile goes on at its address in large print A5"
+    for text in tops:
+        assert "(continued)" in text, text
+
+
+def test_the_large_print_a5_contents_fit_one_page(editions):
+    texts = [p.extract_text() or "" for p in PdfReader(editions["default-large-print-a5"][0]).pages]
+    assert [i + 1 for i, t in enumerate(texts) if re.search(r"(\. ){4}", t)] == [2]
+
+
 def test_a_split_card_is_still_one_card_and_one_list_in_the_tags(editions):
+    """WeasyPrint tags a card and its list once on each page they span; finishing joins them."""
     path, a4 = editions["default-large-print-a5"][0], editions["default-a4"][0]
     assert tag_count(path, "/L") == tag_count(a4, "/L")
     assert tag_count(path, "/Art") == tag_count(a4, "/Art")
