@@ -194,4 +194,3 @@ def test_a_sheet_without_welsh_columns_keeps_the_welsh(project: Path, tmp_path: 
 def next_row(path: Path, row_id: str) -> int:
     ws = openpyxl.load_workbook(path)["Organisations"]
     return next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == row_id)
-
