@@ -194,3 +194,17 @@ def test_a_sheet_without_welsh_columns_keeps_the_welsh(project: Path, tmp_path: 
 def next_row(path: Path, row_id: str) -> int:
     ws = openpyxl.load_workbook(path)["Organisations"]
     return next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == row_id)
+
+
+def test_a_dry_run_checks_the_translators_welsh_spelling(project: Path, tmp_path: Path) -> None:
+    export_sheets(project / "content", tmp_path / "out.xlsx")
+    gds = yaml.safe_load((project / "content" / "organisations" / "gds.yaml").read_text())
+    typo = gds["summary_cy"].replace("Yn gwella", "Yn gwellla", 1)
+    fill(tmp_path / "out.xlsx", tmp_path / "cy.xlsx", "Organisations", "gds", {"summary_cy": typo})
+    before = snapshot(project / "content")
+    done = runner.invoke(app, ["import", str(tmp_path / "cy.xlsx"), "--content", str(project / "content"), "--dry-run"])
+    assert done.exit_code == 0, done.output
+    (line,) = [line for line in done.stdout.splitlines() if "dictionary" in line]
+    assert line.startswith("content/organisations/gds.yaml:") and "summary_cy" in line
+    assert '"gwellla" is not in the Welsh dictionary (did you mean gwella' in line
+    assert snapshot(project / "content") == before
