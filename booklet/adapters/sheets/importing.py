@@ -105,8 +105,9 @@ def _put(target: Any, name: str, value: Any) -> None:
 
 
 def _dump(data: Any, like: str = "") -> str:
-    """YAML text of `data`, its lists indented and its text wrapped as in `like` (the file's old text), so
-    that a file written by another tool (`- item` at the key's column) keeps its style where it is edited."""
+    """YAML text of `data`, its lists indented as in `like` (the file's old text) and every top-level key
+    the edit left alone written as it was, so a file written by another tool (PyYAML's `- item` at the
+    key's column, text wrapped at 80) changes only where the sheet did."""
     yaml = _yaml()
     if like:
         from ruamel.yaml.util import load_yaml_guess_indent
