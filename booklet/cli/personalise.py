@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..adapters.cells import bounded
 from ..content.load import load_project_content
-from ..errors import BookletError, Exit
+from ..errors import BookletError, Exit, group_warnings
 from ..jobs import default_workers
 from ..jobs.people import PRINT_FILE, PersonResult, load_class_list, plan_people, run_people
 from ..jobs.people import forget as forget_files
@@ -54,7 +54,7 @@ def run_personalise(
     except ValueError:
         raise BookletError.single(f"--date {date!r} is not a date", hint="e.g. 2026-12-01", code=Exit.USAGE) from None
     loaded = load_project_content(project.content, project.root, brand)
-    for problem in loaded.warnings:
+    for problem in bounded(group_warnings(loaded.warnings), group=False):
         print_error(problem.line())
     class_list = load_class_list(people, loaded, sheet)
     for problem in bounded(class_list.warnings + class_list.problems):

@@ -17,9 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..adapters.cells import bounded
 from ..adapters.classlist import ClassList, Person, Table, check_rows
 from ..content.load import Content, load_project_content
-from ..errors import Exit
+from ..errors import Exit, group_warnings
 from ..jobs.people import PRINT_FILE, PersonResult, plan_people, run_people
 from ..project import Project
 from ..settings import Settings
@@ -242,7 +243,7 @@ def run_plan(
     """Run the command; returns the exit code."""
     project = Project.locate(content, styles)
     loaded = load_project_content(project.content, project.root, brand)
-    for problem in loaded.warnings:
+    for problem in bounded(group_warnings(loaded.warnings), group=False):
         print_error(problem.line())
     loaded.raise_errors()
     if not values.adviser.strip():
