@@ -179,3 +179,30 @@ def test_check_links_prints_forty_lines_for_three_hundred_broken_addresses(serve
     check_bounded(lines, FAULTS - (MAX_PROBLEM_LINES - 1))
     assert f"website  {base}/gone/0 " in lines[0]
     assert f"{FAULTS} errors" in result.stderr and f"{FAULTS} broken" in result.stderr
+
+
+def test_personalise_bounds_the_copies_that_fail(tmp_path):
+    """An error in the project's own template fails every copy: 45 students, 40 lines, the last counting."""
+    import csv
+
+    root = Path(__file__).resolve().parents[2]
+    shutil.copytree(root / "content", tmp_path / "content")
+    partials = tmp_path / "styles" / "partials"
+    partials.mkdir(parents=True)
+    (partials / "action-plan.html.j2").write_text("<p>plan</p>\n{{ {}[booklet.plan.name] }}\n")
+    people = tmp_path / "people.csv"
+    with people.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(
+            [["id", "name", "routes"], *([f"S{n}", "Ann Lee", "fast-stream"] for n in range(45))]
+        )
+    args = ["personalise", str(people), "-c", str(tmp_path / "content"), "--styles", str(tmp_path / "styles")]
+    result = CliRunner().invoke(app, [*args, "--jobs", "1", "-q"])
+    assert result.exit_code == Exit.CONTENT, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == MAX_PROBLEM_LINES, lines
+    assert all(re.match(r"error: people\.csv:\d+  id S\d+  template partials/action-plan", x) for x in lines[:-1])
+    assert re.fullmatch(
+        r"error: people\.csv:\d+  -  … and 6 more problems \(fix these first and run again\)", lines[-1]
+    ), lines[-1]
+    assert "Ann" not in result.output
+    assert "0 built, 0 unchanged, 45 failed" in result.stdout
