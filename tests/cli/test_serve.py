@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -541,3 +542,40 @@ def test_the_spelling_panel_follows_the_content_and_passes_axe(server: Server, b
     finally:
         gds.write_text(original, encoding="utf-8")
         context.close()
+
+
+def test_the_machines_names_come_from_the_machine_without_a_reverse_lookup(monkeypatch) -> None:
+    import psutil
+
+    from booklet.cli.serve_guard import machine_names
+
+    def reverse_lookup(*args: object) -> str:
+        raise AssertionError("a reverse lookup was made")
+
+    monkeypatch.setattr(socket, "getfqdn", reverse_lookup)
+    monkeypatch.setattr(socket, "gethostbyaddr", reverse_lookup)
+    names = machine_names()
+    assert {"localhost", "127.0.0.1", "[::1]", socket.gethostname().lower()} <= names
+    own = [a.address for addresses in psutil.net_if_addrs().values() for a in addresses if a.family == socket.AF_INET]
+    assert own and set(own) <= names
+    for name in names:  # no MAC address, no IPv6 address without its brackets, no zone
+        assert "%" not in name and (name.startswith("[") or ":" not in name), name
+    assert "0.0.0.0" not in names
+
+
+def test_a_host_name_lookup_that_never_answers_does_not_hold_the_start(monkeypatch) -> None:
+    from booklet.cli.serve_guard import machine_names
+
+    release = threading.Event()
+    real = socket.getaddrinfo
+
+    def unanswered(*args: object, **kwargs: object):  # a DNS server that does not answer until released
+        release.wait()
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", unanswered)
+    try:
+        names = machine_names(lookup_seconds=0.05)
+    finally:
+        release.set()
+    assert {"localhost", "127.0.0.1", socket.gethostname().lower()} <= names
