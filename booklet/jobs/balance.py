@@ -67,9 +67,10 @@ class Remedies:
         for ident in sorted(self.run_on):
             rules.append(f"#{ident} {{ break-before: auto; margin-top: 6mm; }}")
             rules.append(f"#{ident} > h2, #{ident} > .lead {{ break-after: avoid; }}")
-            # A route's name, summary and address may part (after two lines of summary), so the first
-            # card of a section that runs on can begin in the space the page leaves.
-            rules.append(f"#{ident} .route-text {{ break-inside: auto; }}")
+            # Where a route's QR code sits below its text (large print A5), its name, summary and address
+            # may part after two lines of summary, so the first card of a section that runs on can begin
+            # in the space the page leaves; beside the text, the code needs the whole head.
+            rules.append(f"#{ident} .route-text {{ break-inside: var(--route-text-parts, avoid); }}")
         for ident in sorted(self.split):
             # `ident` is a section (its cards may split) or one card. A route keeps its head with its
             # first step, its last step with the one before, and its notes with its last step; a
@@ -134,11 +135,18 @@ def settings_with(settings: Settings, remedies: Remedies) -> Settings:
     return replace(settings, extra_css=(*settings.extra_css, remedies.css()), closing_rules=remedies.closing_rules)
 
 
-def find_remedies(fills: list[PageFill], laid: Any, duplex: bool = False, tried: Remedies = Remedies()) -> Remedies:
+def find_remedies(
+    fills: list[PageFill],
+    laid: Any,
+    duplex: bool = False,
+    tried: Remedies = Remedies(),
+    splittable: frozenset[str] = frozenset(),
+) -> Remedies:
     """The remedies that this layout's short pages call for (see the module's docstring).
 
     `tried` is what earlier rounds applied: a break inside the card before a short last page is
-    tried once."""
+    tried once. `splittable` names the sections whose cards the next layout lets split (besides
+    those `tried` already does): a section of them may run on where its first card's opening fits."""
     run_on: set[str] = set()
     split: set[str] = set()
     tight: set[str] = set()
@@ -149,7 +157,7 @@ def find_remedies(fills: list[PageFill], laid: Any, duplex: bool = False, tried:
             continue
         if page.fill < RUN_ON and "major" in after.first_classes and not duplex:
             # Only where its heading and first item can fit in what the page leaves.
-            if _opening(laid, after, tried.split) <= page.top + page.height - page.lowest - 6 * MM:
+            if _opening(laid, after, tried.split | splittable) <= page.top + page.height - page.lowest - 6 * MM:
                 run_on.add(after.first)
         elif page.fill < SPLIT and any(c in after.first_classes for c in CARDS):
             # Every card of the section may split: one card split moves the ones after it.
@@ -202,11 +210,18 @@ def _opening(laid: Any, page: PageFill, split: frozenset[str] = frozenset()) -> 
 
 def _first_part(card: Any) -> float | None:
     """Where the first part of a card that may split ends (px from the page's top): after the
-    second line of its summary (a section that runs on lets its route cards split there)."""
+    second line of its summary, or after a route's first step where its QR code sits beside its
+    text (the head then stays whole)."""
     from weasyprint.formatting_structure import boxes
 
-    for child in _walk(card):
+    walked = _walk(card)
+    beside = any(
+        child.element_tag == "img" and child.style["position"] == "absolute" for child in walked if child is not card
+    )
+    for child in walked:
         classes = (child.element.get("class") or "").split() if child.element is not None else []
+        if beside and child.element_tag == "li" and "route" in (card.element.get("class") or "").split():
+            return float(child.position_y + child.margin_height())
         if child.element_tag == "p" and "summary" in classes and isinstance(child, boxes.BlockBox):
             lines = [line for line in child.children if isinstance(line, boxes.LineBox)]
             if lines:
@@ -400,12 +415,13 @@ def balance(
     remedies = Remedies()
     made = 1
     while made <= rounds - 1 and not meets_targets(_finished(fills)):
-        found = remedies | find_remedies(fills, laid, settings.duplex, remedies)
-        if made == 1:
-            # Cards split only where a whole one leaves room for a part (a route's head and first step
-            # at least), so letting every card section split at once saves the rounds that finding them
-            # one short page at a time would take.
-            found = found | Remedies(split=card_sections(laid))
+        # Cards split only where a whole one leaves room for a part (a route's head and first step
+        # at least), so letting every card section split at once, in the first round, saves the rounds
+        # that finding them one short page at a time would take.
+        splittable = card_sections(laid) if made == 1 else frozenset()
+        found = (
+            remedies | find_remedies(fills, laid, settings.duplex, remedies, splittable) | Remedies(split=splittable)
+        )
         if found == remedies:
             break
         remedies = found
