@@ -81,7 +81,7 @@ def report(say, runs: int = 5) -> None:
             say(line)
     for label, options, target in (
         ("the default booklet", (), True),
-        ("large print A5 (balanced: 3 extra layouts)", ("--large-print", "--format", "a5"), False),
+        ("large print A5 (the edition balancing works hardest on)", ("--large-print", "--format", "a5"), False),
     ):
         balanced, unbalanced = cost(runs, *options)
         ratio = statistics.median(balanced) / statistics.median(unbalanced)
