@@ -125,6 +125,46 @@ def test_the_independent_measure_agrees(editions, name):
         assert_targets(theirs, name)
 
 
+CONTENTS_LINE = re.compile(r"^(?P<title>.+?)\s*(?:\.\s?)+\s*(?P<page>\d+)$")
+"""A contents entry: its title, leader dots (as few as one where the title is long) and its page."""
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if "handout" not in n])  # a handout has no contents page
+def test_contents_and_outline_point_at_the_balanced_pages(editions, name):
+    """After every re-layout, each contents entry's number is the page its heading is on, and the
+    outline (bookmarks) agrees."""
+    reader = PdfReader(editions[name][0])
+    texts = [p.extract_text() or "" for p in reader.pages]
+
+    def squeezed(text: str) -> str:
+        return re.sub(r"\s+", "", text)
+
+    entries = []
+    for text in (t for t in texts if re.search(r"(\. ){4}", t)):
+        pending = ""  # an entry wrapped over lines: its number is on its last line
+        for line in text.splitlines():
+            found = CONTENTS_LINE.match(f"{pending} {line}".strip())
+            if found:
+                entries.append((found["title"], int(found["page"])))
+            pending = "" if found or line.strip() in ("Contents", "Cynnwys") else f"{pending} {line}".strip()
+    assert len(entries) >= 3, name
+    for title, page in entries:
+        title = re.sub(r" \(\d+ organisations\)$", "", title)
+        assert squeezed(title) in squeezed(texts[page - 1]), (name, title, page)
+    marks: dict[str, set[int]] = {}
+    stack = list(reader.outline)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        else:
+            marks.setdefault(squeezed(item.title), set()).add(reader.get_destination_page_number(item) + 1)
+    checked = [(title, page) for title, page in entries if squeezed(title) in marks]
+    assert len(checked) >= len(entries) // 2, name
+    for title, page in checked:
+        assert page in marks[squeezed(title)], (name, title, page, marks[squeezed(title)])
+
+
 def test_a_meets_targets_rule_that_can_fail():
     from booklet.pdf.fill import PageFill
 
