@@ -92,3 +92,10 @@ def _check_story_rules(
                 hint = f"did you mean {close[0]!r}?" if close else "known: " + (", ".join(sorted(pool)) or "none")
                 problems.append(Problem(doc.where(loc), what, hint, dotted(loc)))
     return problems
+
+
+def welsh_items(booklet: model.Booklet) -> list[tuple[Any, str, tuple[str | int, ...]]]:
+    """(model, file name ending, key path) of each story and glossary term, for `missing_welsh`."""
+    items: list[tuple[Any, str, tuple[str | int, ...]]] = [(s, f"stories/{s.id}.yaml", ()) for s in booklet.stories]
+    items += [(term, "glossary.yaml", ("terms", i)) for i, term in enumerate(booklet.glossary)]
+    return items

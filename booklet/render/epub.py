@@ -38,6 +38,7 @@ from ..tailor.language import LANGUAGES, in_language
 from ..version import __version__
 from . import i18n
 from .css import Sandbox
+from .terms import link_terms
 from .html import (
     CUSTOM_CSS,
     _own_ids,
@@ -134,7 +135,7 @@ def render_epub(
             "other_language": None,
             "profiles": profile_layout(edition),
         }
-        html = env.get_template("partials/epub-body.html.j2").render(names)
+        html = link_terms(env.get_template("partials/epub-body.html.j2").render(names), edition.glossary)
         if len(languages) > 1:
             html = _own_ids(html, language)
         body = _xhtml_body(html)
