@@ -289,6 +289,8 @@ def _stray_files(reader: _Reader, org_dir: Path) -> list[Problem]:
     for path in sorted(org_dir.iterdir()):
         if path.name.startswith(_IGNORED) or path.name.endswith("~"):
             continue
+        if path.suffix.lower() in (".svg", ".png"):
+            continue  # an organisation's logo lives beside its file
         if path.is_dir():
             inside = sorted(p.name for p in path.rglob("*") if p.suffix.lower() in (".yaml", ".yml"))
             if inside:

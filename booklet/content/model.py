@@ -282,7 +282,7 @@ class Organisation(Sourced):
     @model_validator(mode="after")
     def _logo_described(self) -> Organisation:
         if self.logo and not (self.logo_alt or "").strip():
-            raise ValueError("a logo needs logo_alt: a short text alternative, e.g. the organisation's name")
+            raise ValueError("a logo needs logo_alt: a short text alternative, e.g. the words the logo shows")
         return self
 
     @field_validator("roles")

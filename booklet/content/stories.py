@@ -111,7 +111,7 @@ def check_story(story: Story, doc: Document, organisations: set[str] | None, rou
         )
     elif not story.consent and not story.illustrative:
         add(
-            (),
+            ("name",),
             f"story {story.id!r} says neither consent: true nor illustrative: true",
             "add consent: true if a real person agreed to be printed, or illustrative: true if the person is invented",
         )
@@ -125,7 +125,7 @@ def check_story(story: Story, doc: Document, organisations: set[str] | None, rou
         if not (story.photo.credit or "").strip():
             add(("photo",), "photo has no credit line", "add credit: who took it or holds its rights, e.g. Photo: Sam Jones")
     if story.organisation is None and story.route is None:
-        add((), f"story {story.id!r} names no organisation or route", "add organisation: ID or route: ID to place it")
+        add(("name",), f"story {story.id!r} names no organisation or route", "add organisation: ID or route: ID to place it")
     for key, known in (("organisation", organisations), ("route", routes)):
         named = getattr(story, key)
         if named is not None and known is not None and named not in known:
