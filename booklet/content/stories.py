@@ -36,7 +36,7 @@ class Photo(Model):
     """What the photo shows, for people who cannot see it; required unless decorative is true."""
     alt_cy: str | None = Field(default=None, examples=["Priya wrth ei desg, yn gwenu"])
     """Welsh version of alt."""
-    decorative: bool = False
+    decorative: bool = Field(default=False, examples=[True])
     """true when the photo adds nothing the text does not say: readers that speak skip it."""
     credit: str | None = Field(default=None, examples=["Photo: Sam Jones, used with permission"])
     """Who took the photo or holds its rights, printed under it, e.g. "Photo: Sam Jones"; required."""
@@ -68,9 +68,9 @@ class Story(Model):
     """The story itself: how they got in and what the work is like (at most about 200 words)."""
     photo: Photo | None = None
     """An optional photo, with its credit and alt text."""
-    consent: bool = False
+    consent: bool = Field(default=False, examples=[True])
     """true when this is a real person who agreed to their story (and photo) being printed."""
-    illustrative: bool = False
+    illustrative: bool = Field(default=False, examples=[True])
     """true when the person is invented: the story prints with a visible "Illustrative example" label."""
     tags: list[Id] = []
     """Labels that audiences use to include or exclude this story."""
