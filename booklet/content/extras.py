@@ -56,7 +56,9 @@ def load_extras(
     stories, images = load_stories(reader, content_dir / "stories", read_image, org_ids, route_ids)
     extras = Extras(stories, [], images)
     story_dir = content_dir / "stories"
-    story_files = sorted(p for p in story_dir.glob("*.yaml") if not p.name.startswith(".")) if story_dir.is_dir() else []
+    story_files = (
+        sorted(p for p in story_dir.glob("*.yaml") if not p.name.startswith(".")) if story_dir.is_dir() else []
+    )
     if audiences_doc is not None:
         known = {p.stem for p in story_files}
         tags = {t for s in stories for t in s.tags} if len(stories) == len(story_files) else None

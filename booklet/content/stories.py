@@ -72,7 +72,7 @@ class Story(Model):
     """true when this is a real person who agreed to their story (and photo) being printed."""
     illustrative: bool = Field(default=False, examples=[True])
     """true when the person is invented: the story prints with a visible "Illustrative example" label."""
-    tags: list[Id] = []
+    tags: list[Id] = Field(default=[])
     """Labels that audiences use to include or exclude this story."""
     role_cy: Text | None = Field(default=None, examples=["Gwyddonydd data"])
     """Welsh version of role (Cymraeg), used by Welsh and bilingual editions."""
@@ -123,9 +123,17 @@ def check_story(story: Story, doc: Document, organisations: set[str] | None, rou
                 "add alt: a short description of what it shows, or decorative: true if it adds nothing to the text",
             )
         if not (story.photo.credit or "").strip():
-            add(("photo",), "photo has no credit line", "add credit: who took it or holds its rights, e.g. Photo: Sam Jones")
+            add(
+                ("photo",),
+                "photo has no credit line",
+                "add credit: who took it or holds its rights, e.g. Photo: Sam Jones",
+            )
     if story.organisation is None and story.route is None:
-        add(("name",), f"story {story.id!r} names no organisation or route", "add organisation: ID or route: ID to place it")
+        add(
+            ("name",),
+            f"story {story.id!r} names no organisation or route",
+            "add organisation: ID or route: ID to place it",
+        )
     for key, known in (("organisation", organisations), ("route", routes)):
         named = getattr(story, key)
         if named is not None and known is not None and named not in known:
@@ -207,4 +215,3 @@ def load_stories(
                 images[f"story:{story.id}"] = uri
         stories.append(story)
     return stories, images
-

@@ -38,7 +38,6 @@ from ..tailor.language import LANGUAGES, in_language
 from ..version import __version__
 from . import i18n
 from .css import Sandbox
-from .terms import link_terms
 from .html import (
     CUSTOM_CSS,
     _own_ids,
@@ -48,6 +47,7 @@ from .html import (
     read_style,
     style_dirs,
 )
+from .terms import link_terms
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"

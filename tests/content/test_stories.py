@@ -132,4 +132,3 @@ def test_first_use_of_each_term_links_to_its_entry_outside_headings_and_links():
     assert "<nav><p>Fast Stream</p></nav>" in linked and "<h2>Fast Stream</h2>" in linked
     assert '<section class="glossary" id="glossary"><p>Fast Stream</p>' in linked
     assert link_terms(html, []) == html
-

@@ -57,7 +57,9 @@ def test_our_own_accessibility_rules_pass(built, name):
 
 def test_each_story_prints_after_what_it_names(built):
     text = re.sub(r"\s+", " ", " ".join(built["a4"].page_texts[2:]))  # after the contents
-    gds, priya, ukhsa = (text.index(s) for s in ("Government Digital Service (GDS)", "Priya, Data", "UK Health Security"))
+    gds, priya, ukhsa = (
+        text.index(s) for s in ("Government Digital Service (GDS)", "Priya, Data", "UK Health Security")
+    )
     assert gds < priya < ukhsa
     morgan, turing = text.index("Morgan, Epidemiologist"), text.index("The Alan Turing Institute")
     assert ukhsa < morgan < turing
