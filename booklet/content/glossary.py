@@ -56,6 +56,13 @@ def pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){words}(?:s|es)?(?!\w)", re.IGNORECASE)
 
 
+_NOT_TEXT = {
+    *("id", "tags", "url", "website", "source", "output", "language", "profiles", "bilingual_order"),
+    *("name_language", "logo", "file", "organisation", "route"),
+}
+"""Fields that hold ids, addresses, file names or settings, not text a reader reads."""
+
+
 def texts(value: Any) -> Iterator[str]:
     """Every English text in a content value (Welsh versions, ids and addresses left out)."""
     if isinstance(value, str):
@@ -65,7 +72,7 @@ def texts(value: Any) -> Iterator[str]:
             yield from texts(item)
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            if name.endswith("_cy") or name in ("id", "tags", "url", "website", "source", "output", "language"):
+            if name.endswith("_cy") or name in _NOT_TEXT:
                 continue
             yield from texts(getattr(value, name))
 
