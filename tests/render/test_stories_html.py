@@ -1,5 +1,5 @@
 """Stories, organisation logos and the glossary in the HTML and EPUB editions: glossary links on first use,
-alt text, decorative pictures, and the checkers (axe in Chromium, EPUBCheck) clean."""
+alt text, decorative pictures, and the checkers (axe in Chromium, EPUBCheck, DAISY Ace) clean."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from booklet.jobs import build
-from booklet.pdf.epub_checkers import run_epubcheck
+from booklet.pdf.epub_checkers import run_ace, run_epubcheck
 from booklet.settings import Settings
 from tests.render.test_epub import _ran
 from tests.render.test_html_edition import DESKTOP, PHONE, Page, axe_violations, browser, open_page  # noqa: F401
@@ -89,4 +89,9 @@ def test_epub_carries_the_photo_as_a_file_and_passes_epubcheck(epub):
     assert any(n.endswith(".png") for n in names)
     assert 'alt="Priya at her desk, smiling"' in body and 'href="#term-fast-stream"' in body
     verdict = _ran(run_epubcheck(epub))
+    assert [f.line() for f in verdict.findings] == []
+
+
+def test_ace_finds_no_violations_in_the_epub(epub):
+    verdict = _ran(run_ace(epub))
     assert [f.line() for f in verdict.findings] == []
