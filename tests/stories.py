@@ -1,7 +1,7 @@
 """A generated project with stories, organisation logos and a glossary, for tests of those parts.
 
 A copy of the default project with: a PNG logo for GDS and an SVG one for UKHSA (both drawn
-here); a real-person story (consent) with a PNG photo after GDS; an invented one (illustrative)
+here); a real-person story (consent) with a JPEG photo after GDS; an invented one (illustrative)
 with a decorative SVG picture after the Fast Stream route; a story with Welsh versions and no
 photo after UKHSA, tagged for one audience; and a glossary of three terms the booklet uses.
 The people are invented for the tests; the files say so where a reader of the tests looks.
@@ -18,8 +18,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def portrait_png(width: int = 240, height: int = 300) -> bytes:
-    """A simple drawn head-and-shoulders figure as PNG bytes (made here, no real person)."""
+def portrait(width: int = 240, height: int = 300, kind: str = "JPEG") -> bytes:
+    """A simple drawn head-and-shoulders figure as JPEG (or PNG) bytes (made here, no real person)."""
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (width, height), "#dce8f2")
@@ -29,7 +29,7 @@ def portrait_png(width: int = 240, height: int = 300) -> bytes:
     draw.ellipse((74, 70, 166, 180), fill="#a8714f")  # head
     draw.pieslice((70, 60, 170, 150), 180, 360, fill="#2b1d14")  # hair
     buffer = io.BytesIO()
-    image.save(buffer, "PNG")
+    image.save(buffer, kind)
     return buffer.getvalue()
 
 
@@ -68,7 +68,7 @@ STORIES = {
         "Most of my week is spent with designers and policy colleagues, turning questions into "
         "analysis they can act on.",
         "photo": {
-            "file": "priya.png",
+            "file": "priya.jpg",
             "alt": "Priya at her desk, smiling",
             "credit": "Photo: test illustration drawn for booklet's own tests",
         },
@@ -138,7 +138,7 @@ def stories_project(folder: Path) -> Path:
         )
     stories = content / "stories"
     stories.mkdir()
-    (stories / "priya.png").write_bytes(portrait_png())
+    (stories / "priya.jpg").write_bytes(portrait())
     (stories / "jordan.svg").write_text(DECORATIVE_SVG, encoding="utf-8")
     for story_id, data in STORIES.items():
         text = "# yaml-language-server: $schema=../schemas/story.schema.json\n"

@@ -88,7 +88,7 @@ FILES = [
         "organisation it names (or, without one, after its route). Each story says who the person is: "
         "`consent: true` for a real person who agreed to their story and photo being printed, or "
         '`illustrative: true` for an invented example, which prints with an "Illustrative example" '
-        "label; a story with neither is an error. A photo (PNG or SVG, beside the story file, at most "
+        "label; a story with neither is an error. A photo (JPEG, PNG or SVG, beside the story file, at most "
         "2 MB and 25 million pixels, the same rules as a logo) needs a `credit` line and `alt` text, "
         "unless `decorative: true`. `booklet check` warns about a story over "
         f"{stories.STORY_WORDS} words. Audiences choose stories with `stories: include: [tag:NAME]`.",

@@ -215,6 +215,10 @@ def _logo_uri(
         if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
             return "", [Problem(where, f"{noun} is not a PNG image", "export it again as PNG", at)]
         mime, why = "image/png", logo.check_png(raw)
+    elif path.suffix.lower() in (".jpg", ".jpeg"):  # a story's photo (the models allow JPEG nowhere else)
+        if not raw.startswith(b"\xff\xd8\xff"):
+            return "", [Problem(where, f"{noun} is not a JPEG image", "export it again as JPEG", at)]
+        mime, why = "image/jpeg", logo.check_jpeg(raw)
     else:
         if b"<svg" not in raw[:4096]:
             return "", [Problem(where, f"{noun} is not an SVG image", "export it again as SVG", at)]

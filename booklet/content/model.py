@@ -299,10 +299,11 @@ class Organisation(Sourced):
         return self
 
 
-def _image_kind(value: str | None, what: str) -> str | None:
-    """Only SVG and PNG files are read as images (see content/logo.py)."""
-    if value is not None and not value.lower().endswith((".svg", ".png")):
-        raise ValueError(f"{what} must be an .svg or .png file")
+def _image_kind(value: str | None, what: str, photo: bool = False) -> str | None:
+    """Only SVG and PNG files (and JPEG for a photo) are read as images (see content/logo.py)."""
+    kinds = (".svg", ".png", ".jpg", ".jpeg") if photo else (".svg", ".png")
+    if value is not None and not value.lower().endswith(kinds):
+        raise ValueError(f"{what} must be an .svg or .png file" + (" (or .jpg)" if photo else ""))
     return value
 
 

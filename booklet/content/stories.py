@@ -31,7 +31,7 @@ class Photo(Model):
     """A photo printed with a story."""
 
     file: str = Field(examples=["priya.png"])
-    """Image file (PNG or SVG), relative to the story file, e.g. priya.png."""
+    """Image file (JPEG, PNG or SVG), relative to the story file, e.g. priya.jpg."""
     alt: str | None = Field(default=None, examples=["Priya at her desk, smiling"])
     """What the photo shows, for people who cannot see it; required unless decorative is true."""
     alt_cy: str | None = Field(default=None, examples=["Priya wrth ei desg, yn gwenu"])
@@ -46,7 +46,7 @@ class Photo(Model):
     @field_validator("file")
     @classmethod
     def _kind(cls, value: str) -> str:
-        return _image_kind(value, "the photo") or value
+        return _image_kind(value, "the photo", photo=True) or value
 
 
 class Story(Model):

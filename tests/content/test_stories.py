@@ -36,7 +36,8 @@ def test_stories_terms_and_images_reach_the_booklet(loaded):
     assert [s.id for s in book.stories] == ["jordan", "morgan", "priya"]  # file-name order
     assert [t.term for t in book.glossary] == ["Fast Stream", "Success Profiles", "Civil Service Jobs"]
     assert sorted(book.images) == ["organisation:gds", "organisation:ukhsa", "story:jordan", "story:priya"]
-    assert book.images["story:priya"].startswith("data:image/png;base64,")
+    assert book.images["story:priya"].startswith("data:image/jpeg;base64,")
+    assert book.images["organisation:gds"].startswith("data:image/png;base64,")
     assert base64.b64decode(book.images["organisation:ukhsa"].split(",", 1)[1]).startswith(b"<svg")
     # A decorative picture needs no alt text; an illustrative story needs no consent.
     jordan = next(s for s in book.stories if s.id == "jordan")
