@@ -101,6 +101,7 @@ STARTER_PLACEHOLDERS = [
     "content/organisations/example-employer.yaml:4:1  summary",
     "content/organisations/example-employer.yaml:11:1  website",
     "content/organisations/example-employer.yaml:14:1  source",
+    "content/stories/alex.yaml:5:1  name",
 ]
 """Where a new project's placeholder warnings point (file:line:col  key): every text meant to be replaced."""
 

@@ -23,7 +23,7 @@ from annotated_types import Ge, Le, MaxLen, MinLen
 from pydantic import AfterValidator, BaseModel
 from pydantic.fields import FieldInfo
 
-from ..content import model
+from ..content import glossary, model, stories
 from . import classlist
 from .starter import starter, starter_text
 
@@ -80,6 +80,28 @@ FILES = [
         "back cover. Without it the booklet is printed without co-branding. `booklet build --brand "
         "FILE` uses another brand file, so one content folder can serve several services.",
     ),
+    FileKind(
+        "stories/NAME.yaml",
+        stories.Story,
+        "content/stories/alex.yaml",
+        "Optional. One file per person's story; the file name is its id. A story prints after the "
+        "organisation it names (or, without one, after its route). Each story says who the person is: "
+        "`consent: true` for a real person who agreed to their story and photo being printed, or "
+        '`illustrative: true` for an invented example, which prints with an "Illustrative example" '
+        "label; a story with neither is an error. A photo (JPEG, PNG or SVG, beside the story file, at most "
+        "2 MB and 25 million pixels, the same rules as a logo) needs a `credit` line and `alt` text, "
+        "unless `decorative: true`. `booklet check` warns about a story over "
+        f"{stories.STORY_WORDS} words. Audiences choose stories with `stories: include: [tag:NAME]`.",
+    ),
+    FileKind(
+        "glossary.yaml",
+        glossary.Glossary,
+        "content/glossary.yaml",
+        "Optional. Words a reader may not know, printed as a Glossary page before the back cover; in "
+        "the HTML and EPUB editions the first use of each term links to its entry. `booklet check` "
+        "warns about a term the booklet never uses (a term is found as a whole word, in any case, "
+        "plural or not).",
+    ),
 ]
 
 TYPE_NOTES: dict[tuple[type[BaseModel], str], str] = {
@@ -98,6 +120,9 @@ TYPE_NOTES: dict[tuple[type[BaseModel], str], str] = {
 
 REQUIRED_NOTES: dict[tuple[type[BaseModel], str], str] = {
     (model.Organisation, "id"): "optional: the file name",
+    (stories.Story, "id"): "optional: the file name",
+    (stories.Photo, "credit"): "required",
+    (stories.Photo, "alt"): "required unless decorative",
 }
 """Fields whose "required" column needs words of their own."""
 
@@ -122,6 +147,8 @@ that `booklet init` creates.
 | `content/routes.yaml` | entry routes, printed as a checklist | yes |
 | `content/audiences.yaml` | tailored versions for different readers | no |
 | `content/brand.yaml` | your careers service's name, logo and colours | no |
+| `content/stories/NAME.yaml` | one person's story per file, with an optional photo | no |
+| `content/glossary.yaml` | terms and their definitions, printed as a page | no |
 | `styles/` | your own templates and CSS (see docs/styles.md) | no |
 
 ## Writing YAML
@@ -350,6 +377,8 @@ def example(
         return "see below"
     if (cls, name) == (model.Organisation, "id"):
         return "`example-employer` (from the file name)"
+    if (cls, name) == (stories.Story, "id"):
+        return "`alex` (from the file name)"
     for data in samples.get(cls, []):
         if name in data:
             return f"`{_cell(_inline(data[name]))}`"

@@ -56,8 +56,14 @@ SKIPPED_KEYS = {
     "featured",
     "order",
     "max_steps",
+    "logo",
+    "file",
+    "organisation",
+    "route",
+    "accent",
+    "accent_text",
 }
-"""Fields that hold ids, addresses, dates or settings rather than prose."""
+"""Fields that hold ids, addresses, dates, file names or settings rather than prose."""
 
 _ADDRESS = re.compile(
     r"https?://\S+"

@@ -58,6 +58,7 @@ def run_check(
     loaded = load_content(project, brand, months=months)
     if language == "cy":
         # Every text without its Welsh version beside it: warnings, or errors with --strict.
+        from ..content.extras import welsh_items
         from ..content.translations import missing_welsh
 
         book = loaded.booklet
@@ -69,6 +70,7 @@ def run_check(
                 book.routes if book else [],
                 loaded.audiences,
                 loaded.documents,
+                extra=welsh_items(book) if book else (),
             )
         )
     errors, warnings = loaded.errors, loaded.warnings
@@ -184,15 +186,18 @@ def _texts(value: object) -> int:
 
 def welsh_gap_line(loaded: Content) -> str:
     """One line saying how many texts still have no Welsh ("" when every one has)."""
+    from ..content.extras import welsh_items
     from ..content.translations import missing_welsh
 
     book = loaded.booklet
     if book is None:
         return ""
     frame, organisations, routes = book.frame, book.organisations, book.routes
-    gaps = len(missing_welsh(frame, organisations, routes, loaded.audiences, loaded.documents))
+    extra = welsh_items(book)
+    gaps = len(missing_welsh(frame, organisations, routes, loaded.audiences, loaded.documents, extra=extra))
     if not gaps:
         return ""
     total = _texts(frame) + _texts(organisations) + _texts(routes) + _texts(loaded.audiences)
+    total += _texts([value for value, _, _ in extra])
     verb = "has" if gaps == 1 else "have"
     return f"{gaps} of {total} texts {verb} no Welsh yet: booklet check --language cy lists them"

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..errors import BookletError, Problem, Where
-from . import logo, model
+from . import extras, logo, model
 from .check import (
     REVIEW_MONTHS,
     Stale,
@@ -35,7 +35,7 @@ from .check import (
     validate,
 )
 from .placeholders import check_logo, check_placeholders
-from .read import Document, load, read_bytes, short
+from .read import Document, Loc, dotted, load, read_bytes, short
 from .text import check_text
 
 
@@ -183,43 +183,49 @@ class _Reader:
 LOGO_MAX_BYTES = 2_000_000
 
 
-def _logo_uri(path: Path, name: str, doc: Document, folder: Path) -> tuple[str, list[Problem]]:
-    """Read a logo file into a data: URI, checking it really is a PNG or an SVG.
+def _logo_uri(
+    path: Path, name: str, doc: Document, folder: Path, key: Loc = ("logo",), owner: str = "brand file"
+) -> tuple[str, list[Problem]]:
+    """Read a logo (or a story's photo) into a data: URI, checking it really is a PNG or an SVG.
 
-    The logo must sit in the brand file's folder (or below it): a brand file
-    from someone else must not be able to pull in any other file on the disk.
+    The image must sit in its content file's folder (or below it): a file from
+    someone else must not be able to pull in any other file on the disk. `key`
+    is where the file is named in `doc` (`logo`, or `photo.file` for a photo).
     """
     import base64
 
-    where = doc.where(("logo",))
+    where = doc.where(key)
+    noun, at = str(key[0]), dotted(key)
     if Path(name).is_absolute() or not _inside(path, folder):
         return "", [
             Problem(
                 where,
-                f"logo {short(name)} is outside the brand file's folder",
-                "put the logo beside the brand file and give its name, e.g. logo: logo.svg",
-                "logo",
+                f"{noun} {short(name)} is outside the {owner}'s folder",
+                f"put the {noun} beside the {owner} and give its name, e.g. {key[-1]}: {noun}.svg",
+                at,
             )
         ]
     if not path.is_file():
-        return "", [
-            Problem(where, f"logo file {short(name)} not found", "the path is relative to the brand file", "logo")
-        ]
+        return "", [Problem(where, f"{noun} file {short(name)} not found", f"the path is relative to the {owner}", at)]
     try:
-        raw = read_bytes(path, doc.name + ": logo", LOGO_MAX_BYTES, "logos")
+        raw = read_bytes(path, doc.name + ": " + noun, LOGO_MAX_BYTES, noun + "s")
     except BookletError as exc:
-        return "", [replace(p, where=where, path="logo") for p in exc.problems]
+        return "", [replace(p, where=where, path=at) for p in exc.problems]
     if path.suffix.lower() == ".png":
         if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
-            return "", [Problem(where, "logo is not a PNG image", "export it again as PNG", "logo")]
+            return "", [Problem(where, f"{noun} is not a PNG image", "export it again as PNG", at)]
         mime, why = "image/png", logo.check_png(raw)
+    elif path.suffix.lower() in (".jpg", ".jpeg"):  # a story's photo (the models allow JPEG nowhere else)
+        if not raw.startswith(b"\xff\xd8\xff"):
+            return "", [Problem(where, f"{noun} is not a JPEG image", "export it again as JPEG", at)]
+        mime, why = "image/jpeg", logo.check_jpeg(raw)
     else:
         if b"<svg" not in raw[:4096]:
-            return "", [Problem(where, "logo is not an SVG image", "export it again as SVG", "logo")]
+            return "", [Problem(where, f"{noun} is not an SVG image", "export it again as SVG", at)]
         mime, why = "image/svg+xml", logo.check_svg(raw)
     if why:
         what, hint = _split_hint(why)
-        return "", [Problem(where, f"logo {short(name)} {what}", hint, "logo")]
+        return "", [Problem(where, f"{noun} {short(name)} {what}", hint, at)]
     return f"data:{mime};base64,{base64.b64encode(raw).decode()}", []
 
 
@@ -287,6 +293,8 @@ def _stray_files(reader: _Reader, org_dir: Path) -> list[Problem]:
     for path in sorted(org_dir.iterdir()):
         if path.name.startswith(_IGNORED) or path.name.endswith("~"):
             continue
+        if path.suffix.lower() in (".svg", ".png"):
+            continue  # an organisation's logo lives beside its file
         if path.is_dir():
             inside = sorted(p.name for p in path.rglob("*") if p.suffix.lower() in (".yaml", ".yml"))
             if inside:
@@ -354,6 +362,7 @@ def load_project_content(
         )
     reader.problems += _stray_files(reader, org_dir)
     first_file: dict[str, str] = {}
+    images: dict[str, str] = {}
     for path in files:
         doc = reader.read(path)
         if doc is None:
@@ -386,6 +395,7 @@ def load_project_content(
         if org is not None:
             organisations.append(org)
             org_docs.append((org, doc))
+            images |= extras.organisation_logo(org, doc, path, _logo_uri, reader.problems)
     organisations.sort(key=lambda o: o.order)
 
     problems = reader.problems
@@ -455,6 +465,12 @@ def load_project_content(
             if brand is not None and brand.logo_uri and brand_doc is not None:
                 problems += check_logo(brand_doc, _uri_bytes(brand.logo_uri))
 
+    # Stories and the glossary (both optional): their problems join the others.
+    more = extras.load_extras(
+        reader, content_dir, _logo_uri, frame, organisations, files, routes, audiences, audiences_doc
+    )
+    images |= more.images
+
     # Text the starter project marks as placeholder must not print unnoticed.
     problems += check_placeholders(reader.documents.values())
 
@@ -464,7 +480,14 @@ def load_project_content(
 
     booklet = None
     if frame is not None and routes is not None and not [p for p in problems if not p.warning]:
-        booklet = model.Booklet(frame=frame, organisations=organisations, routes=routes.routes)
+        booklet = model.Booklet(
+            frame=frame,
+            organisations=organisations,
+            routes=routes.routes,
+            stories=more.stories,
+            glossary=more.terms,
+            images=images,
+        )
     return Content(
         booklet, reader.documents, sorted_problems(problems), audiences, brand, stale, sourced, len(reader.seen)
     )

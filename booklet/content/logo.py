@@ -25,9 +25,19 @@ _CSS_URL = re.compile(r"""@import|url\(\s*['"]?\s*(?!['"]?\s*(?:#|data:))""", re
 
 def check_png(raw: bytes) -> str | None:
     """Why this PNG cannot be used as a logo, or None."""
+    return _check_raster(raw, "PNG")
+
+
+def check_jpeg(raw: bytes) -> str | None:
+    """Why this JPEG cannot be used (as a story's photo), or None: the same limits as a PNG logo."""
+    return _check_raster(raw, "JPEG")
+
+
+def _check_raster(raw: bytes, kind: str) -> str | None:
+    """Why this PNG or JPEG (`kind`, Pillow's format name) cannot be printed, or None."""
     from PIL import Image, UnidentifiedImageError
 
-    if len(raw) >= 24 and raw[12:16] == b"IHDR":
+    if kind == "PNG" and len(raw) >= 24 and raw[12:16] == b"IHDR":
         # Read the size from the header first: Pillow refuses huge images without saying how huge.
         width, height = struct.unpack(">II", raw[16:24])
         if width * height > MAX_PIXELS:
@@ -40,9 +50,9 @@ def check_png(raw: bytes) -> str | None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             # verify() checks every chunk and its checksum even when an imported library (WeasyPrint)
             # has told Pillow to accept truncated images, which load() alone would then do.
-            with Image.open(io.BytesIO(raw), formats=["PNG"]) as image:
+            with Image.open(io.BytesIO(raw), formats=[kind]) as image:
                 image.verify()
-            with Image.open(io.BytesIO(raw), formats=["PNG"]) as image:
+            with Image.open(io.BytesIO(raw), formats=[kind]) as image:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
                     return (
@@ -54,10 +64,12 @@ def check_png(raw: bytes) -> str | None:
         return f"has too many pixels (at most {MAX_PIXELS // 1_000_000} million; export it again smaller)"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         detail = str(exc)[:80]
-        detail = str(exc)[:80]
-        return f"cannot be opened as a PNG image, the file is damaged or incomplete: {detail} (export it again as PNG)"
+        return (
+            f"cannot be opened as a {kind} image, the file is damaged or incomplete: {detail} "
+            f"(export it again as {kind})"
+        )
     if width == 0 or height == 0:
-        return "has no pixels (export it again as PNG)"
+        return f"has no pixels (export it again as {kind})"
     return None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -267,6 +267,23 @@ class Organisation(Sourced):
     """Welsh versions of the roles, one for each role in the same order."""
     name_language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$", examples=["cy"])
     """Language of name when it differs from the booklet's, e.g. cy for an organisation known by its Welsh name."""
+    logo: str | None = Field(default=None, examples=["gds-logo.svg"])
+    """Logo file (SVG or PNG), relative to the organisation file; printed beside the name."""
+    logo_alt: str | None = Field(default=None, examples=["Government Digital Service logo"])
+    """Text alternative for the logo, required when there is a logo."""
+    logo_alt_cy: str | None = Field(default=None, examples=["Logo Gwasanaeth Digidol y Llywodraeth"])
+    """Welsh version of logo_alt."""
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_kind(cls, value: str | None) -> str | None:
+        return _image_kind(value, "the logo")
+
+    @model_validator(mode="after")
+    def _logo_described(self) -> Organisation:
+        if self.logo and not (self.logo_alt or "").strip():
+            raise ValueError("a logo needs logo_alt: a short text alternative, e.g. the words the logo shows")
+        return self
 
     @field_validator("roles")
     @classmethod
@@ -280,6 +297,14 @@ class Organisation(Sourced):
     def _roles_paired(self) -> Organisation:
         _check_paired("roles", self.roles, self.roles_cy, "role")
         return self
+
+
+def _image_kind(value: str | None, what: str, photo: bool = False) -> str | None:
+    """Only SVG and PNG files (and JPEG for a photo) are read as images (see content/logo.py)."""
+    kinds = (".svg", ".png", ".jpg", ".jpeg") if photo else (".svg", ".png")
+    if value is not None and not value.lower().endswith(kinds):
+        raise ValueError(f"{what} must be an .svg or .png file" + (" (or .jpg)" if photo else ""))
+    return value
 
 
 def _check_paired(field: str, english: list[str], welsh: list[str] | None, item: str) -> None:
@@ -367,6 +392,12 @@ class Booklet(Model):
     """Language of this edition: en, cy, or both for a bilingual one."""
     plan: ActionPlan | None = None
     """A student's action plan, for a personal copy (`booklet personalise`)."""
+    stories: list[Any] = []
+    """The stories (content/stories.py: Story), each printed after the organisation or route it names."""
+    glossary: list[Any] = []
+    """The glossary's terms (content/glossary.py: Term), printed as a page."""
+    images: dict[str, str] = {}
+    """Organisation logos and story photos as data: URIs, by "organisation:ID" or "story:ID"."""
 
 
 class Selector(Model):
@@ -424,6 +455,8 @@ class Audience(Model):
     """Which entry routes appear."""
     points: Selector = Selector()
     """Which reasons, challenges and skills appear."""
+    stories: Selector = Selector()
+    """Which stories appear (each prints only where its organisation or route does)."""
     featured: list[Id] = []
     """Organisations printed first and emphasised, in this order."""
     notes: list[Text] = []

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from . import model
+from . import glossary, model, stories
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "booklet.schema.json": model.Frame,
@@ -26,6 +26,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "routes.schema.json": model.Routes,
     "audiences.schema.json": model.Audiences,
     "brand.schema.json": model.Brand,
+    "story.schema.json": stories.Story,
+    "glossary.schema.json": glossary.Glossary,
 }
 """File name of each schema → the model of the content file it describes."""
 
@@ -35,6 +37,8 @@ FILE_KINDS = {
     "audiences.yaml": "audiences.schema.json",
     "brand.yaml": "brand.schema.json",
     "organisations/*.yaml": "organisation.schema.json",
+    "stories/*.yaml": "story.schema.json",
+    "glossary.yaml": "glossary.schema.json",
 }
 """Which schema each content file uses (paths relative to the content folder)."""
 
@@ -55,7 +59,7 @@ def schema_for(name: str) -> dict[str, Any]:
     """The JSON Schema for one kind of content file (a key of SCHEMAS)."""
     cls = SCHEMAS[name]
     schema = cls.model_json_schema(schema_generator=_Generator)
-    if cls is model.Organisation:
+    if cls in (model.Organisation, stories.Story):
         # The id comes from the file name; writing it is optional.
         schema["required"] = [key for key in schema.get("required", []) if key != "id"]
     return {

@@ -6,7 +6,7 @@ new field becomes translatable by adding its `_cy` sibling.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -56,8 +56,12 @@ def missing_welsh(
     audiences: list[model.Audience],
     documents: dict[str, Document],
     strict: bool = False,
+    extra: Sequence[tuple[BaseModel, str, tuple[str | int, ...]]] = (),
 ) -> list[Problem]:
-    """A warning (an error with `strict`) at every text field that has no Welsh version."""
+    """A warning (an error with `strict`) at every text field that has no Welsh version.
+
+    `extra` adds (model, file name ending, key path in that file) for the optional parts
+    (stories, the glossary: see `extras.welsh_items`)."""
     by_file: list[tuple[BaseModel, Document | None, tuple[str | int, ...]]] = []
 
     def doc(suffix: str) -> Document | None:
@@ -71,6 +75,8 @@ def missing_welsh(
         by_file.append((route, doc("routes.yaml"), ("routes", i)))
     for i, audience in enumerate(audiences):
         by_file.append((audience, doc("audiences.yaml"), ("audiences", i)))
+    for value, suffix, prefix in extra:
+        by_file.append((value, doc(suffix), prefix))
     problems = []
     for value, document, prefix in by_file:
         if document is None:

@@ -47,6 +47,7 @@ from .html import (
     read_style,
     style_dirs,
 )
+from .terms import link_terms
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -134,7 +135,7 @@ def render_epub(
             "other_language": None,
             "profiles": profile_layout(edition),
         }
-        html = env.get_template("partials/epub-body.html.j2").render(names)
+        html = link_terms(env.get_template("partials/epub-body.html.j2").render(names), edition.glossary)
         if len(languages) > 1:
             html = _own_ids(html, language)
         body = _xhtml_body(html)

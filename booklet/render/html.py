@@ -27,6 +27,7 @@ from ..version import __version__
 from . import fonts, i18n
 from .css import Sandbox, escape_style
 from .qr import qr_data_uri
+from .terms import link_terms
 
 PAPER = "#ffffff"
 CUSTOM_CSS = "custom.css"
@@ -250,6 +251,8 @@ def render_html(
             "toc_organisations": len(edition.organisations) <= TOC_ORGANISATIONS,
         }
         html = env.get_template(f"partials/{body}").render(names)
+        if web:
+            html = link_terms(html, edition.glossary)
         if len(languages) > 1:
             html = _own_ids(html, language)
             html = Markup('<div class="edition edition-{0}" id="{0}" lang="{1}">\n{2}</div>').format(

@@ -59,5 +59,6 @@ def tailor(booklet: Booklet, audience: Audience) -> Booklet:
             "notes_cy": _notes_cy(booklet, audience),
             "featured": [o.id for o in organisations if o.id in rank],
             "layout": audience.layout,
+            "stories": [s for s in booklet.stories if audience.stories.picks(s.id, s.tags)],
         }
     )

@@ -120,3 +120,11 @@ def test_import_dry_run_reports_spelling_of_what_would_change(project, tmp_path)
     (line,) = [line for line in done.stdout.splitlines() if "dictionary" in line]
     assert '"goverment" is not in the British English dictionary (did you mean government' in line
     assert line.startswith("content/organisations/gds.yaml:")
+
+
+def test_file_names_ids_and_colours_are_not_spell_checked(tmp_path):
+    # The starter's story names its photo (alex.svg), organisation and colours: none of them is prose.
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "new")])
+    assert result.exit_code == 0, result.output
+    checked = CliRunner().invoke(app, ["check", "--content", str(tmp_path / "new" / "content"), "--spelling"])
+    assert "spelling: no misspelt words" in checked.stderr, checked.output

