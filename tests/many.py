@@ -52,13 +52,18 @@ _NAMES = [
     "Office for National Statistics Data Science Campus",
 ]
 _SENTENCES = [
-    "Uses machine learning to improve how public services are planned and delivered.",
-    "Builds data platforms that analysts across government rely on every day.",
-    "Works with universities & local partners on responsible uses of artificial intelligence.",
-    "Publishes open data and the methods behind it so that others can check the results.",
-    "Runs a graduate scheme with placements in analysis, engineering and policy teams.",
+    "{Area} teams use machine learning to plan and deliver public services.",
+    "{Area} analysts across government rely on its data platforms every day.",
+    "{Area} work with universities & local partners on responsible uses of AI.",
+    "{Area} data is open, with the methods behind it, so others can check results.",
+    "{Area} placements in analysis, engineering and policy make up its graduate scheme.",
     "Mae'n gweithio'n ddwyieithog ac yn croesawu siaradwyr Cymraeg.",
 ]
+_AREAS = ["Health", "Transport", "Tax", "Weather", "Mapping", "Education", "Welfare", "Farming", "Energy", "Housing"]
+"""Fields the sentences name, so no two summaries read word for word alike at the top of a page (a checker
+takes a line repeated there on three pages for a running header)."""
+_REGIONS = ["north", "south", "east", "west", "central", "coast", "valleys", "borders"]
+"""Ends of the long addresses: a checker counts lines alike but for their digits as one running footer."""
 _ROLES = [
     "Data Scientists",
     "Machine Learning Engineers",
@@ -86,9 +91,10 @@ def organisation(index: int) -> dict[str, object]:
     rng = random.Random(index)
     base = _NAMES[index % len(_NAMES)]
     name = base if index < len(_NAMES) else f"{base} ({index // len(_NAMES) + 1})"
-    summary = " ".join(rng.sample(_SENTENCES, rng.randint(1, 3)))
+    summary = " ".join(s.format(Area=rng.choice(_AREAS)) for s in rng.sample(_SENTENCES, rng.randint(1, 3)))
     # Most addresses are of a usual length; every fifth is very long, to test where addresses break.
-    slug = "careers/data-and-artificial-intelligence/graduate-roles" if index % 5 == 4 else "careers"
+    region = _REGIONS[index // 5 % len(_REGIONS)]
+    slug = f"careers/data-and-artificial-intelligence/graduate-roles-{region}" if index % 5 == 4 else "careers"
     return {
         "name": name,
         "summary": summary,

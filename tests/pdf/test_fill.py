@@ -29,6 +29,7 @@ from booklet.jobs import plan
 from booklet.jobs.balance import Remedies, settings_with
 from booklet.jobs.pool import pool_context
 from booklet.jobs.work import lay_out_job
+from booklet.pdf.checkers import check_independently
 from booklet.pdf.fill import GOOD, TARGET, allowed_under_good, meets_targets
 from booklet.project import Project
 from booklet.settings import Settings
@@ -163,6 +164,20 @@ def test_contents_and_outline_point_at_the_balanced_pages(editions, name):
     assert len(checked) >= len(entries) // 2, name
     for title, page in checked:
         assert page in marks[squeezed(title)], (name, title, page, marks[squeezed(title)])
+
+
+@pytest.mark.parametrize("checker", ["outloud", "pdfua"])
+def test_both_independent_checkers_pass_every_balanced_edition(editions, checker):
+    """Split cards, run-on sections, tightened spacing, notes lines and Notes pages keep the tags whole:
+    outloud and pdfua find nothing on any edition the balancer laid out again."""
+    found = check_independently([path for path, *_ in editions.values()])
+    report = {}
+    for name, (path, *_) in editions.items():
+        verdict = next(v for v in found[path] if v.checker == checker)
+        assert not verdict.missing and not verdict.failure, (name, verdict.failure)
+        if verdict.findings:
+            report[name] = [f.line() for f in verdict.findings]
+    assert report == {}
 
 
 def test_a_meets_targets_rule_that_can_fail():
