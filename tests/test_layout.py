@@ -100,3 +100,20 @@ def test_no_folder_is_named_like_generated_output():
     # Tools skip folders named build or dist (pytest, packagers, structure viewers).
     named = [p for p in (ROOT / "booklet").rglob("*") if p.is_dir() and p.name in ("build", "dist")]
     assert named == []
+
+
+def test_every_folder_of_the_package_is_installed():
+    """A folder of templates, starter files or assets that pyproject.toml does not list is left out of
+    an installed booklet (and `booklet init` fails there): every one is declared, with its files."""
+    import tomllib
+
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    declared = set(setuptools["packages"])
+    folders = {
+        ".".join(("booklet", *p.relative_to(ROOT / "booklet").parts))
+        for p in (ROOT / "booklet").rglob("*")
+        if p.is_dir() and p.name != "__pycache__" and any(f.is_file() for f in p.iterdir())
+    }
+    assert folders - declared == set()
+    data = {name for name in folders if not (ROOT / "booklet" / Path(*name.split(".")[1:]) / "__init__.py").exists()}
+    assert data - set(setuptools["package-data"]) == set()
