@@ -233,6 +233,19 @@ def test_bilingual_contents_page_numbers_are_right(bilingual_pdf):
     assert "Key Public Sector AI Organisations" in texts[page - 1]
 
 
+def test_our_accessibility_rules_pass_a_bilingual_edition(bilingual_pdf):
+    """Each language's half is a booklet with its own H1: the heading rule checks each half's outline."""
+    result = CliRunner().invoke(app, ["check", "--accessibility", str(bilingual_pdf.path)])
+    assert result.exit_code == 0, result.output
+    assert "headings: 2 H1" in result.output and "no level skipped" in result.output
+
+
+def test_the_heading_rule_still_finds_a_second_h1_in_one_half():
+    from booklet.pdf.accessibility import heading_problems
+
+    assert heading_problems([1, 2, 1, 2]) == ["2 H1 headings, expected exactly 1"]
+
+
 def test_bilingual_a5_large_print(bilingual_a5_large):
     page = bilingual_a5_large.reader.pages[0]
     assert round(float(page.mediabox.width) / 72 * 25.4) == 148
