@@ -59,5 +59,6 @@ def tailor(booklet: Booklet, audience: Audience) -> Booklet:
             "notes_cy": _notes_cy(booklet, audience),
             "featured": [o.id for o in organisations if o.id in rank],
             "layout": audience.layout,
+            "routes_at_a_glance": audience.routes_at_a_glance,
         }
     )
