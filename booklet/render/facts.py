@@ -117,7 +117,7 @@ def register(env: jinja2.Environment) -> None:
         return str(context.get("language", "en"))
 
     def edition(context: Any) -> dt.date:
-        return context["frame"].edition  # type: ignore[no-any-return]
+        return context["frame"].edition
 
     env.filters["pay"] = jinja2.pass_context(lambda c, pay: pay_text(pay, language(c)))
     env.filters["where"] = jinja2.pass_context(lambda c, where: where_text(where, language(c)))
