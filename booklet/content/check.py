@@ -444,7 +444,7 @@ def _sourced_items(
                         for group, data in facts.items() if isinstance(facts, dict) else ():
                             if isinstance(data, dict):  # each fact group names its own source and review
                                 name = f"route {label!r}" if isinstance(route.get("id"), str) else f"route {label}"
-                                items.append((f"{name} {group}", doc, ("routes", index, "facts", group), data))
+                                items.append((f"{name} ({group})", doc, ("routes", index, "facts", group), data))
     return items
 
 

@@ -118,3 +118,10 @@ def test_key_dates_are_those_from_the_edition_on_in_date_order_and_grouped_by_mo
 
 def test_the_groups_are_printed_in_the_documented_order():
     assert facts.GROUPS == ("who", "entry", "pay", "where", "clearance", "length", "apply")
+
+
+def test_check_language_cy_lists_facts_without_welsh():
+    from booklet.content.translations import missing
+
+    r = route(who={"text": "Graduates"}, entry={"items": ["A degree"], "items_cy": ["Gradd"]})
+    assert [m for m in missing(r) if m[0]] == [(("facts", "who"), "text")]
