@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from ..content.model import Audience, Booklet, Organisation, Route
+from ..content.text import odd_characters
 from ..errors import BookletError, Exit, Problem, Where
 from .cells import UK_NOTE, parse_date
 from .workbooks import Workbook, column_letters, open_workbook, read_bytes, read_csv
@@ -31,6 +32,10 @@ MAX_STEPS = 12
 """Most agreed next steps one action plan prints."""
 MAX_NOTE = 1_000
 """Longest note accepted (the action plan prints it whole)."""
+JOINERS = "\u200c\u200d"
+"""Zero-width (non-)joiners: invisible, but needed to spell names in some scripts (Persian, Indic)."""
+NOTE_BREAKS = "\t\n\r"
+"""Controls a note may hold: a line break typed in a cell (Alt+Enter), a tab."""
 
 
 class PersonRow(BaseModel):
@@ -360,6 +365,15 @@ def check_rows(table: Table, path: Path, booklet: Booklet, audiences: list[Audie
         notes = cell("notes")
         if len(notes) > MAX_NOTE:
             bad("notes", f"the note is longer than {MAX_NOTE:,} characters", "the action plan prints it whole")
+        for column, text, what in (
+            ("name", person_name, "holds"),
+            ("adviser", adviser, "holds"),
+            ("next_steps", cell("next_steps"), "a step holds"),
+            ("notes", notes, "holds"),
+        ):
+            odd = _odd_character(text, NOTE_BREAKS if column == "notes" else "")
+            if odd:
+                bad(column, f"{what} an invisible or control character ({odd})", "type it again")
         if problems:
             result.problems += problems
             result.failed_rows.add(number)
@@ -383,6 +397,15 @@ def check_rows(table: Table, path: Path, booklet: Booklet, audiences: list[Audie
             Problem(Where(name, top, columns["follow_up"] + 1), UK_NOTE, path="follow_up", warning=True)
         )
     return result
+
+
+def _odd_character(text: str, allowed: str) -> str:
+    """A character of `text` (as U+XXXX; the lowest of several) that would print unseen or reorder the text around it:
+    a control character but `allowed`, a bidi control, an invisible character but the joiners, or a
+    lone surrogate (bytes that were not UTF-8, from a command line); "" when there is none."""
+    controls, hidden = odd_characters(text, allowed)
+    odd = controls + [c for c in hidden if c not in JOINERS] + [c for c in text if "\ud800" <= c <= "\udfff"]
+    return f"U+{ord(min(odd)):04X}" if odd else ""
 
 
 def read_ids(path: Path, sheet: str | None = None) -> list[str]:

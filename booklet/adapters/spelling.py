@@ -72,10 +72,24 @@ _IZE = re.compile(r"[iy]z")
 
 
 @dataclass
+class Finding:
+    """One word to look at, as the preview page shows it (the same as its line in `Report.problems`)."""
+
+    word: str
+    language: str
+    """en or cy: the dictionary that did not know it."""
+    suggestions: list[str]
+    """Up to three; for an American spelling, the British one."""
+    problem: Problem
+
+
+@dataclass
 class Report:
     """What a spelling check found."""
 
     problems: list[Problem] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    """The problems again, each with its word and suggestions apart."""
     missing: list[str] = field(default_factory=list)
     """One line for each dictionary that could not be used, naming the package to install."""
     created: Path | None = None
@@ -251,15 +265,17 @@ def check_spelling(
                 where, cursor = locator.where(word, cursor)
                 problem = _word_problem(word, language, dictionary, accepted, skip)
                 if problem:
-                    what, hint = problem
-                    report.problems.append(Problem(where, what, hint, path=dotted(loc), warning=not strict))
+                    what, hint, suggestions = problem
+                    found = Problem(where, what, hint, path=dotted(loc), warning=not strict)
+                    report.problems.append(found)
+                    report.findings.append(Finding(word, language, suggestions, found))
     return report
 
 
 def _word_problem(
     word: str, language: str, dictionary: Any, accepted: set[str], skip: set[str]
-) -> tuple[str, str] | None:
-    """(what, hint) for a word that is misspelt or American, else None."""
+) -> tuple[str, str, list[str]] | None:
+    """(what, hint, suggestions) for a word that is misspelt or American, else None."""
     if word in accepted or word.casefold() in accepted or word.casefold() in skip:
         return None
     if len(word) > 1 and word.isupper():
@@ -267,7 +283,7 @@ def _word_problem(
     if language == "en":
         british = american(word, dictionary)
         if british:
-            return f"{word}: British spelling is {british}", "American spelling"
+            return f"{word}: British spelling is {british}", "American spelling", [british]
     if dictionary.check(word):
         return None
 
@@ -287,4 +303,4 @@ def _word_problem(
     suggestions = [s for s in dictionary.suggest(unknown[0]) if s != unknown[0]][:3]
     hint = f"did you mean {', '.join(suggestions)}? " if suggestions else ""
     hint += f"if it is right, add it to content/{WORDS_FILE}"
-    return f'"{word}" is not in the {name} dictionary', hint
+    return f'"{word}" is not in the {name} dictionary', hint, suggestions

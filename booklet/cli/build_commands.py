@@ -141,6 +141,7 @@ def build(
     Example: booklet build --all --edition epub      (e-books, output/<name>.epub)
     Example: booklet build --edition braille --language cy      (output/<name>-cy.brf)
     """
+    from ..adapters.cells import bounded
     from ..errors import group_warnings
     from ..jobs import default_workers, plan
     from ..jobs.plan import load_content
@@ -244,7 +245,7 @@ def build(
     project = Project.locate(content, styles)
     loaded = load_content(project, brand)
     if not strict:  # with --strict, plan() reports them as errors instead
-        for problem in group_warnings(loaded.warnings):
+        for problem in bounded(group_warnings(loaded.warnings), group=False):
             err(problem.line())
     planned = plan(project, loaded, audience or (), all_audiences, output, settings)
     results = run_with_progress(planned, jobs or default_workers(), force, quiet, cluster)

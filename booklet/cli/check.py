@@ -1,4 +1,5 @@
-"""`booklet check`: print every content problem, one per line, and the summary; return the exit code."""
+"""`booklet check`: print the content's problems, one per line (at most a screenful, then a count), and the
+summary; return the exit code."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..adapters.cells import bounded
 from ..content.check import REVIEW_MONTHS, sorted_problems
 from ..content.read import Document, load
 from ..errors import BookletError, Exit, Problem, group_warnings
@@ -34,9 +36,10 @@ def run_check(
     link_options: Options | None = None,
     spelling: bool = False,
 ) -> int:
-    """`booklet check`: report every problem, one per line; return the exit code.
+    """`booklet check`: report the problems, one per line; return the exit code.
 
-    Problems go to `print_line` (stdout), sorted by file and line; the summary
+    Problems go to `print_line` (stdout), sorted by file and line, at most
+    MAX_PROBLEM_LINES of them and then a count of the rest (`adapters.cells.bounded`); the summary
     goes to `print_error` (stderr). Exit 1 when there are errors, or warnings
     with `strict`; otherwise 0. With `stale`, only the freshness report (and any
     errors) is printed: every item due for review, oldest first.
@@ -104,11 +107,11 @@ def run_check(
             else f"spelling: no misspelt words in {report.words:,} checked"
         )
     # A translation report names every field on its own line (each needs its Welsh written there);
-    # otherwise a warning repeated in many places is printed once with its count.
-    for problem in shown if language == "cy" else group_warnings(shown):
-        print_line(problem.line())
-    # Each word its own line: the same misspelling in two places needs two fixes.
-    for problem in spelled:
+    # otherwise a warning repeated in many places is printed once with its count. Each misspelt word
+    # has its own line: the same misspelling in two places needs two fixes. However many there are,
+    # the lines stop at the cap every command keeps, with a count of the rest.
+    listed = (shown if language == "cy" else group_warnings(shown)) + spelled
+    for problem in bounded(listed, group=False):
         print_line(problem.line())
     for line in missing_dictionaries:
         print_line(line)

@@ -40,7 +40,9 @@ def guarded(command: Callable[..., Any], redact: bool = False) -> Callable[..., 
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):  # Typer's own: bad usage
             raise
         except BookletError as exc:
-            for problem in exc.problems:
+            from ..adapters.cells import bounded
+
+            for problem in bounded(exc.problems, group=False):
                 err(f"error: {problem.line()}" if not problem.warning else problem.line())
             raise typer.Exit(int(exc.code)) from None
         except KeyboardInterrupt as exc:

@@ -186,6 +186,7 @@ def import_(
 
 def spelling_lines(changes: list[Any], content: Path) -> list[str]:
     """The spelling problems of the files an import would write (its dry run), one line each."""
+    from ..adapters.cells import bounded
     from ..adapters.spelling import check_spelling
     from ..content.load import load_project_content
     from ..content.read import parse
@@ -202,4 +203,4 @@ def spelling_lines(changes: list[Any], content: Path) -> list[str]:
         texts[change.name] = change.new
     current = load_project_content(content).documents
     report = check_spelling(documents, content, texts=texts, create=False, names=current)
-    return [problem.line() for problem in report.problems] + report.missing
+    return [problem.line() for problem in bounded(report.problems, group=False)] + report.missing

@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..adapters.cells import bounded
+from ..adapters.cells import MAX_PROBLEM_LINES, bounded
 from ..content.load import load_project_content
-from ..errors import BookletError, Exit
+from ..errors import BookletError, Exit, Problem, Where, group_warnings
 from ..jobs import default_workers
 from ..jobs.people import PRINT_FILE, PersonResult, load_class_list, plan_people, run_people
 from ..jobs.people import forget as forget_files
@@ -54,7 +54,7 @@ def run_personalise(
     except ValueError:
         raise BookletError.single(f"--date {date!r} is not a date", hint="e.g. 2026-12-01", code=Exit.USAGE) from None
     loaded = load_project_content(project.content, project.root, brand)
-    for problem in loaded.warnings:
+    for problem in bounded(group_warnings(loaded.warnings), group=False):
         print_error(problem.line())
     class_list = load_class_list(people, loaded, sheet)
     for problem in bounded(class_list.warnings + class_list.problems):
@@ -62,15 +62,21 @@ def run_personalise(
     settings = Settings(page_size=page_size, large_print=large_print)
     jobs = plan_people(project, loaded, class_list, settings, prepared, plan_only=plan_only)
     start = time.perf_counter()
+    failures: list[Problem] = []
 
     def done(result: PersonResult) -> None:
         if result.status == "failed":
-            print_error(f"error: {people.name}:{result.row}  id {result.student_id}  {result.error}")
+            # Bounded like every list of problems: the first lines as they come, the rest counted at the end.
+            failures.append(Problem(Where(f"{people.name}:{result.row}"), result.error, path=f"id {result.student_id}"))
+            if len(failures) < MAX_PROBLEM_LINES:
+                print_error(f"error: {bounded(failures[-1:])[0].line()}")
         elif not quiet:
             state = "unchanged" if result.status == "unchanged" else f"{result.pages} pages"
             print_line(f"{_relative(result.output)}: {state}")
 
     results = run_people(jobs, workers=workers or default_workers(), force=force, on_done=done, cluster=cluster)
+    for problem in bounded(failures, group=False)[MAX_PROBLEM_LINES - 1 :]:
+        print_error(f"error: {problem.line()}")
     built = sum(r.status == "built" for r in results)
     unchanged = sum(r.status == "unchanged" for r in results)
     failed_jobs = [r for r in results if r.status == "failed"]

@@ -1,7 +1,8 @@
 """`booklet plan`: one student's action plan after a guidance interview, from options or prompts.
 
-The values are checked as a one-row class list (adapters/classlist.py's row checks) plus what
-only a plan made today can get wrong (a follow-up in the past, control or bidi characters),
+The values are checked as a one-row class list (adapters/classlist.py's row checks, which also
+refuse control and bidi characters in names, steps and notes) plus what only a plan made today
+can get wrong (a follow-up in the past),
 and the copy is made by the same code as `booklet personalise` (jobs/people.py): the same
 file name (output/people/ID.pdf), permissions, cache and redacted errors. The `serve` page's
 form uses `check_plan` and `make_plan` too. Messages name the option (or the form's field),
@@ -12,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..adapters.cells import bounded
 from ..adapters.classlist import ClassList, Person, Table, check_rows
 from ..content.load import Content, load_project_content
-from ..errors import Exit
+from ..errors import Exit, group_warnings
 from ..jobs.people import PRINT_FILE, PersonResult, plan_people, run_people
 from ..project import Project
 from ..settings import Settings
@@ -40,8 +41,6 @@ OPTIONS = {
 SOURCE = Path("plan")
 LOCAL_SETTINGS = ".booklet-local.yaml"
 """In the project's folder: what this computer's adviser chose to remember (never a student's data)."""
-ALLOWED_FORMAT = {"\u200c", "\u200d"}
-"""Zero-width (non-)joiners: needed to spell names in some scripts (Persian, Indic)."""
 
 
 @dataclass
@@ -70,16 +69,6 @@ class FieldProblem:
 
     def line(self) -> str:
         return f"{OPTIONS.get(self.field, self.field)}: {self.what}" + (f" ({self.hint})" if self.hint else "")
-
-
-def _odd_character(text: str) -> str:
-    """The first control or invisible formatting character (bidi overrides too) in `text`, as U+XXXX."""
-    for char in text:
-        if char in ALLOWED_FORMAT:
-            continue
-        if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp"):
-            return f"U+{ord(char):04X}"
-    return ""
 
 
 def _date(text: str) -> dt.date | None:
@@ -117,12 +106,6 @@ def check_plan(values: PlanInput, content: Content, today: dt.date) -> tuple[Per
         problems.append(FieldProblem("routes", "choose at least one route", f"e.g. {known}"))
     if row["id"].lower() == Path(PRINT_FILE).stem:
         problems.append(FieldProblem("id", "this id names the class's print file", "use the student's reference"))
-    for name in ("name", "adviser", "notes"):
-        odd = _odd_character(row[name])
-        if odd:
-            problems.append(FieldProblem(name, f"holds an invisible or control character ({odd})", "type it again"))
-    if any(_odd_character(step) for step in steps):
-        problems.append(FieldProblem("next_steps", "a step holds an invisible or control character", "type it again"))
     follow_up = _date(row["follow_up"])
     if follow_up is not None and follow_up < today:
         soon = today + dt.timedelta(days=14)
@@ -242,7 +225,7 @@ def run_plan(
     """Run the command; returns the exit code."""
     project = Project.locate(content, styles)
     loaded = load_project_content(project.content, project.root, brand)
-    for problem in loaded.warnings:
+    for problem in bounded(group_warnings(loaded.warnings), group=False):
         print_error(problem.line())
     loaded.raise_errors()
     if not values.adviser.strip():

@@ -63,7 +63,9 @@ def parse_pages(spec: str | None, count: int) -> list[int]:
 
 def build_pdf(content: Path | None, audience: str | None, print_error: Callable[[str], None] | None = None) -> Path:
     """The booklet's PDF in output/, built first if it is missing or out of date."""
+    from ..adapters.cells import bounded
     from ..content.load import load_project_content
+    from ..errors import group_warnings
     from ..jobs import plan, run
     from ..project import Project
     from ..settings import Settings
@@ -71,7 +73,7 @@ def build_pdf(content: Path | None, audience: str | None, print_error: Callable[
     project = Project.locate(content)
     loaded = load_project_content(project.content, project.root)
     if print_error is not None:
-        for problem in loaded.warnings:
+        for problem in bounded(group_warnings(loaded.warnings), group=False):
             print_error(problem.line())
     jobs = plan(project, loaded, [audience] if audience else (), settings=Settings())
     result = run(jobs[-1:], workers=1, force=False)[0]

@@ -57,6 +57,10 @@ class View:
     pages: list[str] = field(default_factory=list)
     """PNG previews in output/, one per page."""
     problems: list[dict[str, Any]] = field(default_factory=list)
+    spelling: list[dict[str, Any]] = field(default_factory=list)
+    """Words to look at (`booklet check --spelling`): the word, where, suggestions."""
+    spelling_missing: list[str] = field(default_factory=list)
+    """Why spelling was not (fully) checked: a dictionary's Debian package to install."""
     seconds: float = 0.0
     built_at: float = 0.0
     pdf_built_at: float = 0.0
@@ -73,6 +77,8 @@ class View:
             "pdf": self.pdf,
             "pages": self.pages,
             "problems": self.problems,
+            "spelling": self.spelling,
+            "spelling_missing": self.spelling_missing,
             "seconds": round(self.seconds, 2),
             "built_at": self.built_at,
             "pdf_built_at": self.pdf_built_at,
@@ -112,6 +118,19 @@ def _problem_json(problem: Problem, documents: dict[str, Any]) -> dict[str, Any]
         "anchor": _anchor(problem, documents),
         "text": problem.line(),
     }
+
+
+def _spelling(content: Any, folder: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """The spelling panel's words: `check --spelling` on the content as loaded (never creating words.txt)."""
+    from ..adapters.spelling import check_spelling
+
+    report = check_spelling(content.documents, folder, create=False)
+    found = [
+        _problem_json(f.problem, content.documents)
+        | {"word": f.word, "language": f.language, "suggestions": f.suggestions}
+        for f in report.findings
+    ]
+    return found, report.missing
 
 
 class Previewer:
@@ -172,6 +191,7 @@ class Previewer:
                 )
                 self.audiences = [{"id": a.id, "name": a.name} for a in content.audiences]
                 problems = [_problem_json(p, content.documents) for p in content.problems]
+                values["spelling"], values["spelling_missing"] = _spelling(content, self.project.content)
                 if not results:  # content errors: keep showing the last good booklet beside them
                     raise _Stop
                 web_result = results[-1]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import socket
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,26 +51,56 @@ def _bracket(address: str) -> str:
     return f"[{address}]" if ":" in address and not address.startswith("[") else address
 
 
-def machine_names() -> set[str]:
-    """The names and addresses a browser on the network may use for this machine."""
+LOOKUP_SECONDS = 1.0
+"""How long `booklet serve --host 0.0.0.0` waits for its host name's forward lookup (a DNS that does not
+answer would otherwise hold the start for tens of seconds); the names found by then are used."""
+
+
+def machine_names(lookup_seconds: float = LOOKUP_SECONDS) -> set[str]:
+    """The names and addresses a browser on the network may use for this machine.
+
+    From the machine itself: its host name and every address of every interface (psutil reads
+    them from the system, no DNS). Then what a forward lookup of the host name gives within
+    `lookup_seconds` (its canonical name, e.g. pc12.school.example). Never a reverse lookup
+    (`socket.getfqdn`): it can hang on a DNS that does not answer, and names whatever the
+    first address maps to (often just "localhost").
+    """
+    import ipaddress
+
+    import psutil
+
     names = {"localhost", "127.0.0.1", "[::1]"}
-    try:
-        hostname = socket.gethostname()
-        names |= {hostname, socket.getfqdn()}
-        for info in socket.getaddrinfo(hostname, None):
-            names.add(_bracket(str(info[4][0])))
-    except OSError:
-        pass
-    for family, probe in ((socket.AF_INET, "10.255.255.255"), (socket.AF_INET6, "2001:db8::1")):
-        sock = socket.socket(family, socket.SOCK_DGRAM)
-        try:
-            sock.connect((probe, 1))  # no packet is sent: this only picks the outward address
-            names.add(_bracket(sock.getsockname()[0]))
-        except OSError:
-            pass
-        finally:
-            sock.close()
+    hostname = socket.gethostname()
+    names.add(hostname)
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family not in (socket.AF_INET, socket.AF_INET6):
+                continue  # a MAC address
+            ip = ipaddress.ip_address(address.address.split("%")[0])
+            if ip.version == 6 and ip.is_link_local:
+                continue  # fe80::…%eth0 needs its zone, which browsers do not take in an address
+            names.add(_bracket(str(ip)))
+    names |= _forward_lookup(hostname, lookup_seconds)
     return {name.lower() for name in names if name}
+
+
+def _forward_lookup(hostname: str, seconds: float) -> set[str]:
+    """The canonical name and addresses of `hostname` as the resolver gives them, or nothing if it
+    has not answered within `seconds` (the lookup is left to finish on its own)."""
+    found: list[str] = []
+
+    def lookup() -> None:
+        try:
+            answers = socket.getaddrinfo(hostname, None, flags=socket.AI_CANONNAME)
+        except (OSError, UnicodeError):
+            return
+        found.extend(str(canonical) for _, _, _, canonical, _ in answers if canonical)
+        found.extend(_bracket(str(address[0]).split("%")[0]) for *_, address in answers)
+
+    thread = threading.Thread(target=lookup, name="booklet-host-lookup", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return set() if thread.is_alive() else set(found)
 
 
 def allowed_hosts(host: str, port: int, extra: list[str] | tuple[str, ...] = ()) -> set[str]:

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ..adapters.cells import bounded
 from ..content.load import Content
 from ..errors import BookletError
 from ..jobs import Result, plan, run
@@ -150,7 +151,7 @@ def watch_project(
         try:
             results = rebuild(project, all_audiences, brand)
         except BookletError as exc:
-            for problem in exc.problems:
+            for problem in bounded(exc.problems, group=False):
                 print_error(f"error: {problem.line()}")
             return
         for result in results:

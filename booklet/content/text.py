@@ -39,6 +39,14 @@ def _name(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(char, "") else "")
 
 
+def odd_characters(text: str, allowed: str = ALLOWED_CONTROLS) -> tuple[list[str], list[str]]:
+    """The control characters in `text` (but `allowed`), and its bidirectional and invisible ones, each once,
+    in code-point order: what the reader refuses or removes, and a class list or plan refuses in a name."""
+    controls = sorted({c for c in text if c in CONTROLS and c not in allowed})
+    hidden = sorted({c for c in text if c in BIDI or c in INVISIBLE})
+    return controls, hidden
+
+
 def check_text(doc: Document) -> list[Problem]:
     """Problems with the characters of every key and value in `doc` (changing nothing but pasted quotes/bullets)."""
     problems: list[Problem] = []
@@ -67,7 +75,7 @@ def _string(
     where, path = doc.where(loc), dotted(loc)
     named = [part for part in loc if isinstance(part, str)]
     key = named[-1] if named else ""
-    controls = sorted({c for c in text if c in CONTROLS and c not in ALLOWED_CONTROLS})
+    controls, hidden = odd_characters(text)
     if controls:
         problems.append(
             Problem(
@@ -79,7 +87,6 @@ def _string(
             )
         )
         return text
-    hidden = sorted({c for c in text if c in BIDI or c in INVISIBLE})
     if hidden and (is_key or key not in URL_KEYS):
         problems.append(
             Problem(

@@ -67,6 +67,9 @@ class Remedies:
         for ident in sorted(self.run_on):
             rules.append(f"#{ident} {{ break-before: auto; margin-top: 6mm; }}")
             rules.append(f"#{ident} > h2, #{ident} > .lead {{ break-after: avoid; }}")
+            # A route's name, summary and address may part (after two lines of summary), so the first
+            # card of a section that runs on can begin in the space the page leaves.
+            rules.append(f"#{ident} .route-text {{ break-inside: auto; }}")
         for ident in sorted(self.split):
             # `ident` is a section (its cards may split) or one card. A route keeps its head with its
             # first step, its last step with the one before, and its notes with its last step; a
@@ -146,7 +149,7 @@ def find_remedies(fills: list[PageFill], laid: Any, duplex: bool = False, tried:
             continue
         if page.fill < RUN_ON and "major" in after.first_classes and not duplex:
             # Only where its heading and first item can fit in what the page leaves.
-            if _opening(laid, after) <= page.top + page.height - page.lowest - 6 * MM:
+            if _opening(laid, after, tried.split) <= page.top + page.height - page.lowest - 6 * MM:
                 run_on.add(after.first)
         elif page.fill < SPLIT and any(c in after.first_classes for c in CARDS):
             # Every card of the section may split: one card split moves the ones after it.
@@ -172,9 +175,11 @@ def find_remedies(fills: list[PageFill], laid: Any, duplex: bool = False, tried:
     return replace(found, split=frozenset(split), breaks=tuple(sorted(breaks.items())))
 
 
-def _opening(laid: Any, page: PageFill) -> float:
+def _opening(laid: Any, page: PageFill, split: frozenset[str] = frozenset()) -> float:
     """How tall the section starting at the top of `page` is down to the end of its first item
-    (its first list item, or its first card): what running it on needs (px)."""
+    (its first list item, or its first card): what running it on needs (px). A card of a section
+    in `split` needs only its name and the first lines of its summary (a section that runs on lets
+    its cards split there)."""
     from weasyprint.formatting_structure import boxes
 
     stack = [c for c in laid.document.pages[page.number - 1]._page_box.children if not isinstance(c, boxes.MarginBox)]
@@ -184,14 +189,30 @@ def _opening(laid: Any, page: PageFill) -> float:
         if element is not None and element.get("id") == page.first:
             for child in _walk(box):
                 classes = (child.element.get("class") or "").split() if child.element is not None else []
-                if child.element_tag == "li" or (
-                    child.element_tag == "article" and ("card" in classes or "entry" in classes)
-                ):
+                if child.element_tag == "li":
                     return child.position_y + child.margin_height() - page.top
+                if child.element_tag == "article" and any(c in classes for c in CARDS):
+                    end = _first_part(child) if page.first in split else None
+                    return (end if end is not None else child.position_y + child.margin_height()) - page.top
             return float(box.margin_height())
         if isinstance(box, boxes.ParentBox):
             stack.extend(box.children)
     return 0.0
+
+
+def _first_part(card: Any) -> float | None:
+    """Where the first part of a card that may split ends (px from the page's top): after the
+    second line of its summary (a section that runs on lets its route cards split there)."""
+    from weasyprint.formatting_structure import boxes
+
+    for child in _walk(card):
+        classes = (child.element.get("class") or "").split() if child.element is not None else []
+        if child.element_tag == "p" and "summary" in classes and isinstance(child, boxes.BlockBox):
+            lines = [line for line in child.children if isinstance(line, boxes.LineBox)]
+            if lines:
+                line = lines[min(1, len(lines) - 1)]
+                return float(line.position_y + line.height)
+    return None
 
 
 def _both_halves(ids: set[str]) -> set[str]:

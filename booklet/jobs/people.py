@@ -228,7 +228,7 @@ def render_person(job: PersonJob) -> PersonalPdf:
             ASSEMBLED[0] += 1
     warnings = [f"warning: {item} (only files inside the project are read)" for item in laid.blocked]
     warnings += [f"warning: WeasyPrint: {message}" for message in [*laid.messages, *rendered.warnings]]
-    return PersonalPdf(finish_pdf(rendered.pdf, settings), rendered.pages, tuple(warnings))
+    return PersonalPdf(finish_pdf(rendered.pdf, settings, rendered.continued), rendered.pages, tuple(warnings))
 
 
 def _render_plan_only(job: PersonJob) -> PersonalPdf:
@@ -242,7 +242,7 @@ def _render_plan_only(job: PersonJob) -> PersonalPdf:
     rendered = write_pages(laid, laid.document.pages, job.settings.pdf_standard, job.settings.forms)
     warnings = [f"warning: {item} (only files inside the project are read)" for item in laid.blocked]
     warnings += [f"warning: WeasyPrint: {message}" for message in [*laid.messages, *rendered.warnings]]
-    return PersonalPdf(finish_pdf(rendered.pdf, job.settings), rendered.pages, tuple(warnings))
+    return PersonalPdf(finish_pdf(rendered.pdf, job.settings, rendered.continued), rendered.pages, tuple(warnings))
 
 
 def _shared_key(job: PersonJob) -> str:

@@ -129,7 +129,7 @@ def render_job(job: Job) -> tuple[bytes, int, str, list[str]]:
     warnings += [f"warning: WeasyPrint: {message}" for message in rendered.warnings]
     if not fits_handout(job.booklet, settings):  # the handout has its own promise: four pages
         warnings += fill_warnings(laid_job.fills)
-    pdf = finish_pdf(rendered.pdf, job.settings)
+    pdf = finish_pdf(rendered.pdf, job.settings, rendered.continued)
     return pdf, rendered.pages, laid_job.html, group_lines([visible(w) for w in warnings])
 
 

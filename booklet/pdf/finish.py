@@ -18,6 +18,7 @@ Writing is atomic, so a failed build never costs a good PDF.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -30,8 +31,11 @@ if TYPE_CHECKING:
 IMPOSITIONS = ("none", "saddle", "flip")
 
 
-def finish_pdf(pdf: bytes, settings: Settings) -> bytes:
-    """Post-process rendered PDF bytes for the requested print settings."""
+def finish_pdf(pdf: bytes, settings: Settings, continued: Sequence[int] = ()) -> bytes:
+    """Post-process rendered PDF bytes for the requested print settings.
+
+    `continued` says, for each page, how many levels of the structure tree go on from the page
+    before (`Rendered.continued`): those elements are joined into one."""
     import pikepdf
 
     check_settings(settings)
@@ -53,8 +57,10 @@ def finish_pdf(pdf: bytes, settings: Settings) -> bytes:
             changed |= prepare_for_press(document)
         if "/StructTreeRoot" in document.Root:
             from .accessibility import mark_furniture_in
+            from .fragments import join_fragments
             from .tagging import complete_tags
 
+            changed |= join_fragments(document, continued)
             changed |= mark_furniture_in(document)
             changed |= complete_tags(document, pdf)
         if not changed:

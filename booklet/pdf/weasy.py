@@ -141,6 +141,8 @@ class Rendered:
     pages: int
     blocked: list[Blocked] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    continued: tuple[int, ...] = ()
+    """For each page, the structure levels that go on from the page before (`fragments.join_fragments`)."""
 
 
 class _Collector(logging.Handler):
@@ -201,6 +203,12 @@ def lay_out(html: str, allowed: list[Path], base_url: Path, forms: bool = True) 
     return Laid(document, fetcher, log.messages)
 
 
+def _continued(pages: list[Any]) -> tuple[int, ...]:
+    from .fragments import continued_depths
+
+    return continued_depths(pages)
+
+
 def write(
     laid: Laid, pdf_standard: str = "ua-1", forms: bool = True, strict: bool = False, press: bool = False
 ) -> Rendered:
@@ -233,7 +241,7 @@ def write(
         if not any(url in m for url in urls)
         and not (fonts_blocked and m.startswith("Font-face ") and m.endswith("cannot be loaded"))
     ]
-    return Rendered(pdf, laid.pages, blocked, warnings)
+    return Rendered(pdf, laid.pages, blocked, warnings, _continued(laid.document.pages))
 
 
 def html_to_pdf(
@@ -259,4 +267,4 @@ def write_pages(base: Laid, pages: list[Any], pdf_standard: str = "ua-1", forms:
     """
     with collect_warnings() as log:
         pdf = base.document.copy(pages).write_pdf(pdf_variant=PDF_STANDARDS[pdf_standard], pdf_forms=forms)
-    return Rendered(pdf, len(pages), [], log.messages)
+    return Rendered(pdf, len(pages), [], log.messages, _continued(pages))

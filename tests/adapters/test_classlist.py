@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,71 @@ def test_the_example_class_list_is_valid(content):
     assert len(people.people) >= 4
     assert any("'" in p.name for p in people.people)
     assert any(any(ord(c) > 127 for c in p.name) for p in people.people)
+
+
+HIDDEN = [
+    ("name", "Siân\u202eroc", "U+202E"),
+    ("name", "Zoë\x1b[2J", "U+001B"),
+    ("name", "Ann\x85Lee", "U+0085"),
+    ("adviser", "Amara\u2067", "U+2067"),
+    ("next_steps", "Call\u200e; Visit", "U+200E"),
+    ("notes", "Said\u061c yes", "U+061C"),
+    ("notes", "Said\x00 yes", "U+0000"),
+]
+"""(column, value, the character refused): C0, C1 and bidi controls in every free-text column."""
+
+
+def hidden_rows(cases: list[tuple[str, str, str]]) -> list[list[str]]:
+    rows = []
+    for n, (column, value, _) in enumerate(cases, start=1):
+        row = [f"S{n}", "Ann Lee", "", "fast-stream", "", "", "", "", ""]
+        row[HEADER.index(column)] = value
+        rows.append(row)
+    return rows
+
+
+def hidden_lines(cases: list[tuple[str, str, str]], file: str = "people.csv") -> list[str]:
+    """Each row's one line: row and column, never the value."""
+    return [
+        f"{file}:{n}:{HEADER.index(column) + 1}  {column}  {'a step holds' if column == 'next_steps' else 'holds'} "
+        f"an invisible or control character ({code}) (type it again)"
+        for n, (column, _, code) in enumerate(cases, start=2)
+    ]
+
+
+def test_control_and_bidi_characters_are_refused_by_row_and_column_never_quoted(tmp_path, content):
+    rows = [HEADER, *hidden_rows(HIDDEN), ["S8", "Mehr\u200cdad", "", "fast-stream", "", "", "", "", "a\nb"]]
+    people = read_people(write_csv(tmp_path / "people.csv", rows), content.booklet, content.audiences)
+    assert [p.line() for p in people.problems] == hidden_lines(HIDDEN)
+    # A zero-width non-joiner spells some names; a line break typed in a note's cell is kept.
+    assert [(p.id, p.name, p.notes) for p in people.people] == [("S8", "Mehr\u200cdad", "a\nb")]
+
+
+def test_bidi_characters_in_an_xlsx_class_list_are_refused_the_same_way(tmp_path, content):
+    import openpyxl
+
+    kept = [case for case in HIDDEN if not any(c < " " for c in case[1])]  # XML cannot hold C0 controls
+    book = openpyxl.Workbook()
+    for row in [HEADER, *hidden_rows(kept)]:
+        book.active.append(row)
+    book.save(tmp_path / "people.xlsx")
+    people = read_people(tmp_path / "people.xlsx", content.booklet, content.audiences)
+    assert [p.line() for p in people.problems] == hidden_lines(kept, "people.xlsx")
+    assert people.people == []
+
+
+def test_personalise_refuses_hidden_characters_with_one_line_each_and_writes_nothing_for_them(tmp_path):
+    from typer.testing import CliRunner
+
+    from booklet.cli.app import app
+
+    root = Path(__file__).resolve().parents[2]
+    shutil.copytree(root / "content", tmp_path / "content")
+    people = write_csv(tmp_path / "people.csv", [HEADER, *hidden_rows(HIDDEN)])
+    result = CliRunner().invoke(app, ["personalise", str(people), "--content", str(tmp_path / "content")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: {line}" for line in hidden_lines(HIDDEN)]
+    assert f"0 built, 0 unchanged, {len(HIDDEN)} failed" in result.stdout
+    for secret in ("Siân", "Zoë", "Ann", "Amara", "Call", "Said"):
+        assert secret not in result.output
+    assert not list(tmp_path.glob("output/**/*.pdf"))

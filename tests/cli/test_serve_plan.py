@@ -167,6 +167,42 @@ def test_a_plan_made_with_the_keyboard_only_errors_shown_and_fixed(server: Serve
     assert sorted(p.name for p in people.iterdir()) == [".cache.json", "S1042.pdf"]
 
 
+def test_hidden_characters_in_any_free_text_field_are_named_beside_it(server: Server, browser) -> None:  # noqa: F811
+    people = server.folder / "output" / "people"
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server.url)
+        page.goto(f"http://127.0.0.1:{server.port}/plan")
+        retype(page, "student-id", "S88")
+        retype(page, "name", "Dewi Jones")
+        route = page.locator("input[name=routes][value=fast-stream]").get_attribute("id")
+        tab_to(page, route)
+        page.keyboard.press("Space")
+        retype(page, "next-steps", "Call\u202a the office")
+        retype(page, "adviser", "Amara\u2066")
+        retype(page, "notes", "Said\u061c yes")
+        tab_to(page, "make-plan")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement.id === 'error-summary'", timeout=BROWSER_TIMEOUT_MS)
+        odd = "an invisible or control character"
+        assert errors_beside_fields(page) == {
+            "next_steps": f"A step holds {odd} (U+202A) (type it again)",
+            "adviser": f"Holds {odd} (U+2066) (type it again)",
+            "notes": f"Holds {odd} (U+061C) (type it again)",
+        }
+        assert page.locator("#error-summary a").count() == 3
+        assert axe_violations(page) == []
+        assert not (people / "S88.pdf").exists()
+    finally:
+        context.close()
+    # A note over several lines (the textarea sends CR LF) and a name that needs a joiner are fine.
+    fields = f"csrf={csrf_of(server)}&id=S89&name=Mehr%E2%80%8Cdad&routes=fast-stream&plan_only=yes"
+    status, body = post_plan(server, fields + "&notes=Line+one%0D%0ALine+two")
+    assert status == 200 and b"error-summary" not in body, body[:2000]
+    assert (people / "S89.pdf").exists()
+
+
 def csrf_of(server: Server, cookie: str | None = None) -> str:
     status, body = server.get("/plan", cookie=cookie)
     assert status == 200

@@ -70,6 +70,26 @@ def test_welsh_back_translation_recovers_most_words(booklet_model):
     assert share >= 0.85, f"{share:.1%}"
 
 
+def test_our_layout_loses_no_welsh_word_the_table_itself_keeps(booklet_model):
+    """The Welsh loss is the table's round trip, not our text preparation or layout: each block's text put
+    through cy-cy-g2.ctb forward and back on its own (no pages, no line breaks, no page numbers) recovers
+    no more words than the laid-out edition does (88.5% against 89.2% when this was written). What the
+    table loses: web addresses in its computer braille passages (a dot, dots 46, is dropped and a slash,
+    dots 34, comes back "stori"); punctuation after a number read back as a lowered digit ("1." comes
+    back "14", "2025:" "20253"); and contractions that are also letter pairs ("dw" comes back "diwedd",
+    "bl" "blwyddyn"), or whole-word signs before an apostrophe ("mae'r" comes back "m'r")."""
+    from booklet.render.braille import _PRINT_SIGNS
+
+    settings = Settings(edition="braille", language="cy")
+    blocks = edition_blocks(booklet_model, settings)
+    table = CODES["cy"].table
+    there = translate([block.text.translate(_PRINT_SIGNS) for block in blocks], table)
+    back = Counter(w for line in translate(there, table, backward=True) for w in back_words(line))
+    wanted = Counter(w for block in blocks for w in words(block.text))
+    alone = sum(min(n, back[w]) for w, n in wanted.items()) / sum(wanted.values())
+    assert recovered(booklet_model, settings) >= alone, f"{alone:.1%}"
+
+
 @pytest.mark.xfail(strict=True, reason="liblouis cy-cy-g2.ctb back-translation errors (see the test above)")
 def test_welsh_back_translation_recovers_98_percent(booklet_model):
     assert recovered(booklet_model, Settings(edition="braille", language="cy")) >= 0.98

@@ -17,9 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...content.translations import SUFFIX
 from ...errors import BookletError, Exit, Problem
 from ..cells import bounded
-from .layout import _ORG_SCHEMA, COLUMNS, ORGANISATIONS, POINTS, ROUTES, SECTIONS, _Project, _read_project
+from .layout import (
+    _ORG_SCHEMA,
+    COLUMNS,
+    ORGANISATIONS,
+    POINTS,
+    ROUTES,
+    SECTIONS,
+    WELSH_LISTS,
+    _Project,
+    _read_project,
+)
 from .workbook import _read_book, _Row, _sheet_rows
 
 
@@ -54,12 +65,16 @@ def _empty(value: Any) -> bool:
     return value is None or value == [] or value == ""
 
 
-def _update(target: Any, values: dict[str, Any], columns: list[str], skip: tuple[str, ...] = ()) -> None:
-    """Put a row's values into a ruamel mapping, touching only what differs."""
+def _update(target: Any, row: _Row, columns: list[str], skip: tuple[str, ...] = ()) -> None:
+    """Put a row's values into a ruamel mapping, touching only what differs.
+
+    A column the sheet does not have leaves its key alone: a sheet saved before the Welsh
+    columns existed keeps the Welsh in the YAML rather than deleting it."""
     from ruamel.yaml.comments import CommentedSeq
 
+    values = row.values
     for name in columns:
-        if name in skip:
+        if name in skip or name not in row.columns:
             continue
         new = values.get(name)
         old = target.get(name)
@@ -67,23 +82,79 @@ def _update(target: Any, values: dict[str, Any], columns: list[str], skip: tuple
             if name in target and not _empty(old):
                 del target[name]
             continue
-        if _plain(old) == new:
-            continue
+        if _plain(old) == new or (isinstance(new, dt.date) and isinstance(old, str) and old == new.isoformat()):
+            continue  # a date written as quoted text ('2026-11-28') reads back as the same date
         if isinstance(new, list):
             # Items that did not change keep their quoting.
             kept = {str(v): v for v in old} if isinstance(old, list) else {}
             seq = CommentedSeq([kept.get(item, item) for item in new])
             if getattr(getattr(old, "fa", None), "flow_style", lambda: False)() or (old is None and name == "tags"):
                 seq.fa.set_flow_style()
-            target[name] = seq
+            _put(target, name, seq)
         else:
-            target[name] = new
+            _put(target, name, new)
 
 
-def _dump(data: Any) -> str:
+def _put(target: Any, name: str, value: Any) -> None:
+    """Set a key; a new Welsh key goes right after its English one (`name`, then `name_cy`), as people write it."""
+    english = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else None
+    if name in target or english not in target or not hasattr(target, "insert"):
+        target[name] = value
+    else:
+        target.insert(list(target).index(english) + 1, name, value)
+
+
+def _dump(data: Any, like: str = "") -> str:
+    """YAML text of `data`, its lists indented as in `like` (the file's old text) and every top-level key
+    the edit left alone written as it was, so a file written by another tool (PyYAML's `- item` at the
+    key's column, text wrapped at 80) changes only where the sheet did."""
+    yaml = _yaml()
+    if like:
+        from ruamel.yaml.util import load_yaml_guess_indent
+
+        try:
+            _, indent, offset = load_yaml_guess_indent(like)
+        except Exception:  # the old text was read once already; a guess that fails keeps the defaults
+            indent = offset = None
+        if isinstance(indent, int) and isinstance(offset, int) and 2 <= indent <= 8 and 0 <= offset < indent:
+            yaml.indent(mapping=2, sequence=indent, offset=offset)
     out = io.StringIO()
-    _yaml().dump(data, out)
-    return out.getvalue()
+    yaml.dump(data, out)
+    return _keep_unchanged(like, out.getvalue()) if like else out.getvalue()
+
+
+def _chunks(text: str) -> tuple[list[str], dict[str, list[str]]] | None:
+    """A block mapping's text cut at its top-level keys: (lines before the first key, key → its lines)."""
+    data = _yaml().load(text)
+    if not hasattr(data, "lc") or not data:
+        return None
+    lines = text.splitlines(keepends=True)
+    starts = [data.lc.key(key)[0] for key in data]
+    if any(data.lc.key(key)[1] != 0 for key in data) or starts != sorted(set(starts)):
+        return None  # not one key a line at the left margin (flow style, say): no cutting
+    ends = [*starts[1:], len(lines)]
+    return lines[: starts[0]], {str(k): lines[a:b] for k, a, b in zip(data, starts, ends, strict=True)}
+
+
+def _keep_unchanged(old: str, new: str) -> str:
+    """`new` with every top-level key whose value did not change written exactly as in `old`: ruamel
+    re-wraps long plain text its own way, and a file written by another tool (PyYAML wraps at 80) would
+    otherwise change on lines nobody edited."""
+    try:
+        before, after = _chunks(old), _chunks(new)
+        if before is None or after is None:
+            return new
+        old_data, new_data = _plain(_yaml().load(old)), _plain(_yaml().load(new))
+        parts = list(before[0])
+        for key, lines in after[1].items():
+            same = key in before[1] and old_data.get(key) == new_data.get(key)
+            parts += before[1][key] if same else lines
+        if parts and not parts[-1].endswith("\n"):
+            parts[-1] += "\n"
+        spliced = "".join(parts)
+        return spliced if _plain(_yaml().load(spliced)) == new_data else new
+    except Exception:  # both texts are ruamel's own; if cutting fails, the plain dump is still right
+        return new
 
 
 @dataclass
@@ -141,14 +212,14 @@ def _plan(
             if path.exists():
                 old_text, data = read_rt(path)
                 keep_id = "id" in data
-                _update(data, row.values, COLUMNS[ORGANISATIONS], skip=() if keep_id else ("id",))
+                _update(data, row, COLUMNS[ORGANISATIONS], skip=() if keep_id else ("id",))
                 if _plain(data) != _plain(yaml.load(old_text)):
-                    changes.append(Change(path, name, "changed", old_text, _dump(data)))
+                    changes.append(Change(path, name, "changed", old_text, _dump(data, old_text)))
             else:
                 from ruamel.yaml.comments import CommentedMap
 
                 data = CommentedMap()
-                _update(data, row.values, COLUMNS[ORGANISATIONS], skip=("id",))
+                _update(data, row, COLUMNS[ORGANISATIONS], skip=("id",))
                 header = _ORG_SCHEMA if (content / "schemas").is_dir() else ""
                 changes.append(Change(path, name, "created", "", header + _dump(data)))
         for stem in sorted(set(project.organisations) - wanted):
@@ -169,12 +240,12 @@ def _plan(
         new_list = CommentedSeq()
         for i, row in enumerate(rows[ROUTES]):
             item = existing.get(row.values["id"], CommentedMap())
-            _update(item, row.values, COLUMNS[ROUTES])
+            _update(item, row, COLUMNS[ROUTES])
             new_list.append(item)
             located.rows[(name, ("routes", str(i)))] = row
         data["routes"] = new_list
         if _plain(data) != before:
-            changes.append(Change(path, name, "changed", old_text, _dump(data)))
+            changes.append(Change(path, name, "changed", old_text, _dump(data, old_text)))
 
     if POINTS in rows:
         path = content / "booklet.yaml"
@@ -190,13 +261,65 @@ def _plan(
             new_items = CommentedSeq()
             for row in (r for r in rows[POINTS] if r.values["section"] == key):
                 item = existing.get(row.values["id"], CommentedMap())
-                _update(item, row.values, COLUMNS[POINTS], skip=("section",))
+                _update(item, row, COLUMNS[POINTS], skip=("section",))
                 located.rows[(name, ("sections", key, "items", str(len(new_items))))] = row
                 new_items.append(item)
             section["items"] = new_items
         if _plain(data) != before:
-            changes.append(Change(path, name, "changed", old_text, _dump(data)))
+            changes.append(Change(path, name, "changed", old_text, _dump(data, old_text)))
     return changes
+
+
+_ITEM = {"roles": "role", "steps": "step"}
+
+
+def _unpaired(
+    project: _Project, rows: dict[str, list[_Row]], labels: dict[str, str], quiet: set[tuple[str, str]]
+) -> list[Problem]:
+    """A Welsh list that no longer has one item for each English item, at the cell to fix.
+
+    The Welsh list is the row's Welsh cell, or (when the sheet has no such column) the one already in
+    the YAML; an empty Welsh cell is "no Welsh yet" and pairs with anything. The content check's own
+    message for the same mistake (at the row, not the cell) goes in `quiet` as (row, message start)."""
+    routes = project.routes.get("routes") if isinstance(project.routes, dict) else None
+    existing = {
+        ORGANISATIONS: project.organisations,
+        ROUTES: {str(r.get("id")): r for r in routes or [] if isinstance(r, dict)},
+    }
+    problems = []
+    for sheet, items in existing.items():
+        for row in rows.get(sheet, []):
+            old = items.get(str(row.values.get("id")))
+            for welsh, english in WELSH_LISTS.items():
+                if welsh not in COLUMNS[sheet] or english not in row.values:
+                    continue
+                if welsh in row.columns:
+                    translated = row.values.get(welsh)
+                else:
+                    translated = old.get(welsh) if isinstance(old, dict) else None
+                if not isinstance(translated, list) or len(translated) == len(row.values[english]):
+                    continue
+                item, count = _ITEM.get(english, "item"), len(row.values[english])
+                if welsh in row.columns:
+                    where = row.where(labels[sheet], welsh)
+                    hint = (
+                        f"give one Welsh {item} for each of the {count} in {english}, in the same order and separated "
+                        "with ;, or empty the cell to leave the Welsh for later"
+                    )
+                else:
+                    where = row.where(labels[sheet], english)
+                    hint = f"add a {welsh} column with one Welsh {item} for each {item}; booklet export writes one"
+                what = f"{welsh} has {len(translated)} items and {english} {count}"
+                quiet.add((str(row.where(labels[sheet], None)), what))
+                problems.append(
+                    Problem(
+                        where,
+                        what,
+                        hint,
+                        path=welsh if welsh in row.columns else english,
+                    )
+                )
+    return problems
 
 
 def _back_to_cell(problem: Problem, located: _Located, labels: dict[str, str]) -> Problem:
@@ -257,6 +380,8 @@ def import_sheets(
     notes: list[str] = []
     rejected: dict[str, list[_Row]] = {}
     rows = _sheet_rows(book, problems, silenced, notes, rejected)
+    quiet: set[tuple[str, str]] = set()
+    problems += _unpaired(project, rows, labels, quiet)
     located = _Located()
     changes = _plan(project, rows, prune, located, notes)
     deleted = sorted(c.path.stem for c in changes if c.action == "deleted")
@@ -290,7 +415,7 @@ def import_sheets(
         if problem.line() in before:
             continue
         moved = _back_to_cell(problem, located, labels)
-        if str(moved.where) in cells:
+        if str(moved.where) in cells or any(moved.what.startswith(w) for at, w in quiet if at == str(moved.where)):
             continue  # already reported by the sheet checks (e.g. a date typed as text)
         cells.add(str(moved.where))
         (warnings if moved.warning else problems).append(moved)
@@ -357,7 +482,7 @@ def _drop_references(project: _Project, deleted: list[str], notes: list[str]) ->
                 if str(values[index]) in gone:
                     del values[index]
             notes.append(f"audience {audience.get('id')}: {', '.join(removed)} taken out of {label}")
-    new = _dump(data)
+    new = _dump(data, text)
     if new == text:
         return []
     return [Change(path, project.name(path), "changed", text, new)]

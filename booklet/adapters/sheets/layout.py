@@ -12,23 +12,37 @@ from typing import Any
 
 from ...content import model
 from ...content.read import load
+from ...content.translations import SUFFIX, translatable
 from ...errors import BookletError, Problem
 
 ORGANISATIONS, ROUTES, POINTS = "Organisations", "Routes", "Points"
-COLUMNS: dict[str, list[str]] = {
+_ENGLISH: dict[str, list[str]] = {
     ORGANISATIONS: ["id", "name", "summary", "roles", "website", "order", "tags", "source", "reviewed"],
     ROUTES: ["id", "title", "summary", "url", "steps", "tags", "source", "reviewed"],
     POINTS: ["section", "id", "title", "text", "tags"],
 }
+_MODELS: dict[str, type[model.Model]] = {ORGANISATIONS: model.Organisation, ROUTES: model.Route, POINTS: model.Point}
+
+
+def _with_welsh(sheet: str) -> list[str]:
+    """The sheet's columns, each text the model translates followed by its Welsh column (`name`, `name_cy`),
+    so a translator sees the English beside the cell to fill."""
+    welsh = set(translatable(_MODELS[sheet]))
+    return [c for name in _ENGLISH[sheet] for c in ([name, name + SUFFIX] if name in welsh else [name])]
+
+
+COLUMNS: dict[str, list[str]] = {sheet: _with_welsh(sheet) for sheet in _ENGLISH}
 REQUIRED: dict[str, set[str]] = {
     ORGANISATIONS: {"id", "name", "summary", "roles", "website", "source", "reviewed"},
     ROUTES: {"id", "title", "summary", "url", "steps", "source", "reviewed"},
     POINTS: {"section", "id", "title", "text"},
 }
 SECTIONS = ("why", "challenges", "skills")
-LISTS = {"roles", "steps", "tags"}
+_ENGLISH_LISTS = {"roles", "steps", "tags"}
+LISTS = _ENGLISH_LISTS | {c for columns in COLUMNS.values() for c in columns if c[: -len(SUFFIX)] in _ENGLISH_LISTS}
+WELSH_LISTS: dict[str, str] = {c: c[: -len(SUFFIX)] for c in LISTS if c.endswith(SUFFIX)}
+"""A Welsh list column → its English list (`roles_cy` → `roles`): the two must have as many items."""
 SEPARATOR = ";"
-_MODELS: dict[str, type[model.Model]] = {ORGANISATIONS: model.Organisation, ROUTES: model.Route, POINTS: model.Point}
 _ORG_SCHEMA = "# yaml-language-server: $schema=../schemas/organisation.schema.json\n"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What makes a spreadsheet read a cell as a formula (OWASP, CSV injection): a CSV cell of text that starts

@@ -58,6 +58,28 @@ function drawProblems(problems, built) {
   return errors;
 }
 
+function drawSpelling(state, built) {
+  const words = state.spelling || [];
+  const list = $("spelling");
+  list.replaceChildren();
+  for (const found of words) {
+    const where = element("a", { href: "#" + (found.anchor || ""), textContent: found.where });
+    where.dataset.anchor = found.anchor || "";
+    where.addEventListener("click", (event) => { event.preventDefault(); showInEdition(where.dataset.anchor); });
+    const word = element("strong", { className: "word", textContent: found.word, lang: found.language === "cy" ? "cy" : "en-GB" });
+    const american = found.hint === "American spelling";
+    const advice = found.suggestions.length
+      ? (american ? "British spelling: " : "Suggestions: ") + found.suggestions.join(", ")
+      : "No suggestions";
+    list.append(element("li", { className: "problem warning" }, word, " ", where, element("span", { className: "hint" }, " " + advice)));
+  }
+  const missing = state.spelling_missing || [];
+  $("spelling-count").textContent = words.length ? "(" + words.length + ")" : "";
+  $("no-spelling").hidden = words.length > 0 || !built || missing.length > 0;
+  $("spelling-missing").hidden = missing.length === 0;
+  $("spelling-missing").textContent = missing.join(" ");
+}
+
 function drawEdition(state, errors) {
   const frame = $("edition");
   $("no-edition").hidden = Boolean(state.html);
@@ -123,6 +145,7 @@ async function refresh() {
   drawAudiences(state);
   const built = !state.building || state.built_at > 0;
   const errors = drawProblems(state.problems, built);
+  drawSpelling(state, built);
   drawEdition(state, errors);
   drawPages(state);
   $("download").href = "/download" + query();
