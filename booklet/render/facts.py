@@ -107,7 +107,16 @@ def event_text(date: KeyDate, language: str) -> str:
 
 def has_glance_facts(facts: RouteFacts | None) -> bool:
     """Whether a route has any fact the at-a-glance comparison shows."""
-    return facts is not None and any(getattr(facts, g) is not None for g in ("who", "entry", "pay", "apply"))
+    return facts is not None and any(getattr(facts, g) is not None for g in GLANCE)
+
+
+GLANCE = ("who", "entry", "pay", "apply")
+"""The facts routes at a glance compares, in its order."""
+
+
+def glance_columns(routes: list[Any]) -> list[str]:
+    """The facts of GLANCE that at least one of `routes` gives (a column of "Not stated" says nothing)."""
+    return [group for group in GLANCE if any(r.facts is not None and getattr(r.facts, group) for r in routes)]
 
 
 def register(env: jinja2.Environment) -> None:
@@ -127,3 +136,4 @@ def register(env: jinja2.Environment) -> None:
     env.filters["key_event"] = jinja2.pass_context(lambda c, date: event_text(date, language(c)))
     env.filters["key_dates_by_month"] = jinja2.pass_context(lambda c, routes: by_month(key_dates(routes, edition(c))))
     env.tests["with_glance_facts"] = has_glance_facts
+    env.filters["glance_columns"] = glance_columns

@@ -239,3 +239,18 @@ def test_the_html_edition_shows_the_facts_and_the_table(with_facts):
     assert table_of(html)[0][0] == ("th", "col", "Route")
     assert "Pay: </span> £28,000–£32,000 a year" in html.replace("Pay:</span>", "Pay: </span>")
     assert 'id="dates-to-know"' in html
+
+
+def test_a_fact_no_route_gives_is_not_a_column(booklet_model):
+    html = render_html(booklet_model, Settings())
+    header = [cell[2] for cell in table_of(html)[0]]
+    assert "Pay" not in header  # the default content names no official pay figure
+    assert header[0] == "Route" and "Who it is for" in header
+
+
+def test_a_single_route_is_a_block_not_a_one_row_table(with_facts):
+    audience = model.Audience(
+        id="one", name="One", output="one.pdf", routes=model.Selector(include=[with_facts.routes[0].id])
+    )
+    html = render_html(tailor(with_facts, audience), Settings())
+    assert 'id="routes-at-a-glance"' in html and "<table" not in html
