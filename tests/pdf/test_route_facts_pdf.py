@@ -8,6 +8,7 @@ import pytest
 from booklet.pdf.accessibility import structure_elements
 from booklet.pdf.checkers import check_independently, executable
 from booklet.pdf.tables import scope_header_cells
+from booklet.render.facts import glance_columns
 
 
 def _tags(element) -> list[str]:
@@ -38,11 +39,12 @@ def test_the_default_booklet_tags_its_glance_table(default_pdf, booklet_model):
         head_rows = [e for e in elements if e.S == "/TR" and e.P.S == "/THead"]
         body_rows = [e for e in elements if e.S == "/TR" and e.P.S == "/TBody"]
         assert len(head_rows) == 1 and len(body_rows) == len(glance_routes(booklet_model))
-        assert _tags(head_rows[0]) == ["/TH"] * 5
+        columns = len(glance_columns(booklet_model.routes))
+        assert _tags(head_rows[0]) == ["/TH"] * (1 + columns)
         for row in body_rows:
-            assert _tags(row) == ["/TH", "/TD", "/TD", "/TD", "/TD"]
+            assert _tags(row) == ["/TH", *["/TD"] * columns]
         headers = [e for e in elements if e.S == "/TH"]
-        assert [_scope(h) for h in headers if h.P.P.S == "/THead"] == ["/Column"] * 5
+        assert [_scope(h) for h in headers if h.P.P.S == "/THead"] == ["/Column"] * (1 + columns)
         assert [_scope(h) for h in headers if h.P.P.S == "/TBody"] == ["/Row"] * len(body_rows)
     text = default_pdf.text
     assert "Routes at a glance" in text

@@ -175,6 +175,7 @@ def test_a5_and_large_print_print_blocks_with_the_same_labels(with_facts, settin
     glance = glance[: glance.index("</section>\n</section>") if "</section>\n</section>" in glance else None]
     assert "<table" not in glance
     assert f'<h4 id="glance-{with_facts.routes[0].id}-title">' in glance
+    assert 'class="route-facts"' not in glance  # paragraphs: the same lists as the A4 edition
     for label in ("Who it is for:", "What you need:", "Pay:", "When to apply:"):
         assert label in glance
 
@@ -254,3 +255,15 @@ def test_a_single_route_is_a_block_not_a_one_row_table(with_facts):
     )
     html = render_html(tailor(with_facts, audience), Settings())
     assert 'id="routes-at-a-glance"' in html and "<table" not in html
+
+
+@pytest.mark.parametrize(
+    ("settings", "at_head"),
+    [(Settings(), True), (Settings(edition="web"), True), (Settings(page_size="A5"), False)],
+    ids=["a4", "web", "a5"],
+)
+def test_the_table_heads_the_checklist_and_blocks_end_it(with_facts, settings, at_head):
+    html = render_html(with_facts, settings)
+    assert html.count('id="routes-at-a-glance"') == 1
+    first_card = html.index(f'id="route-{with_facts.routes[0].id}"')
+    assert (html.index('id="routes-at-a-glance"') < first_card) == at_head
