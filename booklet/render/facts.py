@@ -119,6 +119,17 @@ def glance_columns(routes: list[Any]) -> list[str]:
     return [group for group in GLANCE if any(r.facts is not None and getattr(r.facts, group) for r in routes)]
 
 
+def glance_layout(booklet: Any, options: Any) -> str | None:
+    """How routes at a glance is printed: "table", "blocks" (A5, large print, or a single route:
+    one route is no comparison, and a one-row table has more header cells than data cells), or
+    None (the audience leaves it out, a handout has no room for it, or no route gives a fact it shows)."""
+    routes = [r for r in booklet.routes if has_glance_facts(r.facts)]
+    if not booklet.routes_at_a_glance or not routes or booklet.layout == "handout":
+        return None
+    small = options.edition != "web" and (options.page_size.upper() == "A5" or options.large_print)
+    return "blocks" if small or len(routes) < 2 else "table"
+
+
 def register(env: jinja2.Environment) -> None:
     """The filters the templates use for facts; each reads the language and edition of the part it renders."""
 
@@ -137,3 +148,4 @@ def register(env: jinja2.Environment) -> None:
     env.filters["key_dates_by_month"] = jinja2.pass_context(lambda c, routes: by_month(key_dates(routes, edition(c))))
     env.tests["with_glance_facts"] = has_glance_facts
     env.filters["glance_columns"] = glance_columns
+    env.globals["glance_layout"] = glance_layout

@@ -267,3 +267,18 @@ def test_the_table_heads_the_checklist_and_blocks_end_it(with_facts, settings, a
     assert html.count('id="routes-at-a-glance"') == 1
     first_card = html.index(f'id="route-{with_facts.routes[0].id}"')
     assert (html.index('id="routes-at-a-glance"') < first_card) == at_head
+
+
+def test_with_glance_blocks_a_card_keeps_only_the_facts_they_do_not_show(with_facts):
+    html = render_html(with_facts, Settings(page_size="A5"))
+    card = html[html.index(f'id="route-{with_facts.routes[0].id}"') :]
+    text = " ".join(re.sub(r"<[^>]+>", " ", card[: card.index("</article>")]).split())
+    assert "Where: London; hybrid" in text and "Length: 2 to 4 years" in text
+    assert "Who it is for:" not in text and "When to apply:" not in text and "Pay:" not in text
+
+
+def test_a_handout_keeps_every_fact_on_its_cards(with_facts):
+    handout = with_facts.model_copy(update={"layout": "handout"})
+    html = render_html(handout, Settings(page_size="A5"))
+    assert 'id="routes-at-a-glance"' not in html
+    assert "Pay: </span> £28,000–£32,000 a year" in html.replace("Pay:</span>", "Pay: </span>")
