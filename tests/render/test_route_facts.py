@@ -282,3 +282,15 @@ def test_a_handout_keeps_every_fact_on_its_cards(with_facts):
     html = render_html(handout, Settings(page_size="A5"))
     assert 'id="routes-at-a-glance"' not in html
     assert "Pay: </span> £28,000–£32,000 a year" in html.replace("Pay:</span>", "Pay: </span>")
+
+
+@pytest.mark.parametrize("routes", [2, 1], ids=["table", "one-route-block"])
+def test_the_html_contents_lists_the_glance_where_it_is(with_facts, routes):
+    booklet = with_facts.model_copy(update={"routes": with_facts.routes[:routes]})
+    html = render_html(booklet, Settings(edition="web"))
+    links = re.findall(r'href="#(route[^"]*)"', html[: html.index('id="main"')])
+    targets = re.findall(r'id="(route[^"]*)"', html[html.index('id="main"') :])
+    assert "routes-at-a-glance" in links
+    assert links == [t for t in targets if t in links]  # the contents follows the reading order
+    handout = render_html(booklet.model_copy(update={"layout": "handout"}), Settings(edition="web"))
+    assert "routes-at-a-glance" not in handout
