@@ -16,7 +16,7 @@ import re
 import sys
 import types
 from dataclasses import dataclass
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 from annotated_types import Ge, Le, MaxLen, MinLen
@@ -275,6 +275,10 @@ def _scalar_words(base: Any, metadata: list[Any]) -> str:
         return "whole number"
     if base is bool:
         return "yes or no (true/false)"
+    if base is float:
+        return "number"
+    if get_origin(base) is Literal:
+        return "one of: " + ", ".join(str(choice) for choice in get_args(base))
     if isinstance(base, type) and issubclass(base, BaseModel):
         return f"[{base.__name__}](#{slug(base.__name__)})"
     return "text"
@@ -380,10 +384,12 @@ def example(
     if (cls, name) == (stories.Story, "id"):
         return "`alex` (from the file name)"
     for data in samples.get(cls, []):
-        if name in data:
-            return f"`{_cell(_inline(data[name]))}`"
+        if (info.alias or name) in data:
+            return f"`{_cell(_inline(data[info.alias or name]))}`"
     if info.examples:
         return f"`{_cell(_inline(info.examples[0]))}`"
+    if issubclass(cls, model.Sourced) and name in model.Sourced.model_fields and cls is not model.Route:
+        return example(model.Route, name, info, samples)  # a fact group's source and review, as a route's
     raise LookupError(
         f"{cls.__name__}.{name} has no example: use it in booklet/starter/ or give the field examples=[...]"
     )
@@ -419,7 +425,7 @@ def field_table(cls: type[BaseModel], samples: dict[type[BaseModel], list[dict[s
         if not description:
             raise LookupError(f"{cls.__name__}.{name} has no docstring: add one under the field in model.py")
         lines.append(
-            f"| `{name}` | {_cell(type_words(cls, name, info))} | {required_words(cls, name, info)} "
+            f"| `{info.alias or name}` | {_cell(type_words(cls, name, info))} | {required_words(cls, name, info)} "
             f"| {_cell(description)} | {example(cls, name, info, samples)} |"
         )
     return lines

@@ -30,6 +30,7 @@ EXAMPLES = {
     "dict": "keys and values, e.g. heading: Why Public Sector AI?",
     "date": "a date as YYYY-MM-DD, e.g. 2026-11-28",
     "int": "a whole number, e.g. 10",
+    "float": "a number, e.g. 28000",
 }
 
 _TYPE_NAMES = {
@@ -54,6 +55,8 @@ _EXPECTED = {
     "int_parsing": "int",
     "int_from_float": "int",
     "bool_type": "str",
+    "float_parsing": "float",
+    "float_type": "float",
 }
 """pydantic error types that mean "wrong kind of value", and the kind that was wanted."""
 
@@ -103,7 +106,9 @@ def _field_doc(root: type[BaseModel], loc: Loc) -> str:
     owner = _model_at(root, named[:-1]) if named else None
     if owner is None or not named:
         return ""
-    info = owner.model_fields.get(str(named[-1]))
+    fields = owner.model_fields
+    # A key that is a Python word (pay's `from`) is a field with an alias.
+    info = fields.get(str(named[-1])) or next((i for i in fields.values() if i.alias == named[-1]), None)
     return (info.description or "").split("\n")[0] if info else ""
 
 
@@ -120,7 +125,7 @@ def _example(root: type[BaseModel], loc: Loc, kind: str) -> str:
         return "write the keys indented under it, e.g. 'heading: …'"
     if found:
         return f"e.g. {key}: {found.group(1)}"
-    return f"e.g. {key}: " + {"date": "2026-11-28", "int": "10", "str": "some text"}[kind]
+    return f"e.g. {key}: " + {"date": "2026-11-28", "int": "10", "float": "10", "str": "some text"}[kind]
 
 
 def _split_hint(message: str) -> tuple[str, str]:
@@ -192,6 +197,15 @@ def explain(error: Mapping[str, Any], root: type[BaseModel]) -> tuple[str, str]:
             f"allows at most {ctx.get('max_length')} item(s), found {ctx.get('actual_length')}",
             _field_doc(root, loc),
         )
+    if kind == "literal_error":
+        # A closed set of words (a clearance level, a month): suggest the one meant, whatever its case.
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        folded = {c.casefold(): c for c in choices}
+        typed = str(value).strip().casefold()
+        close = difflib.get_close_matches(typed, list(folded), n=1, cutoff=0.6) if typed not in folded else [typed]
+        hint = f"did you mean {folded[close[0]]!r}?" if close else "use one of: " + ", ".join(choices)
+        months = len(choices) == 12  # the month names: too many to list in the message itself
+        return f"{short(value)} is " + ("not a month" if months else f"not one of {', '.join(choices)}"), hint
     if kind == "string_too_short":
         return "must not be empty", _field_doc(root, loc)
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
@@ -426,6 +440,11 @@ def _sourced_items(
                                 route,
                             )
                         )
+                        facts = route.get("facts")
+                        for group, data in facts.items() if isinstance(facts, dict) else ():
+                            if isinstance(data, dict):  # each fact group names its own source and review
+                                name = f"route {label!r}" if isinstance(route.get("id"), str) else f"route {label}"
+                                items.append((f"{name} ({group})", doc, ("routes", index, "facts", group), data))
     return items
 
 

@@ -34,6 +34,7 @@ from .check import (
     sorted_problems,
     validate,
 )
+from .facts import check_facts
 from .placeholders import check_logo, check_placeholders
 from .read import Document, Loc, dotted, load, read_bytes, short
 from .text import check_text
@@ -402,6 +403,7 @@ def load_project_content(
     if routes is not None and routes_doc is not None:
         problems += _duplicates(routes.routes, "route", routes_doc, lambda i: ("routes", i, "id"))
         problems += check_steps(routes.routes, routes_doc)
+        problems += check_facts(routes.routes, routes_doc, frame.edition if frame is not None else None)
     if frame is not None:
         doc = reader.documents[reader.name(frame_path)]
         for key in ("why", "challenges", "skills"):

@@ -10,43 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from ..colour import MIN_TEXT_CONTRAST, contrast
-from ..errors import BIDI, INVISIBLE
 from . import scannable
+from .base import Date as Date
+from .base import HttpsUrl as HttpsUrl
+from .base import Model as Model
+from .base import Sourced as Sourced
+from .base import Text as Text
+from .base import _check_paired as _check_paired
+from .base import _https_only as _https_only
+from .facts import RouteFacts
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
-
-
-def _https_only(value: str) -> str:
-    """Accept only absolute https addresses with a host and no credentials."""
-    value = value.strip()
-    parts = urlsplit(value)
-    if parts.scheme != "https":
-        raise ValueError("must be an https:// address (e.g. https://www.gov.uk)")
-    if not parts.hostname or "." not in parts.hostname:
-        raise ValueError("needs a web host after https:// (e.g. https://www.gov.uk)")
-    if parts.username or parts.password:
-        raise ValueError("must not contain a user name or password")
-    if re.search(r"\s", value):
-        raise ValueError("must not contain spaces")
-    hidden = [c for c in value if c in BIDI or c in INVISIBLE]
-    if hidden:
-        # U+202E and friends make an address print as another one; zero-width ones hide inside it.
-        raise ValueError(
-            f"must not contain the invisible character U+{ord(hidden[0]):04X}, which can make an address "
-            "look like another (type the address again, or copy it from the browser's address bar)"
-        )
-    return value
-
-
-HttpsUrl = Annotated[str, AfterValidator(_https_only)]
-"""An absolute https:// address, printed exactly as written."""
 
 
 def _scannable(kind: str) -> AfterValidator:
@@ -69,18 +48,7 @@ BackUrl = Annotated[HttpsUrl, _scannable("back")]
 """An https:// address printed with the large QR code on the back cover."""
 
 
-def _calendar_date(value: object) -> object:
-    """Refuse numbers for dates: pydantic would read 86400 as a Unix time (1970-01-02)."""
-    if isinstance(value, (int, float)):
-        raise PydanticCustomError("date_type", "Input should be a valid date")
-    return value
-
-
-Date = Annotated[dt.date, BeforeValidator(_calendar_date)]
-"""A calendar date written YYYY-MM-DD."""
-
 Id = Annotated[str, Field(pattern=ID_PATTERN, examples=["fast-stream"])]
-Text = Annotated[str, Field(min_length=1)]
 
 DIRECTORY_ABOVE = 12
 """With profiles: auto, more organisations than this are printed as a directory (see Frame.profiles)."""
@@ -89,26 +57,6 @@ MIN_STEPS, MAX_STEPS = 1, 8
 """A route has one to eight first steps: two is real content, nine no longer fits a checklist card."""
 ADVISED_STEPS = 3
 """Fewer steps than this is a warning: a checklist of one or two ticks gives a reader little to act on."""
-
-
-class Model(BaseModel):
-    """Base for all content models: unknown keys are errors, values are frozen."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        use_attribute_docstrings=True,
-        str_strip_whitespace=True,
-    )
-
-
-class Sourced(Model):
-    """A fact a reader may act on: it names where it comes from and when it was checked."""
-
-    source: HttpsUrl
-    """Official page the facts were taken from, e.g. https://www.faststream.gov.uk."""
-    reviewed: Date
-    """Date someone last checked the facts against the source (YYYY-MM-DD)."""
 
 
 class Point(Model):
@@ -307,14 +255,6 @@ def _image_kind(value: str | None, what: str, photo: bool = False) -> str | None
     return value
 
 
-def _check_paired(field: str, english: list[str], welsh: list[str] | None, item: str) -> None:
-    """A Welsh list (`FIELD_cy`) must give one item for each item of its English list."""
-    if welsh is not None and len(welsh) != len(english):
-        raise ValueError(
-            f"{field}_cy has {len(welsh)} items and {field} {len(english)}: give one Welsh {item} for each {item}"
-        )
-
-
 class Route(Sourced):
     """An entry route into the sector, printed as a checklist (routes.yaml)."""
 
@@ -336,6 +276,9 @@ class Route(Sourced):
     """Welsh versions of the steps, one for each step in the same order."""
     tags: list[Id] = []
     """Labels that audiences use to include or exclude this route."""
+    facts: RouteFacts | None = None
+    """What students ask first: who it is for, entry requirements, pay, where, clearance, length and
+    when to apply; each group names its own source and reviewed date."""
 
     @model_validator(mode="after")
     def _steps_paired(self) -> Route:
@@ -398,6 +341,8 @@ class Booklet(Model):
     """The glossary's terms (content/glossary.py: Term), printed as a page."""
     images: dict[str, str] = {}
     """Organisation logos and story photos as data: URIs, by "organisation:ID" or "story:ID"."""
+    routes_at_a_glance: bool = True
+    """Whether the routes-at-a-glance comparison is printed (see Audience.routes_at_a_glance)."""
 
 
 class Selector(Model):
@@ -471,6 +416,8 @@ class Audience(Model):
     """booklet (the full booklet) or handout (at most four A4 pages for careers fairs)."""
     max_steps: int | None = Field(default=None, ge=MIN_STEPS, le=MAX_STEPS)
     """Print at most this many first steps per route (useful for handouts)."""
+    routes_at_a_glance: bool = Field(default=True, examples=[False])
+    """Print the routes-at-a-glance comparison (who, needs, pay, when) when routes give those facts."""
 
 
 class Audiences(Model):

@@ -185,9 +185,9 @@ def find_remedies(
 
 def _opening(laid: Any, page: PageFill, split: frozenset[str] = frozenset()) -> float:
     """How tall the section starting at the top of `page` is down to the end of its first item
-    (its first list item, or its first card): what running it on needs (px). A card of a section
-    in `split` needs only its name and the first lines of its summary (a section that runs on lets
-    its cards split there)."""
+    (its first list item, table, line of routes at a glance, or card): what running it on needs (px).
+    A card of a section in `split` needs only its name and the first lines of its summary (a section
+    that runs on lets its cards split there)."""
     from weasyprint.formatting_structure import boxes
 
     stack = [c for c in laid.document.pages[page.number - 1]._page_box.children if not isinstance(c, boxes.MarginBox)]
@@ -197,7 +197,8 @@ def _opening(laid: Any, page: PageFill, split: frozenset[str] = frozenset()) -> 
         if element is not None and element.get("id") == page.first:
             for child in _walk(box):
                 classes = (child.element.get("class") or "").split() if child.element is not None else []
-                if child.element_tag == "li":
+                if child.element_tag in ("li", "table") or "glance-fact" in classes:
+                    # A list's first item, a whole table, or the first line of routes at a glance.
                     return child.position_y + child.margin_height() - page.top
                 if child.element_tag == "article" and any(c in classes for c in CARDS):
                     end = _first_part(child) if page.first in split else None

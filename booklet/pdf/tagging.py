@@ -14,7 +14,8 @@ the open pikepdf document, in place:
   booklet (the contents page) is described by its entry, e.g. "Introduction, page 3";
 - a tagged archive (PDF/A-2a, -3a) or press file (PDF/X-4) also declares PDF/UA-1;
 - the contents page's leader dots are artifacts, not text: a screen reader reads
-  "Introduction, 3", not "Introduction dot dot dot … 3".
+  "Introduction, 3", not "Introduction dot dot dot … 3";
+- every table header cell says whether it heads a column or a row (`tables.py`).
 
 Each step is idempotent and returns whether it changed anything.
 """
@@ -26,6 +27,7 @@ from collections import defaultdict
 from typing import Any
 
 from .accessibility import _number_tree_get, remark_as_artifacts
+from .tables import scope_header_cells
 
 PRINT = 1 << 2
 HIDDEN = 1 << 1
@@ -44,6 +46,7 @@ def complete_tags(pdf: Any, source: bytes) -> bool:
     changed |= flag_annotations(pdf)
     changed |= tab_order(pdf)
     changed |= describe_links_and_hide_leaders(pdf, source)
+    changed |= scope_header_cells(pdf)
     return changed
 
 

@@ -24,7 +24,7 @@ from ..settings import Settings
 from ..tailor.language import LANGUAGES, in_language
 from ..util import user_cache
 from ..version import __version__
-from . import fonts, i18n
+from . import facts, fonts, i18n
 from .css import Sandbox, escape_style
 from .qr import qr_data_uri
 from .terms import link_terms
@@ -88,6 +88,7 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["link_urls"] = link_urls
     env.filters["host"] = lambda url: urlsplit(url).hostname or url
     env.filters["first_sentence"] = first_sentence
+    facts.register(env)
     return env
 
 

@@ -60,5 +60,6 @@ def tailor(booklet: Booklet, audience: Audience) -> Booklet:
             "featured": [o.id for o in organisations if o.id in rank],
             "layout": audience.layout,
             "stories": [s for s in booklet.stories if audience.stories.picks(s.id, s.tags)],
+            "routes_at_a_glance": audience.routes_at_a_glance,
         }
     )

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from booklet.adapters import guide as docs
 from booklet.cli.init import init_project
-from booklet.content import model
+from booklet.content import base, facts, model
 from booklet.jobs import build
 from booklet.jobs.plan import printed_html_path
 from booklet.render import fonts
@@ -44,7 +44,7 @@ def test_every_field_of_every_file_is_documented_with_an_example():
         assert f"## {kind.title}\n" in guide
         for cls in docs.models_in(kind.model):
             section = guide if cls is kind.model else guide.split(f"### {cls.__name__}\n", 1)[1]
-            for name in cls.model_fields:
+            for name in (info.alias or field for field, info in cls.model_fields.items()):
                 row = re.search(rf"^\| `{name}` \|(.*)\|$", section, re.M)
                 assert row, f"{cls.__name__}.{name} is missing from the guide"
                 cells = [c.strip() for c in row.group(1).split(" | ")]
@@ -53,10 +53,12 @@ def test_every_field_of_every_file_is_documented_with_an_example():
 
 def test_the_guide_covers_every_content_model():
     documented = {cls for kind in docs.FILES for cls in docs.models_in(kind.model)}
+    modules = (model, base, facts)
     content_models = {
         cls
-        for cls in vars(model).values()
-        if isinstance(cls, type) and issubclass(cls, model.Model) and cls.__module__ == model.__name__
+        for module in modules
+        for cls in vars(module).values()
+        if isinstance(cls, type) and issubclass(cls, model.Model) and cls.__module__ == module.__name__
     }
     # Model and Sourced are bases; Booklet and ActionPlan are assembled by the tool, not written by anyone.
     assert content_models - documented == {model.Model, model.Sourced, model.Booklet, model.ActionPlan}
