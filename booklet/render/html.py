@@ -359,10 +359,10 @@ def page_css(settings: Settings, languages: list[str] | None = None) -> str:
     rules = [f"@page {{ size: {settings.page_size} portrait; }}", *page_number_css(languages)]
     # pyphen has no Welsh dictionary: never hyphenate Welsh with another language's rules.
     rules.append(":lang(cy) { hyphens: manual; }")
-    text = settings.blank_page_text
-    if text == Settings.blank_page_text:  # the default is said in each language of the edition
-        text = " / ".join(i18n.gettext_for(lang)(i18n.BLANK_PAGE) for lang in languages)
-    blank_page = blank_page_boxes(text)
+    lines = [settings.blank_page_text]
+    if settings.blank_page_text == Settings.blank_page_text:  # the default is said in each language
+        lines = [i18n.gettext_for(lang)(i18n.BLANK_PAGE) for lang in languages]
+    blank_page = blank_page_boxes(*lines)
     if settings.duplex:
         rules.append(".major { break-before: right; }")
         rules.append(".back { break-before: left; }")
@@ -425,10 +425,12 @@ def brand_css(accent: str, accent_text: str) -> str:
     return "\n".join(rules)
 
 
-def blank_page_boxes(text: str) -> str:
-    """The margin boxes of a page left blank on purpose: `text` at the top, no running footer."""
+def blank_page_boxes(*lines: str) -> str:
+    """The margin boxes of a page left blank on purpose: `lines` at the top (a bilingual edition's
+    one line in each language: as one long line, a checker reads the artifact as prose), no footer."""
+    content = ' "\\A" '.join(css_string(line) for line in lines)
     return (
-        f"{{ @top-center {{ content: {css_string(text)}; font-family: {fonts.STACK};"
+        f"{{ @top-center {{ content: {content}; white-space: pre-line; font-family: {fonts.STACK};"
         " font-size: 12pt; color: #444444; vertical-align: bottom; }"
         " @bottom-left { content: none; } @bottom-right { content: none; } }"
     )

@@ -61,7 +61,8 @@ def test_each_story_prints_after_what_it_names(built):
     morgan, turing = text.index("Morgan, Epidemiologist"), text.index("The Alan Turing Institute")
     assert ukhsa < morgan < turing
     # Jordan names the Fast Stream route (no organisation): after that route's checklist, before the next route.
-    fast, jordan, nhs = (text.index(s) for s in ("Fast Stream UK government", "Jordan, Fast Stream", "NHS Internships"))
+    names = ("Fast Stream UK government", "Jordan, Fast Stream", "NHS Internships Entry point")
+    fast, jordan, nhs = (text.index(s) for s in names)
     assert fast < jordan < nhs
 
 
@@ -88,7 +89,8 @@ def test_photos_and_logos_are_figures_with_alt_and_a_decorative_picture_is_not(b
 
 def test_glossary_is_a_page_in_the_contents(built):
     pages = built["a4"].page_texts
-    [page] = [i for i, t in enumerate(pages) if t.lstrip().startswith("Glossary")]
+    # Its own page, or run on after a short last page of routes (the balancer's choice).
+    [page] = [i for i, t in enumerate(pages) if i > 1 and re.search(r"^Glossary$", t, re.M)]
     assert "Success Profiles" in pages[page] and "Civil Service Jobs" in pages[page]
     contents = re.sub(r"\s+", " ", pages[1])
     assert re.search(rf"Glossary[ .]*{page + 1}\b", contents), contents
