@@ -16,6 +16,7 @@ from booklet.content.facts import Apply, Pay
 from booklet.content.load import load_project_content
 from booklet.render.braille import braille_edition, edition_blocks
 from booklet.render.braille_layout import Laid, lay_out
+from booklet.render.html import render_html
 from booklet.render.louis import CODES, number, translate
 from booklet.settings import Settings
 
@@ -228,3 +229,35 @@ def test_build_prints_the_story_in_a_welsh_starter(tmp_path: Path, monkeypatch):
     (brf,) = (project / "output").glob("*.brf")
     (label,) = translate(["Enghraifft ddychmygol"], CODES["cy"].table)
     assert label in brf.read_text("ascii")
+
+
+def test_stories_print_where_the_print_edition_prints_them(starter):
+    """Three stories: one after its organisation, one after its route (its organisation is not in this
+    booklet), one naming both (after the organisation only). Braille follows the print edition's order."""
+    (alex,) = starter.stories
+    stories = [
+        alex,
+        alex.model_copy(update={"id": "sam", "name": "Sam", "organisation": "gone", "route": "careers-advice"}),
+        alex.model_copy(
+            update={"id": "jo", "name": "Jo", "organisation": "another-employer", "route": "careers-advice"}
+        ),
+    ]
+    booklet = starter.model_copy(update={"stories": stories})
+    html = render_html(booklet, Settings())
+    marks = re.findall(r'<(?:article|aside) class="[^"]*" id="((?:org|route|story)-[\w-]+)"', html)
+    in_print, owner = [], ""
+    for mark in marks:
+        if mark.startswith("story-"):
+            in_print.append((owner, mark))
+        else:
+            owner = mark
+    assert len(in_print) == 3
+    titles = {f"org-{o.id}": o.name for o in booklet.organisations} | {f"route-{r.id}": r.title for r in booklet.routes}
+    names = {f"story-{s.id}": f"{s.name}, {s.role}" for s in stories}
+    blocks = [b.text for b in edition_blocks(booklet, ENGLISH)]
+    body = blocks[blocks.index("Introduction", len(blocks) - blocks[::-1].index("Transcriber's note")) :]
+    for before, story in in_print:
+        assert body.count(names[story]) == 1, story  # once, as in print
+        heading = body.index(names[story])
+        at = max(i for i, text in enumerate(body[:heading]) if text in titles.values())
+        assert body[at] == titles[before], (story, body[at])
