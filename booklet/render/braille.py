@@ -1,11 +1,12 @@
 """The braille edition: a tailored booklet as a BRF file for an embosser or a braille display.
 
 The booklet becomes print blocks (headings, paragraphs, list items, each made of text
-segments that know their language and whether they are a web address); liblouis
+segments that know their language and whether they are a web address: `braille_text.py`;
+the optional parts, route facts, stories, dates to know and the glossary: `braille_parts.py`); liblouis
 translates them (`louis.py`: UEB grade 2 for English, Welsh grade 2 for Welsh, web
 addresses uncontracted) and `braille_layout.py` sets them on pages with braille page
 numbers and a contents page. What print shows and braille cannot (QR codes, tick boxes,
-pictures) is named in a transcriber's note.
+logos, photos, the routes-at-a-glance table) is named in a transcriber's note.
 
 liblouisutdml's `file2brl` was tried for the page layout and not used: from the HTML
 edition it contracted web addresses and hyphenated them across lines, reported errors in
