@@ -4,11 +4,13 @@ The layout follows the conventions of UK braille on paper (as UKAAF's guiding pr
 the presentation of braille and RNIB's house style set them out; each choice is listed here so
 a transcriber can check it): the braille page number on the right of the first line of every
 page; main headings centred with a blank line before and after; subheadings blocked in cell 5
-with a blank line before; paragraphs starting in cell 3 with runovers in cell 1; list items in
-cell 1 with runovers in cell 3; a heading never left at the foot of a page without two lines of
-what it heads; contents entries joined to their page numbers by guide dots (dots 3-6). Words
-are never divided; a web address too long for a line is broken after a slash or a dot, with no
-hyphen added.
+with a blank line before; minor headings (a story's label and name) blocked in cell 7;
+paragraphs starting in cell 3 with runovers in cell 1; list items in cell 1 with runovers in
+cell 3; a transcriber's note inside the text (a photo described) in cell 7 with runovers in
+cell 5; a heading (with any headings straight after it) never left at the foot of a page
+without two lines of what it heads; contents entries joined to their page numbers by guide
+dots (dots 3-6). Words are never divided; a web address too long for a line is broken after
+a slash or a dot, with no hyphen added.
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ INDENTS = {
     "item": (0, 2),
     "subitem": (2, 4),
     "heading": (4, 4),
+    "minor": (6, 6),
+    "note": (6, 4),
     "plain": (0, 0),
 }
 CENTRED = "centred"
+HEADINGS = (CENTRED, "heading", "minor")
 GUIDE = "-"
 """Guide dots (dots 3-6) in BRF."""
 PAGE_BREAK = "\f"
@@ -41,7 +46,7 @@ class Laid:
     """A block ready for pages: its braille text and how it is set."""
 
     kind: str
-    """centred, heading (cell 5), para, item, subitem or plain (see INDENTS)."""
+    """centred, heading (cell 5), minor (cell 7), para, item, subitem, note or plain (see INDENTS)."""
     braille: str
     blank_before: bool = False
     blank_after: bool = False
@@ -118,6 +123,20 @@ def block_lines(block: Laid, width: int, pages: dict[str, int]) -> list[str]:
     return wrap(block.braille, width, first, rest)
 
 
+def _kept_with(blocks: Sequence[Laid], all_lines: Sequence[list[str]], index: int) -> int:
+    """Lines after the heading at `index` that must share its page: the headings straight after it
+    (a story's label and name) and the first lines of what they head."""
+    need = 1 if blocks[index].blank_after else 0
+    following = index + 1
+    while following < len(blocks) and blocks[following].kind in HEADINGS:
+        need += len(all_lines[following]) + (1 if blocks[following].blank_before else 0)
+        need += 1 if blocks[following].blank_after else 0
+        following += 1
+    if following < len(blocks):
+        need += min(MIN_AFTER_HEADING, len(all_lines[following]))
+    return need
+
+
 def paginate(
     blocks: Sequence[Laid], width: int, height: int, pages: dict[str, int]
 ) -> tuple[list[list[str]], dict[str, int]]:
@@ -138,10 +157,8 @@ def paginate(
             body = laid[-1]
         blank = block.blank_before and bool(body) and body[-1] != ""
         need = len(lines) + (1 if blank else 0)
-        if block.kind in (CENTRED, "heading") and index + 1 < len(blocks):
-            # Keep a heading with the start of what it heads.
-            following = all_lines[index + 1]
-            need += min(MIN_AFTER_HEADING, len(following)) + (1 if block.blank_after else 0)
+        if block.kind in HEADINGS:
+            need += _kept_with(blocks, all_lines, index)
         if body and len(body) + need > room and need <= room:
             laid.append([])
             body = laid[-1]
