@@ -134,6 +134,9 @@ def test_xlsx_has_one_row_per_item_and_drop_downs(project: Path, tmp_path: Path)
         "tags",
         "source",
         "reviewed",
+        "logo",
+        "logo_alt",
+        "logo_alt_cy",
     ]
     ids = [r[0].value for r in orgs.iter_rows(min_row=2) if r[0].value]
     assert len(ids) == len(list((project / "content" / "organisations").glob("*.yaml")))

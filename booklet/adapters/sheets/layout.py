@@ -17,7 +17,10 @@ from ...errors import BookletError, Problem
 
 ORGANISATIONS, ROUTES, POINTS = "Organisations", "Routes", "Points"
 _ENGLISH: dict[str, list[str]] = {
-    ORGANISATIONS: ["id", "name", "summary", "roles", "website", "order", "tags", "source", "reviewed"],
+    ORGANISATIONS: [
+        *("id", "name", "summary", "roles", "website", "order", "tags", "source", "reviewed"),
+        *("logo", "logo_alt"),
+    ],
     ROUTES: ["id", "title", "summary", "url", "steps", "tags", "source", "reviewed"],
     POINTS: ["section", "id", "title", "text", "tags"],
 }

@@ -1,0 +1,167 @@
+"""The newer content parts in the spreadsheets: organisation logos, route facts, the glossary, stories.
+
+Each part round-trips byte for byte, an edited cell writes exactly its key, a bad value is one
+message at its cell, and a sheet saved before the part's columns existed leaves the part alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from booklet.adapters.sheets import export_sheets, import_sheets
+from booklet.adapters.workbooks import column_letters
+from booklet.cli.app import app
+from booklet.errors import BookletError
+from tests.adapters.test_sheets import snapshot, write_ods
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>\n'
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    return tmp_path
+
+
+@pytest.fixture
+def starter(tmp_path: Path) -> Path:
+    result = runner.invoke(app, ["init", str(tmp_path / "starter")])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "starter"
+
+
+def edit(source: Path, target: Path, sheet: str, key: tuple[str, str], cells: dict[str, object]) -> None:
+    """Set cells of the row whose `key[0]` column holds `key[1]`, and save the book as `target`."""
+    book = openpyxl.load_workbook(source)
+    ws = book[sheet]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[header.index(key[0])].value == key[1])
+    for column, value in cells.items():
+        row[header.index(column)].value = value
+    book.save(target)
+
+
+def drop_columns(source: Path, target: Path, sheet: str, prefix: tuple[str, ...]) -> None:
+    """The book as saved before some columns existed: every column of `sheet` named with `prefix` removed."""
+    book = openpyxl.load_workbook(source)
+    ws = book[sheet]
+    header = [c.value for c in ws[1]]
+    for index in reversed(range(len(header))):
+        if str(header[index]).startswith(prefix):
+            ws.delete_cols(index + 1)
+    book.save(target)
+
+
+def changed(before: dict[str, bytes], content: Path) -> set[str]:
+    after = snapshot(content)
+    return {name for name in after.keys() | before.keys() if after.get(name) != before.get(name)}
+
+
+def problems(source: Path, content: Path) -> list[str]:
+    with pytest.raises(BookletError) as caught:
+        import_sheets(source, content)
+    return [p.line() for p in caught.value.problems]
+
+
+def cell(path: Path, sheet: str, key: tuple[str, str], column: str) -> str:
+    """The address (K3) of a row's cell in an exported book."""
+    names = header(path, sheet)
+    rows = list(openpyxl.load_workbook(path)[sheet].iter_rows(min_row=1, values_only=True))
+    number = next(i for i, r in enumerate(rows, 1) if r[names.index(key[0])] == key[1])
+    return f"{column_letters(names.index(column))}{number}"
+
+
+def header(path: Path, sheet: str) -> list[str]:
+    return [c.value for c in openpyxl.load_workbook(path)[sheet][1]]
+
+
+# ---------------------------------------------------------------- organisation logos
+
+
+@pytest.fixture
+def with_logo(project: Path) -> Path:
+    """The default content with a logo on gds (the SVG beside its file)."""
+    content = project / "content"
+    (content / "organisations" / "gds-logo.svg").write_text(LOGO)
+    path = content / "organisations" / "gds.yaml"
+    text = path.read_text().replace("order: 10\n", "order: 10\nlogo: gds-logo.svg\nlogo_alt: GDS logo\n")
+    path.write_text(text)
+    return content
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv", "ods"])
+def test_a_logo_round_trips_byte_for_byte(kind: str, with_logo: Path, tmp_path: Path) -> None:
+    before = snapshot(with_logo)
+    export_sheets(with_logo, tmp_path / "out.xlsx")
+    assert header(tmp_path / "out.xlsx", "Organisations")[-3:] == ["logo", "logo_alt", "logo_alt_cy"]
+    source = {"xlsx": tmp_path / "out.xlsx", "csv": tmp_path / "csv", "ods": tmp_path / "out.ods"}[kind]
+    if kind == "csv":
+        export_sheets(with_logo, source)
+        rows = list(csv.DictReader(io.StringIO((source / "Organisations.csv").read_text(encoding="utf-8-sig"))))
+        gds = next(r for r in rows if r["id"] == "gds")
+        assert (gds["logo"], gds["logo_alt"], gds["logo_alt_cy"]) == ("gds-logo.svg", "GDS logo", "")
+    elif kind == "ods":
+        write_ods(tmp_path / "out.xlsx", source)
+    assert import_sheets(source, with_logo).changes == []
+    assert snapshot(with_logo) == before
+
+
+def test_a_logo_alt_cell_writes_exactly_its_key(with_logo: Path, tmp_path: Path) -> None:
+    export_sheets(with_logo, tmp_path / "out.xlsx")
+    cells = {"logo_alt": "Government Digital Service logo", "logo_alt_cy": "Logo GDS"}
+    edit(tmp_path / "out.xlsx", tmp_path / "edited.xlsx", "Organisations", ("id", "gds"), cells)
+    path = with_logo / "organisations" / "gds.yaml"
+    old = path.read_text().splitlines()
+    before = snapshot(with_logo)
+    import_sheets(tmp_path / "edited.xlsx", with_logo)
+    assert changed(before, with_logo) == {"organisations/gds.yaml"}
+    new = path.read_text().splitlines()
+    assert [line for line in old if line not in new] == ["logo_alt: GDS logo"]
+    assert [line for line in new if line not in old] == [
+        "logo_alt: Government Digital Service logo",
+        "logo_alt_cy: Logo GDS",
+    ]
+    assert import_sheets(tmp_path / "edited.xlsx", with_logo).changes == []
+
+
+def test_a_logo_typed_in_the_sheet_is_read_like_one_in_the_file(project: Path, tmp_path: Path) -> None:
+    content = project / "content"
+    (content / "organisations" / "ukhsa.svg").write_text(LOGO)
+    export_sheets(content, tmp_path / "out.xlsx")
+    edit(tmp_path / "out.xlsx", tmp_path / "a.xlsx", "Organisations", ("id", "ukhsa"), {"logo": "ukhsa.svg"})
+    where = cell(tmp_path / "out.xlsx", "Organisations", ("id", "ukhsa"), "logo")
+    lines = problems(tmp_path / "a.xlsx", content)
+    assert lines == [
+        f"a.xlsx › Organisations!{where}  logo  a logo needs logo_alt: a short text alternative, "
+        "e.g. the words the logo shows"
+    ]
+    cells = {"logo": "missing.svg", "logo_alt": "UKHSA logo"}
+    edit(tmp_path / "out.xlsx", tmp_path / "b.xlsx", "Organisations", ("id", "ukhsa"), cells)
+    lines = problems(tmp_path / "b.xlsx", content)
+    assert len(lines) == 1 and lines[0].startswith(
+        f"b.xlsx › Organisations!{where}  logo  logo file 'missing.svg' not found"
+    )
+    edit(tmp_path / "out.xlsx", tmp_path / "c.xlsx", "Organisations", ("id", "ukhsa"), {**cells, "logo": "ukhsa.svg"})
+    import_sheets(tmp_path / "c.xlsx", content)
+    data = yaml.safe_load((content / "organisations" / "ukhsa.yaml").read_text())
+    assert (data["logo"], data["logo_alt"]) == ("ukhsa.svg", "UKHSA logo")
+
+
+def test_a_sheet_without_logo_columns_keeps_the_logo(with_logo: Path, tmp_path: Path) -> None:
+    export_sheets(with_logo, tmp_path / "out.xlsx")
+    drop_columns(tmp_path / "out.xlsx", tmp_path / "old.xlsx", "Organisations", ("logo",))
+    assert "logo" not in header(tmp_path / "old.xlsx", "Organisations")
+    before = snapshot(with_logo)
+    assert import_sheets(tmp_path / "old.xlsx", with_logo).changes == []
+    assert snapshot(with_logo) == before
