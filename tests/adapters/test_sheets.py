@@ -400,7 +400,8 @@ def test_a_sheet_without_ids_or_renamed_is_refused_not_skipped(project: Path, tm
     assert code == 1
     assert lines == [
         "error: noid.xlsx › Routes!A1  -  unknown column 'route_id' (the Routes sheet has columns: id, title, title_cy,"
-        " summary, summary_cy, url, steps, steps_cy, tags, source, reviewed)",
+        " summary, summary_cy, url, steps, steps_cy, tags, source, reviewed, and route facts: who, entry,"
+        " pay_from, pay_to, pay_per, where_places, clearance, length, apply_opens, apply_closes…)",
         "error: noid.xlsx › Routes!1  id  has no 'id' column (add it to the first row)",
     ]
 

@@ -7,6 +7,7 @@ message at its cell, and a sheet saved before the part's columns existed leaves 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import shutil
 from pathlib import Path
@@ -165,3 +166,184 @@ def test_a_sheet_without_logo_columns_keeps_the_logo(with_logo: Path, tmp_path: 
     before = snapshot(with_logo)
     assert import_sheets(tmp_path / "old.xlsx", with_logo).changes == []
     assert snapshot(with_logo) == before
+
+
+# ---------------------------------------------------------------- route facts
+
+APPRENTICESHIPS = ("id", "apprenticeships")
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv", "ods"])
+def test_the_starters_facts_are_flat_columns_and_round_trip(kind: str, starter: Path, tmp_path: Path) -> None:
+    content = starter / "content"
+    before = snapshot(content)
+    export_sheets(content, tmp_path / "csv")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "csv" / "Routes.csv").read_text(encoding="utf-8-sig"))))
+    row = next(r for r in rows if r["id"] == "apprenticeships")
+    assert row["who"] == "People aged 16 or over who live in England"
+    assert row["entry"] == "Aged 16 or over; Not already in full-time education; Living in England"
+    assert row["length"] == "1 to 6 years, depending on the apprenticeship"
+    assert row["who_source"] == "https://www.apprenticeships.gov.uk/apprentices/becoming-apprentice"
+    assert row["entry_reviewed"] == "2026-12-04"
+    assert row["pay_from"] == row["apply_opens"] == row["where_places"] == ""
+    export_sheets(content, tmp_path / "out.xlsx")
+    source = {"xlsx": tmp_path / "out.xlsx", "csv": tmp_path / "csv", "ods": tmp_path / "out.ods"}[kind]
+    if kind == "ods":
+        write_ods(tmp_path / "out.xlsx", source)
+    assert import_sheets(source, content).changes == []
+    assert snapshot(content) == before
+
+
+def test_fact_cells_write_exactly_their_keys(starter: Path, tmp_path: Path) -> None:
+    content = starter / "content"
+    path = content / "routes.yaml"
+    old = path.read_text().splitlines()
+    export_sheets(content, tmp_path / "out.xlsx")
+    cells: dict[str, object] = {
+        "who": "People aged 16 or over in England",
+        "pay_from": 15704,
+        "pay_per": "year",
+        "pay_source": "https://www.gov.uk/become-apprentice/pay-and-conditions",
+        "pay_reviewed": "2026-12-04",
+    }
+    edit(tmp_path / "out.xlsx", tmp_path / "edited.xlsx", "Routes", APPRENTICESHIPS, cells)
+    before = snapshot(content)
+    import_sheets(tmp_path / "edited.xlsx", content)
+    assert changed(before, content) == {"routes.yaml"}
+    new = path.read_text().splitlines()
+    assert [line for line in old if line not in new] == ["        text: People aged 16 or over who live in England"]
+    # The new group goes where the model orders it (after entry, before length), its keys in the model's order.
+    at = new.index("      pay:")
+    assert new[at - 2 : at + 6] == [
+        "        source: https://www.apprenticeships.gov.uk/apprentices/becoming-apprentice",
+        "        reviewed: 2026-12-04",
+        "      pay:",
+        "        from: 15704",
+        "        per: year",
+        "        source: https://www.gov.uk/become-apprentice/pay-and-conditions",
+        "        reviewed: 2026-12-04",
+        "      length:",
+    ]
+    assert len(new) == len(old) + 5
+    facts = yaml.safe_load(path.read_text())["routes"][0]["facts"]
+    assert facts["who"]["text"] == "People aged 16 or over in England"
+    assert import_sheets(tmp_path / "edited.xlsx", content).changes == []
+
+
+def test_facts_typed_for_a_route_without_any(starter: Path, tmp_path: Path) -> None:
+    content = starter / "content"
+    export_sheets(content, tmp_path / "csv")
+    table = list(csv.reader(io.StringIO((tmp_path / "csv" / "Routes.csv").read_text(encoding="utf-8-sig"))))
+    names = table[0]
+    row = next(r for r in table if r[0] == "careers-advice")
+    cells = {
+        "apply_all_year": "TRUE",
+        "apply_source": "https://nationalcareers.service.gov.uk",
+        "apply_reviewed": "04/12/2026",
+        "where_places": "England",
+        "where_remote": "yes",
+        "where_source": "https://nationalcareers.service.gov.uk",
+        "where_reviewed": "2026-12-04",
+    }
+    for column, value in cells.items():
+        row[names.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(table)
+    (tmp_path / "csv" / "Routes.csv").write_text(out.getvalue(), encoding="utf-8-sig")
+    result = import_sheets(tmp_path / "csv", content)
+    assert [c.name for c in result.changes] == ["content/routes.yaml"]
+    assert any("apply_reviewed" in note and "DD/MM/YYYY" in note for note in result.notes), result.notes
+    route = yaml.safe_load((content / "routes.yaml").read_text())["routes"][1]
+    assert list(route) == ["id", "title", "summary", "url", "steps", "facts", "tags", "source", "reviewed"]
+    assert route["facts"] == {
+        "where": {
+            "places": ["England"],
+            "remote": True,
+            "source": "https://nationalcareers.service.gov.uk",
+            "reviewed": dt.date(2026, 12, 4),
+        },
+        "apply": {
+            "all_year": True,
+            "source": "https://nationalcareers.service.gov.uk",
+            "reviewed": dt.date(2026, 12, 4),
+        },
+    }
+    assert import_sheets(tmp_path / "csv", content).changes == []
+    export_sheets(content, tmp_path / "again.xlsx")  # TRUE, dates and lists as spreadsheet cells
+    assert import_sheets(tmp_path / "again.xlsx", content).changes == []
+    # Emptying a group's cells takes the group out, and with the last group `facts:` itself.
+    for column in cells:
+        row[names.index(column)] = ""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(table)
+    (tmp_path / "csv" / "Routes.csv").write_text(out.getvalue(), encoding="utf-8-sig")
+    import_sheets(tmp_path / "csv", content)
+    assert "facts" not in yaml.safe_load((content / "routes.yaml").read_text())["routes"][1]
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        (
+            {"pay_from": 32000, "pay_to": 28000, "pay_source": "https://www.gov.uk", "pay_reviewed": "2026-12-04"},
+            "pay_from",
+            "route 'apprenticeships' pays from £32,000 to £28,000: from is above to "
+            "(swap the two figures, or correct the one that is wrong)",
+        ),
+        (
+            {"pay_from": "lots", "pay_source": "https://www.gov.uk", "pay_reviewed": "2026-12-04"},
+            "pay_from",
+            "expected a number, found text",
+        ),
+        (
+            {"clearance": "sc", "clearance_source": "https://www.gov.uk", "clearance_reviewed": "2026-12-04"},
+            "clearance",
+            "'sc' is not one of none, BPSS, CTC, SC, DV (did you mean 'SC'?)",
+        ),
+        ({"who_reviewed": "31/02/2026"}, "who_reviewed", "'31/02/2026': not a real date"),
+        (
+            {
+                "apply_opens": "2027-10-01",
+                "apply_closes": "2027-09-01",
+                "apply_source": "https://www.gov.uk",
+                "apply_reviewed": "2026-12-04",
+            },
+            "apply_closes",
+            "route 'apprenticeships' closes on 2027-09-01, before it opens on 2027-10-01",
+        ),
+        (
+            {"where_remote": "maybe"},
+            "where_remote",
+            "'maybe' is not true or false (type TRUE or FALSE, or leave the cell empty)",
+        ),
+        ({"entry_cy": "Un; Dau"}, "entry_cy", "items_cy has 2 items and items 3"),
+        ({"length_source": ""}, "length_source", "missing required key 'source'"),
+    ],
+)
+def test_a_bad_fact_is_one_message_at_its_cell(
+    cells: dict[str, object], column: str, message: str, starter: Path, tmp_path: Path
+) -> None:
+    content = starter / "content"
+    export_sheets(content, tmp_path / "out.xlsx")
+    edit(tmp_path / "out.xlsx", tmp_path / "bad.xlsx", "Routes", APPRENTICESHIPS, cells)
+    before = snapshot(content)
+    lines = problems(tmp_path / "bad.xlsx", content)
+    where = cell(tmp_path / "out.xlsx", "Routes", APPRENTICESHIPS, column)
+    assert len(lines) == 1 and lines[0].startswith(f"bad.xlsx › Routes!{where}  {column}  "), lines
+    assert message in lines[0]
+    assert snapshot(content) == before
+
+
+def test_a_sheet_without_fact_columns_keeps_the_facts(starter: Path, tmp_path: Path) -> None:
+    content = starter / "content"
+    export_sheets(content, tmp_path / "out.xlsx")
+    groups = ("who", "entry", "pay_", "where_", "clearance", "length", "apply_")
+    drop_columns(tmp_path / "out.xlsx", tmp_path / "old.xlsx", "Routes", groups)
+    assert header(tmp_path / "old.xlsx", "Routes")[-1] == "reviewed"
+    edit(
+        tmp_path / "old.xlsx", tmp_path / "old.xlsx", "Routes", APPRENTICESHIPS, {"title": "Apprenticeships in England"}
+    )
+    import_sheets(tmp_path / "old.xlsx", content)
+    route = yaml.safe_load((content / "routes.yaml").read_text())["routes"][0]
+    assert route["title"] == "Apprenticeships in England"
+    assert set(route["facts"]) == {"who", "entry", "length"}

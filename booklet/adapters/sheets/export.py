@@ -13,9 +13,13 @@ from typing import Any
 from ...errors import BookletError
 from ...util import write_atomic
 from ..workbooks import column_letters
+from . import facts
 from .layout import (
     _MODELS,
+    AMOUNTS,
     COLUMNS,
+    DATES,
+    FLAGS,
     FORMULA_STARTS,
     LISTS,
     ORGANISATIONS,
@@ -96,15 +100,16 @@ def _xlsx(rows: dict[str, list[dict[str, Any]]]) -> bytes:
             cell = ws.cell(1, col, name)
             cell.font = Font(bold=True)
             info = cls.model_fields.get(name)
-            doc = (
-                info.description
-                if info is not None and info.description
-                else "Which section: why, challenges or skills."
-            )
+            if info is not None and info.description:
+                doc = info.description
+            elif name in facts.COLUMNS:
+                doc = facts.describe(name)
+            else:
+                doc = "Which section: why, challenges or skills."
             if name in LISTS:
                 doc += " Separate several with ;"
             cell.comment = Comment(doc, "booklet")
-            width = 14 if name in ("id", "section", "order", "reviewed") else 40
+            width = 14 if name in ("id", "section", "order") or name in DATES | FLAGS | AMOUNTS else 40
             ws.column_dimensions[column_letters(col - 1)].width = width
         for r, row in enumerate(rows[sheet], 2):
             for col, name in enumerate(columns, 1):

@@ -20,6 +20,7 @@ from typing import Any
 from ...content.translations import SUFFIX
 from ...errors import BookletError, Exit, Problem
 from ..cells import bounded
+from . import facts
 from .layout import (
     _ORG_SCHEMA,
     COLUMNS,
@@ -32,6 +33,8 @@ from .layout import (
     _read_project,
 )
 from .workbook import _read_book, _Row, _sheet_rows
+
+FACT_COLUMNS = tuple(facts.COLUMNS)
 
 
 def _yaml() -> Any:
@@ -70,29 +73,32 @@ def _update(target: Any, row: _Row, columns: list[str], skip: tuple[str, ...] = 
 
     A column the sheet does not have leaves its key alone: a sheet saved before the Welsh
     columns existed keeps the Welsh in the YAML rather than deleting it."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    values = row.values
     for name in columns:
         if name in skip or name not in row.columns:
             continue
-        new = values.get(name)
-        old = target.get(name)
-        if _empty(new):
-            if name in target and not _empty(old):
-                del target[name]
-            continue
-        if _plain(old) == new or (isinstance(new, dt.date) and isinstance(old, str) and old == new.isoformat()):
-            continue  # a date written as quoted text ('2026-11-28') reads back as the same date
-        if isinstance(new, list):
-            # Items that did not change keep their quoting.
-            kept = {str(v): v for v in old} if isinstance(old, list) else {}
-            seq = CommentedSeq([kept.get(item, item) for item in new])
-            if getattr(getattr(old, "fa", None), "flow_style", lambda: False)() or (old is None and name == "tags"):
-                seq.fa.set_flow_style()
-            _put(target, name, seq)
-        else:
-            _put(target, name, new)
+        _assign(target, name, row.values.get(name))
+
+
+def _assign(target: Any, name: str, new: Any) -> None:
+    """Set one key of a ruamel mapping to a cell's value (an empty cell deletes it), only if it differs."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    old = target.get(name)
+    if _empty(new):
+        if name in target and not _empty(old):
+            del target[name]
+        return
+    if _plain(old) == new or (isinstance(new, dt.date) and isinstance(old, str) and old == new.isoformat()):
+        return  # a date written as quoted text ('2026-11-28') reads back as the same date
+    if isinstance(new, list):
+        # Items that did not change keep their quoting.
+        kept = {str(v): v for v in old} if isinstance(old, list) else {}
+        seq = CommentedSeq([kept.get(item, item) for item in new])
+        if getattr(getattr(old, "fa", None), "flow_style", lambda: False)() or (old is None and name == "tags"):
+            seq.fa.set_flow_style()
+        _put(target, name, seq)
+    else:
+        _put(target, name, new)
 
 
 def _put(target: Any, name: str, value: Any) -> None:
@@ -240,7 +246,8 @@ def _plan(
         new_list = CommentedSeq()
         for i, row in enumerate(rows[ROUTES]):
             item = existing.get(row.values["id"], CommentedMap())
-            _update(item, row, COLUMNS[ROUTES])
+            _update(item, row, COLUMNS[ROUTES], skip=FACT_COLUMNS)
+            facts.update(item, row.values, row.columns, _assign)
             new_list.append(item)
             located.rows[(name, ("routes", str(i)))] = row
         data["routes"] = new_list
@@ -329,6 +336,8 @@ def _back_to_cell(problem: Problem, located: _Located, labels: dict[str, str]) -
         row = located.rows.get((problem.where.file, parts[:cut]))
         if row is not None:
             column = parts[cut] if cut < len(parts) else None
+            if column == "facts" and row.sheet == ROUTES:
+                column = facts.column_for(parts[cut + 1 :], problem.what, row.columns)
             if column is not None and column not in row.columns:
                 column = None
             return Problem(

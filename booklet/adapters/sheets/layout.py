@@ -14,6 +14,7 @@ from ...content import model
 from ...content.read import load
 from ...content.translations import SUFFIX, translatable
 from ...errors import BookletError, Problem
+from . import facts
 
 ORGANISATIONS, ROUTES, POINTS = "Organisations", "Routes", "Points"
 _ENGLISH: dict[str, list[str]] = {
@@ -35,6 +36,7 @@ def _with_welsh(sheet: str) -> list[str]:
 
 
 COLUMNS: dict[str, list[str]] = {sheet: _with_welsh(sheet) for sheet in _ENGLISH}
+COLUMNS[ROUTES] += facts.COLUMNS  # the route's facts, flat: who, entry, pay_from… (see facts.py)
 REQUIRED: dict[str, set[str]] = {
     ORGANISATIONS: {"id", "name", "summary", "roles", "website", "source", "reviewed"},
     ROUTES: {"id", "title", "summary", "url", "steps", "source", "reviewed"},
@@ -45,6 +47,10 @@ _ENGLISH_LISTS = {"roles", "steps", "tags"}
 LISTS = _ENGLISH_LISTS | {c for columns in COLUMNS.values() for c in columns if c[: -len(SUFFIX)] in _ENGLISH_LISTS}
 WELSH_LISTS: dict[str, str] = {c: c[: -len(SUFFIX)] for c in LISTS if c.endswith(SUFFIX)}
 """A Welsh list column → its English list (`roles_cy` → `roles`): the two must have as many items."""
+LISTS |= facts.LISTS  # (a fact's Welsh list is paired by the fact's own model check)
+DATES = {"reviewed"} | facts.DATES
+FLAGS = facts.FLAGS
+AMOUNTS = facts.AMOUNTS
 SEPARATOR = ";"
 _ORG_SCHEMA = "# yaml-language-server: $schema=../schemas/organisation.schema.json\n"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -97,7 +103,8 @@ def _rows(project: _Project) -> dict[str, list[dict[str, Any]]]:
     orgs = [({**data, "id": stem}) for stem, data in project.organisations.items() if isinstance(data, dict)]
     rows[ORGANISATIONS] = sorted(orgs, key=lambda o: o.get("order", 100) if isinstance(o.get("order"), int) else 100)
     if isinstance(project.routes, dict):
-        rows[ROUTES] = [r for r in project.routes.get("routes") or [] if isinstance(r, dict)]
+        routes = [r for r in project.routes.get("routes") or [] if isinstance(r, dict)]
+        rows[ROUTES] = [{**r, **facts.flatten(r.get("facts"))} for r in routes]
     sections = project.frame.get("sections", {}) if isinstance(project.frame, dict) else {}
     for key in SECTIONS:
         for item in (sections.get(key) or {}).get("items") or []:

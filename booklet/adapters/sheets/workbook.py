@@ -6,6 +6,7 @@ checked rows: every cell value coerced to what its column holds, every problem l
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,20 @@ from ...content.text import BULLETS
 from ...errors import BookletError, Problem, Where
 from ..cells import UK_NOTE, parse_date, shorten
 from ..workbooks import column_letters, open_workbook, read_bytes, read_csv
-from .layout import COLUMNS, FORMULA_STARTS, LISTS, ORGANISATIONS, POINTS, REQUIRED, ROUTES, SECTIONS
+from . import facts
+from .layout import (
+    AMOUNTS,
+    COLUMNS,
+    DATES,
+    FLAGS,
+    FORMULA_STARTS,
+    LISTS,
+    ORGANISATIONS,
+    POINTS,
+    REQUIRED,
+    ROUTES,
+    SECTIONS,
+)
 
 
 @dataclass
@@ -128,8 +142,6 @@ def _read_book(source: Path, label: str) -> _Book:
 
 def _guess(name: str) -> str:
     """ "; did you mean Organisations?" for a sheet or file name that looks like one renamed."""
-    import difflib
-
     folded = name.casefold()
     for sheet in COLUMNS:
         if sheet.casefold() in folded or folded in sheet.casefold():
@@ -149,13 +161,30 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_FLAG_WORDS = {"true": True, "yes": True, "y": True, "1": True, "false": False, "no": False, "n": False, "0": False}
+
+
 def _coerce(column: str, value: Any) -> tuple[Any, str, str]:
     """A cell's value as YAML data, or a message and a hint."""
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if column == "reviewed":
+    if column in FLAGS:
+        flag = _FLAG_WORDS.get(str(value).strip().casefold()) if not isinstance(value, bool) else value
+        if flag is None:
+            return None, f"{shorten(str(value))} is not true or false", "type TRUE or FALSE, or leave the cell empty"
+        return flag, "", ""
+    if column in AMOUNTS and not isinstance(value, bool):
+        if isinstance(value, (int, float)):
+            return value, "", ""
+        text = str(value).strip()
+        if re.fullmatch(r"\d+", text):
+            return int(text), "", ""
+        if re.fullmatch(r"\d+\.\d+", text):
+            return float(text), "", ""
+        return text, "", ""  # "£28,000" is read by the model as people write it; anything else it reports
+    if column in DATES:
         if isinstance(value, dt.date):
             return value, "", ""
         text = str(value).strip()
@@ -252,7 +281,10 @@ def _sheet_rows(
                 continue
             where = Where(f"{label} › {sheet}!{column_letters(index)}1")
             if name not in COLUMNS[sheet]:
-                known = ", ".join(COLUMNS[sheet])
+                known = ", ".join(c for c in COLUMNS[sheet] if c not in facts.COLUMNS)
+                if sheet == ROUTES:
+                    close = difflib.get_close_matches(name, facts.COLUMNS, n=1, cutoff=0.8)
+                    known += f", and route facts: {facts.SUMMARY}" + (f"; did you mean {close[0]}?" if close else "")
                 problems.append(
                     Problem(where, f"unknown column {shorten(name)}", f"the {sheet} sheet has columns: {known}")
                 )
@@ -319,8 +351,8 @@ def _sheet_rows(
                     problems.append(Problem(row.where(label, name), what, hint, path=name))
                     id_bad = id_bad or name == "id"
                     continue
-                if name == "reviewed" and not isinstance(value, dt.date) and parse_date(str(value))[2]:
-                    generous.add(("reviewed", UK_NOTE))
+                if name in DATES and not isinstance(value, dt.date) and parse_date(str(value))[2]:
+                    generous.add((name, UK_NOTE))
                 if name in LISTS and isinstance(value, str) and _has_breaks(value):
                     generous.add(
                         (name, "items on separate lines (Alt+Enter) or after pasted bullets became list items")
