@@ -77,6 +77,9 @@ def write_ods(xlsx: Path, target: Path) -> None:
                 elif isinstance(value, dt.datetime):
                     cell = TableCell(valuetype="date", datevalue=value.date().isoformat())
                     cell.addElement(P(text=value.date().isoformat()))
+                elif isinstance(value, bool):
+                    cell = TableCell(valuetype="boolean", booleanvalue=str(value).lower())
+                    cell.addElement(P(text=str(value).upper()))
                 elif isinstance(value, (int, float)):
                     cell = TableCell(valuetype="float", value=value)
                     cell.addElement(P(text=str(value)))

@@ -347,3 +347,115 @@ def test_a_sheet_without_fact_columns_keeps_the_facts(starter: Path, tmp_path: P
     route = yaml.safe_load((content / "routes.yaml").read_text())["routes"][0]
     assert route["title"] == "Apprenticeships in England"
     assert set(route["facts"]) == {"who", "entry", "length"}
+
+
+# ---------------------------------------------------------------- the glossary
+
+
+def append_row(source: Path, target: Path, sheet: str, cells: dict[str, object]) -> None:
+    book = openpyxl.load_workbook(source)
+    ws = book[sheet]
+    names = [c.value for c in ws[1]]
+    ws.append([cells.get(str(n)) for n in names])
+    book.save(target)
+
+
+def test_the_glossary_sheet_edits_exactly_its_keys(starter: Path, tmp_path: Path) -> None:
+    content = starter / "content"
+    export_sheets(content, tmp_path / "out.xlsx")
+    assert header(tmp_path / "out.xlsx", "Glossary") == ["term", "term_cy", "definition", "definition_cy", "source"]
+    path = content / "glossary.yaml"
+    old = path.read_text().splitlines()
+    edit(
+        tmp_path / "out.xlsx", tmp_path / "cy.xlsx", "Glossary", ("term", "Apprenticeship"), {"term_cy": "Prentisiaeth"}
+    )
+    before = snapshot(content)
+    import_sheets(tmp_path / "cy.xlsx", content)
+    assert changed(before, content) == {"glossary.yaml"}
+    new = path.read_text().splitlines()
+    assert new == [*old[:5], "    term_cy: Prentisiaeth", *old[5:]]  # comments and the folded definition kept
+    append_row(
+        tmp_path / "cy.xlsx",
+        tmp_path / "more.xlsx",
+        "Glossary",
+        {"term": "Careers adviser", "definition": "Someone trained to help you plan your next steps."},
+    )
+    import_sheets(tmp_path / "more.xlsx", content)
+    assert path.read_text().splitlines() == [
+        *new,
+        "  - term: Careers adviser",
+        "    definition: Someone trained to help you plan your next steps.",
+    ]
+    assert import_sheets(tmp_path / "more.xlsx", content).changes == []
+
+
+def test_a_glossary_typed_into_the_default_content_becomes_its_file(project: Path, tmp_path: Path) -> None:
+    content = project / "content"
+    export_sheets(content, tmp_path / "out.xlsx")
+    assert not (content / "glossary.yaml").exists()
+    assert import_sheets(tmp_path / "out.xlsx", content).changes == []  # an empty sheet makes no file
+    cells = {
+        "term": "Fast Stream",
+        "definition": "The Civil Service's graduate scheme.",
+        "source": "https://www.faststream.gov.uk",
+    }
+    append_row(tmp_path / "out.xlsx", tmp_path / "new.xlsx", "Glossary", cells)
+    result = import_sheets(tmp_path / "new.xlsx", content)
+    assert [(c.name, c.action) for c in result.changes] == [("content/glossary.yaml", "created")]
+    assert (content / "glossary.yaml").read_text() == (
+        "# yaml-language-server: $schema=schemas/glossary.schema.json\n"
+        "terms:\n"
+        "  - term: Fast Stream\n"
+        "    definition: The Civil Service's graduate scheme.\n"
+        "    source: https://www.faststream.gov.uk\n"
+    )
+    assert import_sheets(tmp_path / "new.xlsx", content).changes == []
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        ({"source": "http://www.gov.uk/become-apprentice"}, "source", "https"),
+        ({"definition": None}, "definition", "missing required key 'definition'"),
+    ],
+)
+def test_a_bad_glossary_cell_is_one_message_at_it(
+    cells: dict[str, object], column: str, message: str, starter: Path, tmp_path: Path
+) -> None:
+    content = starter / "content"
+    export_sheets(content, tmp_path / "out.xlsx")
+    edit(tmp_path / "out.xlsx", tmp_path / "bad.xlsx", "Glossary", ("term", "Apprenticeship"), cells)
+    before = snapshot(content)
+    lines = problems(tmp_path / "bad.xlsx", content)
+    where = cell(tmp_path / "out.xlsx", "Glossary", ("term", "Apprenticeship"), column)
+    assert len(lines) == 1 and lines[0].startswith(f"bad.xlsx › Glossary!{where}  {column}  "), lines
+    assert message in lines[0], lines
+    assert snapshot(content) == before
+
+
+def test_a_term_twice_is_one_message_at_the_second(starter: Path, tmp_path: Path) -> None:
+    content = starter / "content"
+    export_sheets(content, tmp_path / "out.xlsx")
+    append_row(
+        tmp_path / "out.xlsx", tmp_path / "twice.xlsx", "Glossary", {"term": "apprenticeship", "definition": "A job."}
+    )
+    assert problems(tmp_path / "twice.xlsx", content) == [
+        "twice.xlsx › Glossary!A3  term  duplicate term 'apprenticeship' (first in row 2)"
+        " (terms must be unique; rename or delete one of the rows)"
+    ]
+
+
+def test_a_workbook_without_the_newer_sheets_leaves_them_alone(starter: Path, tmp_path: Path) -> None:
+    content = starter / "content"
+    export_sheets(content, tmp_path / "out.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    del book["Glossary"]
+    del book["Stories"]
+    book.save(tmp_path / "old.xlsx")
+    edit(
+        tmp_path / "old.xlsx", tmp_path / "old.xlsx", "Routes", APPRENTICESHIPS, {"title": "Apprenticeships in England"}
+    )
+    before = snapshot(content)
+    result = import_sheets(tmp_path / "old.xlsx", content)
+    assert changed(before, content) == {"routes.yaml"}
+    assert not result.notes, result.notes

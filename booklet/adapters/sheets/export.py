@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from ...content.stories import Photo
 from ...errors import BookletError
 from ...util import write_atomic
 from ..workbooks import column_letters
@@ -23,9 +24,11 @@ from .layout import (
     FORMULA_STARTS,
     LISTS,
     ORGANISATIONS,
+    PHOTO,
     POINTS,
     ROUTES,
     SECTIONS,
+    STORIES,
     _cell_value,
     _read_project,
     _rows,
@@ -100,6 +103,8 @@ def _xlsx(rows: dict[str, list[dict[str, Any]]]) -> bytes:
             cell = ws.cell(1, col, name)
             cell.font = Font(bold=True)
             info = cls.model_fields.get(name)
+            if name in PHOTO:
+                info = Photo.model_fields[PHOTO[name]]
             if info is not None and info.description:
                 doc = info.description
             elif name in facts.COLUMNS:
@@ -134,8 +139,13 @@ def _xlsx(rows: dict[str, list[dict[str, Any]]]) -> bytes:
             rule.add(f"{letter}2:{letter}{last}")
             ws.add_data_validation(rule)
 
-        validation("id", ranges[ids_of[sheet]], False, "Lower case with hyphens, e.g. fast-stream; unique.")
-        validation("tags", ranges["tags"], False, "Pick a tag; separate several with ;")
+        if sheet in ids_of:
+            validation("id", ranges[ids_of[sheet]], False, "Lower case with hyphens, e.g. fast-stream; unique.")
+        if "tags" in columns:
+            validation("tags", ranges["tags"], False, "Pick a tag; separate several with ;")
+        if sheet == STORIES:
+            validation("organisation", ranges["organisation ids"], False, "The organisation it prints after.")
+            validation("route", ranges["route ids"], False, "The route it prints after, if no organisation.")
         if sheet == POINTS:
             validation("section", ranges["sections"], True, "why, challenges or skills")
     lists.sheet_state = "hidden"

@@ -113,29 +113,46 @@ def update(route: Any, values: dict[str, Any], present: dict[str, int], assign: 
         facts = CommentedMap()
     for group in model.GROUPS:
         columns = [(c, key) for c, g, key in FACTS if g == group and c in present]
-        if not columns:
-            continue
-        block = facts.get(group)
-        if not isinstance(block, dict):
-            if all(values.get(c) in (None, "", []) for c, _ in columns):
-                continue
-            block = CommentedMap()
         order = [key for key, _ in _keys(group)]
-        for column, key in columns:
-            if key not in block and values.get(column) not in (None, "", []):
-                _make_room(block, key, order)
-            assign(block, key, values.get(column))
-        if block:
-            if group not in facts:
-                _make_room(facts, group, list(model.GROUPS))
-                facts[group] = block
-        elif group in facts:
-            del facts[group]
+        update_block(facts, group, columns, values, order, list(model.GROUPS), assign)
     if facts and "facts" not in route:
         _make_room(route, "facts", ["facts", "tags", "source", "reviewed"])
         route["facts"] = facts
     elif not facts and "facts" in route:
         del route["facts"]
+
+
+def update_block(
+    parent: Any,
+    key: str,
+    columns: list[tuple[str, str]],
+    values: dict[str, Any],
+    order: list[str],
+    siblings: list[str],
+    assign: Assign,
+) -> None:
+    """Write the cells `columns` ((column, key) pairs the sheet has) into the mapping `parent[key]`,
+    made when a cell is filled and taken out when every key is gone. New keys go where `order` puts
+    them, and a new block where `siblings` puts it among `parent`'s keys."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if not columns:
+        return
+    block = parent.get(key)
+    if not isinstance(block, dict):
+        if all(values.get(c) in (None, "", []) for c, _ in columns):
+            return
+        block = CommentedMap()
+    for column, name in columns:
+        if name not in block and values.get(column) not in (None, "", []):
+            _make_room(block, name, order)
+        assign(block, name, values.get(column))
+    if block:
+        if key not in parent:
+            _make_room(parent, key, siblings)
+            parent[key] = block
+    elif key in parent:
+        del parent[key]
 
 
 def _make_room(mapping: Any, key: str, order: list[str]) -> None:

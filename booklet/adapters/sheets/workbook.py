@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ...content import model
+from ...content.glossary import slug as glossary_slug
 from ...content.text import BULLETS
 from ...errors import BookletError, Problem, Where
 from ..cells import UK_NOTE, parse_date, shorten
@@ -24,12 +25,15 @@ from .layout import (
     DATES,
     FLAGS,
     FORMULA_STARTS,
+    GLOSSARY,
+    KEYS,
     LISTS,
     ORGANISATIONS,
     POINTS,
     REQUIRED,
     ROUTES,
     SECTIONS,
+    STORIES,
 )
 
 
@@ -246,7 +250,7 @@ def slug(name: str) -> str:
     return _SLUG_DROP.sub("-", plain).strip("-")[:60].strip("-")
 
 
-_NAMED_BY = {ORGANISATIONS: "name", ROUTES: "title", POINTS: "title"}
+_NAMED_BY = {ORGANISATIONS: "name", ROUTES: "title", POINTS: "title", GLOSSARY: "term", STORIES: "name"}
 
 
 def _sheet_rows(
@@ -296,7 +300,8 @@ def _sheet_rows(
             problems.append(
                 Problem(Where(f"{label} › {sheet}!1"), f"has no {name!r} column", "add it to the first row", path=name)
             )
-        keys = {"id", "section"} if sheet == POINTS else {"id"}
+        idcol = KEYS.get(sheet, "id")
+        keys = {"id", "section"} if sheet == POINTS else {idcol}
         if not keys <= set(columns):
             del result[sheet]  # without its ids no row can be placed (reported above): the files stay as they are
             continue
@@ -358,20 +363,24 @@ def _sheet_rows(
                         (name, "items on separate lines (Alt+Enter) or after pasted bullets became list items")
                     )
                 row.values[name] = coerced
-            item_id = row.values.get("id")
+            item_id = row.values.get(idcol)
             named = row.values.get(_NAMED_BY[sheet])
-            if item_id is None and not id_bad and isinstance(named, str) and slug(named):
+            if item_id is None and not id_bad and idcol == "id" and isinstance(named, str) and slug(named):
                 item_id = row.values["id"] = slug(named)
                 notes.append(f"{row.where(label, 'id')}: no id; {item_id} was made from the {_NAMED_BY[sheet]}")
             if isinstance(item_id, str) and item_id:
-                key = (str(row.values.get("section", "")) if sheet == POINTS else "", item_id)
+                # Glossary terms are told apart as the glossary does, case and spacing aside.
+                key = (
+                    str(row.values.get("section", "")) if sheet == POINTS else "",
+                    glossary_slug(item_id) if sheet == GLOSSARY else item_id,
+                )
                 if key in seen_ids:
                     problems.append(
                         Problem(
-                            row.where(label, "id"),
-                            f"duplicate id {shorten(item_id)} (first in row {seen_ids[key]})",
-                            "ids must be unique; rename or delete one of the rows",
-                            path="id",
+                            row.where(label, idcol),
+                            f"duplicate {idcol} {shorten(item_id)} (first in row {seen_ids[key]})",
+                            f"{idcol}s must be unique; rename or delete one of the rows",
+                            path=idcol,
                         )
                     )
                     unplaced.append(row)
@@ -381,10 +390,12 @@ def _sheet_rows(
                 if not id_bad:
                     problems.append(
                         Problem(
-                            row.where(label, "id"),
-                            "has no id",
-                            f"give each row an id, or a {_NAMED_BY[sheet]} to make it from",
-                            path="id",
+                            row.where(label, idcol),
+                            f"has no {idcol}",
+                            f"give each row an id, or a {_NAMED_BY[sheet]} to make it from"
+                            if idcol == "id"
+                            else f"give each row a {idcol}, or delete the row",
+                            path=idcol,
                         )
                     )
                 unplaced.append(row)
@@ -412,7 +423,7 @@ def _sheet_rows(
                         )
                     unplaced.append(row)
                     continue
-            if sheet == ORGANISATIONS and not re.match(model.ID_PATTERN, item_id):
+            if sheet in (ORGANISATIONS, STORIES) and not re.match(model.ID_PATTERN, item_id):
                 suggestion = slug(item_id)
                 problems.append(
                     Problem(
