@@ -459,3 +459,128 @@ def test_a_workbook_without_the_newer_sheets_leaves_them_alone(starter: Path, tm
     result = import_sheets(tmp_path / "old.xlsx", content)
     assert changed(before, content) == {"routes.yaml"}
     assert not result.notes, result.notes
+
+
+# ---------------------------------------------------------------- stories
+
+ALEX = ("id", "alex")
+
+
+def test_the_stories_sheet_edits_exactly_its_keys(starter: Path, tmp_path: Path) -> None:
+    content = starter / "content"
+    export_sheets(content, tmp_path / "out.xlsx")
+    names = header(tmp_path / "out.xlsx", "Stories")
+    assert names[names.index("story_cy") + 1 :][:6] == [
+        *("photo", "photo_alt", "photo_alt_cy", "photo_decorative", "photo_credit", "photo_credit_cy")
+    ]
+    path = content / "stories" / "alex.yaml"
+    old = path.read_text().splitlines()
+    cells = {"role_cy": "Dadansoddwr dan hyfforddiant", "photo_alt_cy": "Llun o berson yn gwenu"}
+    edit(tmp_path / "out.xlsx", tmp_path / "cy.xlsx", "Stories", ALEX, cells)
+    before = snapshot(content)
+    import_sheets(tmp_path / "cy.xlsx", content)
+    assert changed(before, content) == {"stories/alex.yaml"}
+    new = path.read_text().splitlines()
+    role, alt = (
+        old.index("role: Trainee Analyst"),
+        old.index("  alt: Drawing of a smiling person with short dark hair, wearing a work lanyard"),
+    )
+    assert new == [
+        *old[: role + 1],
+        "role_cy: Dadansoddwr dan hyfforddiant",
+        *old[role + 1 : alt + 1],
+        "  alt_cy: Llun o berson yn gwenu",
+        *old[alt + 1 :],
+    ]
+    assert import_sheets(tmp_path / "cy.xlsx", content).changes == []
+
+
+def test_a_story_typed_as_a_row_becomes_its_file(starter: Path, tmp_path: Path) -> None:
+    content = starter / "content"
+    export_sheets(content, tmp_path / "out.xlsx")
+    cells = {
+        "name": "Sam",
+        "role": "Project Officer",
+        "route": "apprenticeships",
+        "quote": "I learnt something new every week.",
+        "story": "Sam started as an apprentice.",
+        "illustrative": True,
+        "tags": "students",
+    }
+    append_row(tmp_path / "out.xlsx", tmp_path / "new.xlsx", "Stories", cells)
+    result = import_sheets(tmp_path / "new.xlsx", content)
+    assert [(c.name, c.action) for c in result.changes] == [("content/stories/sam.yaml", "created")]
+    assert any("no id; sam was made from the name" in note for note in result.notes)
+    assert (content / "stories" / "sam.yaml").read_text() == (
+        "# yaml-language-server: $schema=../schemas/story.schema.json\n"
+        "name: Sam\n"
+        "role: Project Officer\n"
+        "route: apprenticeships\n"
+        "quote: I learnt something new every week.\n"
+        "story: Sam started as an apprentice.\n"
+        "illustrative: true\n"
+        "tags: [students]\n"
+    )
+    assert import_sheets(tmp_path / "new.xlsx", content).changes == []
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        (
+            {"illustrative": None},
+            "name",
+            "story 'alex' says neither consent: true nor illustrative: true",
+        ),
+        (
+            {"organisation": "example-employr"},
+            "organisation",
+            "names organisation 'example-employr', which does not exist (did you mean 'example-employer'?)",
+        ),
+        ({"photo": "missing.png"}, "photo", "missing.png"),
+        ({"photo_decorative": "maybe"}, "photo_decorative", "'maybe' is not true or false"),
+        ({"photo_alt": None}, "photo", "photo has no alt text"),
+    ],
+)
+def test_a_bad_story_cell_is_one_message_at_it(
+    cells: dict[str, object], column: str, message: str, starter: Path, tmp_path: Path
+) -> None:
+    content = starter / "content"
+    export_sheets(content, tmp_path / "out.xlsx")
+    edit(tmp_path / "out.xlsx", tmp_path / "bad.xlsx", "Stories", ALEX, cells)
+    before = snapshot(content)
+    lines = problems(tmp_path / "bad.xlsx", content)
+    where = cell(tmp_path / "out.xlsx", "Stories", ALEX, column)
+    assert len(lines) == 1 and lines[0].startswith(f"bad.xlsx › Stories!{where}  {column}  "), lines
+    assert message in lines[0], lines
+    assert snapshot(content) == before
+
+
+def test_a_stories_sheet_without_photo_columns_keeps_the_photo(starter: Path, tmp_path: Path) -> None:
+    content = starter / "content"
+    export_sheets(content, tmp_path / "out.xlsx")
+    drop_columns(tmp_path / "out.xlsx", tmp_path / "old.xlsx", "Stories", ("photo",))
+    before = snapshot(content)
+    assert import_sheets(tmp_path / "old.xlsx", content).changes == []
+    edit(tmp_path / "old.xlsx", tmp_path / "old.xlsx", "Stories", ALEX, {"role": "Analyst"})
+    import_sheets(tmp_path / "old.xlsx", content)
+    assert changed(before, content) == {"stories/alex.yaml"}
+    data = yaml.safe_load((content / "stories" / "alex.yaml").read_text())
+    assert data["role"] == "Analyst" and data["photo"]["file"] == "alex.svg"
+
+
+def test_a_story_without_a_row_is_kept_unless_pruned(starter: Path, tmp_path: Path) -> None:
+    content = starter / "content"
+    export_sheets(content, tmp_path / "out.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    book["Stories"].delete_rows(2)
+    book.save(tmp_path / "none.xlsx")
+    result = import_sheets(tmp_path / "none.xlsx", content)
+    assert (
+        result.changes == []
+        and "content/stories/alex.yaml has no row in the sheet: kept (--prune deletes it)" in result.notes
+    )
+    before = snapshot(content)
+    result = import_sheets(tmp_path / "none.xlsx", content, prune=True)
+    assert [(c.name, c.action) for c in result.changes] == [("content/stories/alex.yaml", "deleted")]
+    assert changed(before, content) == {"stories/alex.yaml"}

@@ -156,7 +156,8 @@ def _rows(project: _Project) -> dict[str, list[dict[str, Any]]]:
         rows[GLOSSARY] = [t for t in project.glossary.get("terms") or [] if isinstance(t, dict)]
     for stem, data in project.stories.items():
         if isinstance(data, dict):
-            photo = data.get("photo") if isinstance(data.get("photo"), dict) else {}
+            photo = data.get("photo")
+            photo = photo if isinstance(photo, dict) else {}
             rows[STORIES].append({**data, "id": stem, **{c: photo.get(k) for c, k in PHOTO.items()}})
     return rows
 
