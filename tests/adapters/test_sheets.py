@@ -415,7 +415,7 @@ def test_a_sheet_without_ids_or_renamed_is_refused_not_skipped(project: Path, tm
     assert code == 1
     assert lines == [
         "error: renamed.xlsx › Organisations (edited)  -  this sheet is not read: sheets are named Organisations, "
-        "Routes and Points (rename it to Organisations?)"
+        "Routes, Points, Glossary and Stories (rename it to Organisations?)"
     ]
 
 

@@ -73,6 +73,11 @@ class _Book:
     notes: list[str] = field(default_factory=list)
 
 
+_NAMES = ", ".join(list(COLUMNS)[:-1]) + " and " + list(COLUMNS)[-1]
+"""The sheets read, for messages: "Organisations, Routes, Points, Glossary and Stories"."""
+_CSV_NAMES = ", ".join(f"{s}.csv" for s in list(COLUMNS)[:-1]) + f" or {list(COLUMNS)[-1]}.csv"
+
+
 def _sheet_name(name: str) -> str | None:
     for sheet in COLUMNS:
         if name.strip().casefold() == sheet.casefold():
@@ -92,7 +97,7 @@ def _read_book(source: Path, label: str) -> _Book:
                 raise BookletError.single(
                     "is not named after a sheet",
                     file=where,
-                    hint="name CSV files Organisations.csv, Routes.csv or Points.csv" + _guess(path.stem),
+                    hint=f"name CSV files {_CSV_NAMES}" + _guess(path.stem),
                 )
             book.sheets[sheet] = [[_unescape(v) for v in row] for row in read_csv(read_bytes(path, where), where)]
             book.labels[sheet] = where
@@ -131,15 +136,15 @@ def _read_book(source: Path, label: str) -> _Book:
             book.problems.append(
                 Problem(
                     Where(f"{label} › {name}"),
-                    "this sheet is not read: sheets are named Organisations, Routes and Points",
+                    f"this sheet is not read: sheets are named {_NAMES}",
                     "rename it to" + guess.replace("; did you mean", ""),
                 )
             )
         else:
-            book.notes.append(f"{label}: the sheet {name!r} is not read (only Organisations, Routes and Points are)")
+            book.notes.append(f"{label}: the sheet {name!r} is not read (only {_NAMES} are)")
     if not book.sheets and not book.problems:
         raise BookletError.single(
-            "has no Organisations, Routes or Points sheet", file=label, hint="export one with booklet export"
+            f"has no {_NAMES.replace(' and ', ' or ')} sheet", file=label, hint="export one with booklet export"
         )
     return book
 
