@@ -270,7 +270,9 @@ def test_facts_typed_for_a_route_without_any(starter: Path, tmp_path: Path) -> N
     }
     assert import_sheets(tmp_path / "csv", content).changes == []
     export_sheets(content, tmp_path / "again.xlsx")  # TRUE, dates and lists as spreadsheet cells
+    write_ods(tmp_path / "again.xlsx", tmp_path / "again.ods")
     assert import_sheets(tmp_path / "again.xlsx", content).changes == []
+    assert import_sheets(tmp_path / "again.ods", content).changes == []
     # Emptying a group's cells takes the group out, and with the last group `facts:` itself.
     for column in cells:
         row[names.index(column)] = ""
@@ -318,6 +320,16 @@ def test_facts_typed_for_a_route_without_any(starter: Path, tmp_path: Path) -> N
         ),
         ({"entry_cy": "Un; Dau"}, "entry_cy", "items_cy has 2 items and items 3"),
         ({"length_source": ""}, "length_source", "missing required key 'source'"),
+        (
+            {
+                "apply_all_year": True,
+                "apply_usually_opens": "September",
+                "apply_source": "https://www.gov.uk",
+                "apply_reviewed": "2026-12-04",
+            },
+            "apply_all_year",
+            "all_year: true leaves no window",
+        ),
     ],
 )
 def test_a_bad_fact_is_one_message_at_its_cell(
@@ -539,7 +551,8 @@ def test_a_story_typed_as_a_row_becomes_its_file(starter: Path, tmp_path: Path) 
         ),
         ({"photo": "missing.png"}, "photo", "missing.png"),
         ({"photo_decorative": "maybe"}, "photo_decorative", "'maybe' is not true or false"),
-        ({"photo_alt": None}, "photo", "photo has no alt text"),
+        ({"photo_alt": None}, "photo_alt", "photo has no alt text"),
+        ({"photo_credit": None}, "photo_credit", "photo has no credit line"),
     ],
 )
 def test_a_bad_story_cell_is_one_message_at_it(

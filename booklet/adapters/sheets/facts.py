@@ -88,7 +88,7 @@ def column_for(path: tuple[str, ...], what: str, present: dict[str, int]) -> str
     group = path[0]
     key = path[1] if len(path) > 1 else None
     if key is None and group in _MODELS:
-        named = what.split(" ", 1)[0]
+        named = what.split(" ", 1)[0].rstrip(":,")
         key = next((k for k, _ in _keys(group) if k == named), None)
     column = _AT.get((group, key)) if key is not None else None
     if column in present:

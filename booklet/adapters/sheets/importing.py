@@ -283,6 +283,9 @@ def _unpaired(
     return problems
 
 
+_PHOTO_SAYS = {"photo has no alt text": "alt", "photo has no credit line": "credit"}
+
+
 def _back_to_cell(problem: Problem, located: _Located, labels: dict[str, str]) -> Problem:
     """A problem found in the scratch copy, pointed at the sheet cell it came from (when it did)."""
     parts = tuple(problem.path.split(".")) if problem.path else ()
@@ -292,8 +295,10 @@ def _back_to_cell(problem: Problem, located: _Located, labels: dict[str, str]) -
             column = parts[cut] if cut < len(parts) else None
             if column == "facts" and row.sheet == ROUTES:
                 column = facts.column_for(parts[cut + 1 :], problem.what, row.columns)
-            elif column == "photo" and row.sheet == STORIES and cut + 1 < len(parts):
-                column = next((c for c, k in PHOTO.items() if k == parts[cut + 1]), column)
+            elif column == "photo" and row.sheet == STORIES:
+                # The story check puts a photo without alt text or credit at `photo`: the cell to fill is named.
+                key = parts[cut + 1] if cut + 1 < len(parts) else _PHOTO_SAYS.get(problem.what, "file")
+                column = next((c for c, k in PHOTO.items() if k == key), column)
             if column is not None and column not in row.columns:
                 column = None
             return Problem(
