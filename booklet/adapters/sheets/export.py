@@ -1,5 +1,6 @@
-"""Export: organisations, routes and points to one .xlsx (openpyxl, with drop-down validation for
-sections, tags and ids) or to a folder of CSV files, one row per item and lists as `;`-separated text.
+"""Export: organisations, routes, points, the glossary and stories to one .xlsx (openpyxl, with drop-down
+validation for sections, tags and ids) or to a folder of CSV files, one row per item and lists as `;`-separated
+text.
 """
 
 from __future__ import annotations
