@@ -77,6 +77,9 @@ def write_ods(xlsx: Path, target: Path) -> None:
                 elif isinstance(value, dt.datetime):
                     cell = TableCell(valuetype="date", datevalue=value.date().isoformat())
                     cell.addElement(P(text=value.date().isoformat()))
+                elif isinstance(value, bool):
+                    cell = TableCell(valuetype="boolean", booleanvalue=str(value).lower())
+                    cell.addElement(P(text=str(value).upper()))
                 elif isinstance(value, (int, float)):
                     cell = TableCell(valuetype="float", value=value)
                     cell.addElement(P(text=str(value)))
@@ -134,6 +137,9 @@ def test_xlsx_has_one_row_per_item_and_drop_downs(project: Path, tmp_path: Path)
         "tags",
         "source",
         "reviewed",
+        "logo",
+        "logo_alt",
+        "logo_alt_cy",
     ]
     ids = [r[0].value for r in orgs.iter_rows(min_row=2) if r[0].value]
     assert len(ids) == len(list((project / "content" / "organisations").glob("*.yaml")))
@@ -397,7 +403,8 @@ def test_a_sheet_without_ids_or_renamed_is_refused_not_skipped(project: Path, tm
     assert code == 1
     assert lines == [
         "error: noid.xlsx › Routes!A1  -  unknown column 'route_id' (the Routes sheet has columns: id, title, title_cy,"
-        " summary, summary_cy, url, steps, steps_cy, tags, source, reviewed)",
+        " summary, summary_cy, url, steps, steps_cy, tags, source, reviewed, and route facts: who, entry,"
+        " pay_from, pay_to, pay_per, where_places, clearance, length, apply_opens, apply_closes…)",
         "error: noid.xlsx › Routes!1  id  has no 'id' column (add it to the first row)",
     ]
 
@@ -408,7 +415,7 @@ def test_a_sheet_without_ids_or_renamed_is_refused_not_skipped(project: Path, tm
     assert code == 1
     assert lines == [
         "error: renamed.xlsx › Organisations (edited)  -  this sheet is not read: sheets are named Organisations, "
-        "Routes and Points (rename it to Organisations?)"
+        "Routes, Points, Glossary and Stories (rename it to Organisations?)"
     ]
 
 

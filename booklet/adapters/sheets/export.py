@@ -1,5 +1,6 @@
-"""Export: organisations, routes and points to one .xlsx (openpyxl, with drop-down validation for
-sections, tags and ids) or to a folder of CSV files, one row per item and lists as `;`-separated text.
+"""Export: organisations, routes, points, the glossary and stories to one .xlsx (openpyxl, with drop-down
+validation for sections, tags and ids) or to a folder of CSV files, one row per item and lists as `;`-separated
+text.
 """
 
 from __future__ import annotations
@@ -10,18 +11,25 @@ import io
 from pathlib import Path
 from typing import Any
 
+from ...content.stories import Photo
 from ...errors import BookletError
 from ...util import write_atomic
 from ..workbooks import column_letters
+from . import facts
 from .layout import (
     _MODELS,
+    AMOUNTS,
     COLUMNS,
+    DATES,
+    FLAGS,
     FORMULA_STARTS,
     LISTS,
     ORGANISATIONS,
+    PHOTO,
     POINTS,
     ROUTES,
     SECTIONS,
+    STORIES,
     _cell_value,
     _read_project,
     _rows,
@@ -96,15 +104,18 @@ def _xlsx(rows: dict[str, list[dict[str, Any]]]) -> bytes:
             cell = ws.cell(1, col, name)
             cell.font = Font(bold=True)
             info = cls.model_fields.get(name)
-            doc = (
-                info.description
-                if info is not None and info.description
-                else "Which section: why, challenges or skills."
-            )
+            if name in PHOTO:
+                info = Photo.model_fields[PHOTO[name]]
+            if info is not None and info.description:
+                doc = info.description
+            elif name in facts.COLUMNS:
+                doc = facts.describe(name)
+            else:
+                doc = "Which section: why, challenges or skills."
             if name in LISTS:
                 doc += " Separate several with ;"
             cell.comment = Comment(doc, "booklet")
-            width = 14 if name in ("id", "section", "order", "reviewed") else 40
+            width = 14 if name in ("id", "section", "order") or name in DATES | FLAGS | AMOUNTS else 40
             ws.column_dimensions[column_letters(col - 1)].width = width
         for r, row in enumerate(rows[sheet], 2):
             for col, name in enumerate(columns, 1):
@@ -129,8 +140,13 @@ def _xlsx(rows: dict[str, list[dict[str, Any]]]) -> bytes:
             rule.add(f"{letter}2:{letter}{last}")
             ws.add_data_validation(rule)
 
-        validation("id", ranges[ids_of[sheet]], False, "Lower case with hyphens, e.g. fast-stream; unique.")
-        validation("tags", ranges["tags"], False, "Pick a tag; separate several with ;")
+        if sheet in ids_of:
+            validation("id", ranges[ids_of[sheet]], False, "Lower case with hyphens, e.g. fast-stream; unique.")
+        if "tags" in columns:
+            validation("tags", ranges["tags"], False, "Pick a tag; separate several with ;")
+        if sheet == STORIES:
+            validation("organisation", ranges["organisation ids"], False, "The organisation it prints after.")
+            validation("route", ranges["route ids"], False, "The route it prints after, if no organisation.")
         if sheet == POINTS:
             validation("section", ranges["sections"], True, "why, challenges or skills")
     lists.sheet_state = "hidden"

@@ -8,8 +8,6 @@ anything is written.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import re
 import shutil
 import tempfile
@@ -17,144 +15,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...content.translations import SUFFIX
+from ...content.glossary import slug as term_slug
 from ...errors import BookletError, Exit, Problem
 from ..cells import bounded
+from . import facts
 from .layout import (
     _ORG_SCHEMA,
     COLUMNS,
+    GLOSSARY,
     ORGANISATIONS,
+    PHOTO,
     POINTS,
     ROUTES,
+    SCHEMA_LINES,
     SECTIONS,
+    STORIES,
     WELSH_LISTS,
     _Project,
     _read_project,
 )
 from .workbook import _read_book, _Row, _sheet_rows
+from .yamledit import _assign, _dump, _plain, _update, _yaml
 
-
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096
-    return yaml
-
-
-def _plain(value: Any) -> Any:
-    """ruamel's round-trip types as plain Python values, for comparing."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return value.date()
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int):
-        return int(value)
-    return value
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == [] or value == ""
-
-
-def _update(target: Any, row: _Row, columns: list[str], skip: tuple[str, ...] = ()) -> None:
-    """Put a row's values into a ruamel mapping, touching only what differs.
-
-    A column the sheet does not have leaves its key alone: a sheet saved before the Welsh
-    columns existed keeps the Welsh in the YAML rather than deleting it."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    values = row.values
-    for name in columns:
-        if name in skip or name not in row.columns:
-            continue
-        new = values.get(name)
-        old = target.get(name)
-        if _empty(new):
-            if name in target and not _empty(old):
-                del target[name]
-            continue
-        if _plain(old) == new or (isinstance(new, dt.date) and isinstance(old, str) and old == new.isoformat()):
-            continue  # a date written as quoted text ('2026-11-28') reads back as the same date
-        if isinstance(new, list):
-            # Items that did not change keep their quoting.
-            kept = {str(v): v for v in old} if isinstance(old, list) else {}
-            seq = CommentedSeq([kept.get(item, item) for item in new])
-            if getattr(getattr(old, "fa", None), "flow_style", lambda: False)() or (old is None and name == "tags"):
-                seq.fa.set_flow_style()
-            _put(target, name, seq)
-        else:
-            _put(target, name, new)
-
-
-def _put(target: Any, name: str, value: Any) -> None:
-    """Set a key; a new Welsh key goes right after its English one (`name`, then `name_cy`), as people write it."""
-    english = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else None
-    if name in target or english not in target or not hasattr(target, "insert"):
-        target[name] = value
-    else:
-        target.insert(list(target).index(english) + 1, name, value)
-
-
-def _dump(data: Any, like: str = "") -> str:
-    """YAML text of `data`, its lists indented as in `like` (the file's old text) and every top-level key
-    the edit left alone written as it was, so a file written by another tool (PyYAML's `- item` at the
-    key's column, text wrapped at 80) changes only where the sheet did."""
-    yaml = _yaml()
-    if like:
-        from ruamel.yaml.util import load_yaml_guess_indent
-
-        try:
-            _, indent, offset = load_yaml_guess_indent(like)
-        except Exception:  # the old text was read once already; a guess that fails keeps the defaults
-            indent = offset = None
-        if isinstance(indent, int) and isinstance(offset, int) and 2 <= indent <= 8 and 0 <= offset < indent:
-            yaml.indent(mapping=2, sequence=indent, offset=offset)
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return _keep_unchanged(like, out.getvalue()) if like else out.getvalue()
-
-
-def _chunks(text: str) -> tuple[list[str], dict[str, list[str]]] | None:
-    """A block mapping's text cut at its top-level keys: (lines before the first key, key → its lines)."""
-    data = _yaml().load(text)
-    if not hasattr(data, "lc") or not data:
-        return None
-    lines = text.splitlines(keepends=True)
-    starts = [data.lc.key(key)[0] for key in data]
-    if any(data.lc.key(key)[1] != 0 for key in data) or starts != sorted(set(starts)):
-        return None  # not one key a line at the left margin (flow style, say): no cutting
-    ends = [*starts[1:], len(lines)]
-    return lines[: starts[0]], {str(k): lines[a:b] for k, a, b in zip(data, starts, ends, strict=True)}
-
-
-def _keep_unchanged(old: str, new: str) -> str:
-    """`new` with every top-level key whose value did not change written exactly as in `old`: ruamel
-    re-wraps long plain text its own way, and a file written by another tool (PyYAML wraps at 80) would
-    otherwise change on lines nobody edited."""
-    try:
-        before, after = _chunks(old), _chunks(new)
-        if before is None or after is None:
-            return new
-        old_data, new_data = _plain(_yaml().load(old)), _plain(_yaml().load(new))
-        parts = list(before[0])
-        for key, lines in after[1].items():
-            same = key in before[1] and old_data.get(key) == new_data.get(key)
-            parts += before[1][key] if same else lines
-        if parts and not parts[-1].endswith("\n"):
-            parts[-1] += "\n"
-        spliced = "".join(parts)
-        return spliced if _plain(_yaml().load(spliced)) == new_data else new
-    except Exception:  # both texts are ruamel's own; if cutting fails, the plain dump is still right
-        return new
+FACT_COLUMNS = tuple(facts.COLUMNS)
 
 
 @dataclass
@@ -240,7 +123,8 @@ def _plan(
         new_list = CommentedSeq()
         for i, row in enumerate(rows[ROUTES]):
             item = existing.get(row.values["id"], CommentedMap())
-            _update(item, row, COLUMNS[ROUTES])
+            _update(item, row, COLUMNS[ROUTES], skip=FACT_COLUMNS)
+            facts.update(item, row.values, row.columns, _assign)
             new_list.append(item)
             located.rows[(name, ("routes", str(i)))] = row
         data["routes"] = new_list
@@ -267,6 +151,83 @@ def _plan(
             section["items"] = new_items
         if _plain(data) != before:
             changes.append(Change(path, name, "changed", old_text, _dump(data, old_text)))
+    if GLOSSARY in rows:
+        changes += _plan_glossary(project, rows[GLOSSARY], prune, located, notes)
+    if STORIES in rows:
+        changes += _plan_stories(project, rows[STORIES], prune, located, notes)
+    return changes
+
+
+def _created(project: _Project, sheet: str, path: Path, data: Any) -> Change:
+    header = SCHEMA_LINES[sheet] if (project.content / "schemas").is_dir() else ""
+    return Change(path, project.name(path), "created", "", header + _dump(data))
+
+
+def _plan_glossary(
+    project: _Project, rows: list[_Row], prune: bool, located: _Located, notes: list[str]
+) -> list[Change]:
+    """glossary.yaml with one term for each row, in the sheet's order; an entry keeps its comments and
+    styles when its term is found again (or, retyped, in the same place)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    path = project.content / "glossary.yaml"
+    name = project.name(path)
+    old_text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if not rows:
+        if old_text and prune:
+            return [Change(path, name, "deleted", old_text, "")]
+        if old_text:
+            notes.append(f"{name}: the Glossary sheet has no rows: kept (--prune deletes it)")
+        return []
+    data = _yaml().load(old_text) if old_text else CommentedMap()
+    before = _plain(data)
+    old_terms = [t for t in data.get("terms") or [] if isinstance(t, dict)]
+    by_term = {term_slug(str(t.get("term"))): t for t in old_terms}
+    typed = {term_slug(str(r.values["term"])) for r in rows}
+    terms = CommentedSeq()
+    for i, row in enumerate(rows):
+        item = by_term.get(term_slug(str(row.values["term"])))
+        if item is None and i < len(old_terms) and term_slug(str(old_terms[i].get("term"))) not in typed:
+            item = old_terms[i]
+        if item is None or any(item is t for t in terms):
+            item = CommentedMap()
+        _update(item, row, COLUMNS[GLOSSARY])
+        located.rows[(name, ("terms", str(i)))] = row
+        terms.append(item)
+    data["terms"] = terms
+    if not old_text:
+        return [_created(project, GLOSSARY, path, data)]
+    return [Change(path, name, "changed", old_text, _dump(data, old_text))] if _plain(data) != before else []
+
+
+def _plan_stories(
+    project: _Project, rows: list[_Row], prune: bool, located: _Located, notes: list[str]
+) -> list[Change]:
+    """One stories/ID.yaml for each row, as organisations are written; the photo columns go under `photo:`."""
+    from ruamel.yaml.comments import CommentedMap
+
+    changes = []
+    for row in rows:
+        path = project.content / "stories" / f"{row.values['id']}.yaml"
+        name = project.name(path)
+        located.rows[(name, ())] = row
+        old_text = path.read_text(encoding="utf-8") if path.exists() else ""
+        data = _yaml().load(old_text) if old_text else CommentedMap()
+        skip = (*PHOTO, *(() if "id" in data else ("id",)))
+        _update(data, row, COLUMNS[STORIES], skip=skip)
+        present = [(c, k) for c, k in PHOTO.items() if c in row.columns]
+        siblings = [c for c in COLUMNS[STORIES] if c == "photo" or c not in PHOTO]
+        facts.update_block(data, "photo", present, row.values, list(PHOTO.values()), siblings, _assign)
+        if not old_text:
+            changes.append(_created(project, STORIES, path, data))
+        elif _plain(data) != _plain(_yaml().load(old_text)):
+            changes.append(Change(path, name, "changed", old_text, _dump(data, old_text)))
+    for stem in sorted(set(project.stories) - {str(r.values["id"]) for r in rows}):
+        path = project.content / "stories" / f"{stem}.yaml"
+        if prune:
+            changes.append(Change(path, project.name(path), "deleted", path.read_text(encoding="utf-8"), ""))
+        else:
+            notes.append(f"{project.name(path)} has no row in the sheet: kept (--prune deletes it)")
     return changes
 
 
@@ -322,6 +283,9 @@ def _unpaired(
     return problems
 
 
+_PHOTO_SAYS = {"photo has no alt text": "alt", "photo has no credit line": "credit"}
+
+
 def _back_to_cell(problem: Problem, located: _Located, labels: dict[str, str]) -> Problem:
     """A problem found in the scratch copy, pointed at the sheet cell it came from (when it did)."""
     parts = tuple(problem.path.split(".")) if problem.path else ()
@@ -329,6 +293,12 @@ def _back_to_cell(problem: Problem, located: _Located, labels: dict[str, str]) -
         row = located.rows.get((problem.where.file, parts[:cut]))
         if row is not None:
             column = parts[cut] if cut < len(parts) else None
+            if column == "facts" and row.sheet == ROUTES:
+                column = facts.column_for(parts[cut + 1 :], problem.what, row.columns)
+            elif column == "photo" and row.sheet == STORIES:
+                # The story check puts a photo without alt text or credit at `photo`: the cell to fill is named.
+                key = parts[cut + 1] if cut + 1 < len(parts) else _PHOTO_SAYS.get(problem.what, "file")
+                column = next((c for c, k in PHOTO.items() if k == key), column)
             if column is not None and column not in row.columns:
                 column = None
             return Problem(
@@ -384,7 +354,7 @@ def import_sheets(
     problems += _unpaired(project, rows, labels, quiet)
     located = _Located()
     changes = _plan(project, rows, prune, located, notes)
-    deleted = sorted(c.path.stem for c in changes if c.action == "deleted")
+    deleted = sorted(c.path.stem for c in changes if c.action == "deleted" and c.path.parent.name == "organisations")
     if deleted and drop_references:
         changes += _drop_references(project, deleted, notes)
     checked = changes
@@ -494,6 +464,8 @@ def _with_stand_ins(rows: dict[str, list[_Row]], rejected: dict[str, list[_Row]]
         if sheet not in result:
             continue
         for row in unplaced:
+            if sheet == GLOSSARY:
+                continue  # a term without a term cell cannot stand in: it is reported as it is
             if sheet == POINTS and row.values.get("section") not in SECTIONS:
                 continue
             values = {**row.values, "id": f"unplaced-row-{row.number}"}

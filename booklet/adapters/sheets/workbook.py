@@ -6,17 +6,35 @@ checked rows: every cell value coerced to what its column holds, every problem l
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...content import model
+from ...content.glossary import slug as glossary_slug
 from ...content.text import BULLETS
 from ...errors import BookletError, Problem, Where
 from ..cells import UK_NOTE, parse_date, shorten
 from ..workbooks import column_letters, open_workbook, read_bytes, read_csv
-from .layout import COLUMNS, FORMULA_STARTS, LISTS, ORGANISATIONS, POINTS, REQUIRED, ROUTES, SECTIONS
+from . import facts
+from .layout import (
+    AMOUNTS,
+    COLUMNS,
+    DATES,
+    FLAGS,
+    FORMULA_STARTS,
+    GLOSSARY,
+    KEYS,
+    LISTS,
+    ORGANISATIONS,
+    POINTS,
+    REQUIRED,
+    ROUTES,
+    SECTIONS,
+    STORIES,
+)
 
 
 @dataclass
@@ -55,6 +73,11 @@ class _Book:
     notes: list[str] = field(default_factory=list)
 
 
+_NAMES = ", ".join(list(COLUMNS)[:-1]) + " and " + list(COLUMNS)[-1]
+"""The sheets read, for messages: "Organisations, Routes, Points, Glossary and Stories"."""
+_CSV_NAMES = ", ".join(f"{s}.csv" for s in list(COLUMNS)[:-1]) + f" or {list(COLUMNS)[-1]}.csv"
+
+
 def _sheet_name(name: str) -> str | None:
     for sheet in COLUMNS:
         if name.strip().casefold() == sheet.casefold():
@@ -74,7 +97,7 @@ def _read_book(source: Path, label: str) -> _Book:
                 raise BookletError.single(
                     "is not named after a sheet",
                     file=where,
-                    hint="name CSV files Organisations.csv, Routes.csv or Points.csv" + _guess(path.stem),
+                    hint=f"name CSV files {_CSV_NAMES}" + _guess(path.stem),
                 )
             book.sheets[sheet] = [[_unescape(v) for v in row] for row in read_csv(read_bytes(path, where), where)]
             book.labels[sheet] = where
@@ -113,23 +136,21 @@ def _read_book(source: Path, label: str) -> _Book:
             book.problems.append(
                 Problem(
                     Where(f"{label} › {name}"),
-                    "this sheet is not read: sheets are named Organisations, Routes and Points",
+                    f"this sheet is not read: sheets are named {_NAMES}",
                     "rename it to" + guess.replace("; did you mean", ""),
                 )
             )
         else:
-            book.notes.append(f"{label}: the sheet {name!r} is not read (only Organisations, Routes and Points are)")
+            book.notes.append(f"{label}: the sheet {name!r} is not read (only {_NAMES} are)")
     if not book.sheets and not book.problems:
         raise BookletError.single(
-            "has no Organisations, Routes or Points sheet", file=label, hint="export one with booklet export"
+            f"has no {_NAMES.replace(' and ', ' or ')} sheet", file=label, hint="export one with booklet export"
         )
     return book
 
 
 def _guess(name: str) -> str:
     """ "; did you mean Organisations?" for a sheet or file name that looks like one renamed."""
-    import difflib
-
     folded = name.casefold()
     for sheet in COLUMNS:
         if sheet.casefold() in folded or folded in sheet.casefold():
@@ -149,13 +170,30 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_FLAG_WORDS = {"true": True, "yes": True, "y": True, "1": True, "false": False, "no": False, "n": False, "0": False}
+
+
 def _coerce(column: str, value: Any) -> tuple[Any, str, str]:
     """A cell's value as YAML data, or a message and a hint."""
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if column == "reviewed":
+    if column in FLAGS:
+        flag = _FLAG_WORDS.get(str(value).strip().casefold()) if not isinstance(value, bool) else value
+        if flag is None:
+            return None, f"{shorten(str(value))} is not true or false", "type TRUE or FALSE, or leave the cell empty"
+        return flag, "", ""
+    if column in AMOUNTS and not isinstance(value, bool):
+        if isinstance(value, (int, float)):
+            return value, "", ""
+        text = str(value).strip()
+        if re.fullmatch(r"\d+", text):
+            return int(text), "", ""
+        if re.fullmatch(r"\d+\.\d+", text):
+            return float(text), "", ""
+        return text, "", ""  # "£28,000" is read by the model as people write it; anything else it reports
+    if column in DATES:
         if isinstance(value, dt.date):
             return value, "", ""
         text = str(value).strip()
@@ -217,7 +255,7 @@ def slug(name: str) -> str:
     return _SLUG_DROP.sub("-", plain).strip("-")[:60].strip("-")
 
 
-_NAMED_BY = {ORGANISATIONS: "name", ROUTES: "title", POINTS: "title"}
+_NAMED_BY = {ORGANISATIONS: "name", ROUTES: "title", POINTS: "title", GLOSSARY: "term", STORIES: "name"}
 
 
 def _sheet_rows(
@@ -252,7 +290,10 @@ def _sheet_rows(
                 continue
             where = Where(f"{label} › {sheet}!{column_letters(index)}1")
             if name not in COLUMNS[sheet]:
-                known = ", ".join(COLUMNS[sheet])
+                known = ", ".join(c for c in COLUMNS[sheet] if c not in facts.COLUMNS)
+                if sheet == ROUTES:
+                    close = difflib.get_close_matches(name, facts.COLUMNS, n=1, cutoff=0.8)
+                    known += f", and route facts: {facts.SUMMARY}" + (f"; did you mean {close[0]}?" if close else "")
                 problems.append(
                     Problem(where, f"unknown column {shorten(name)}", f"the {sheet} sheet has columns: {known}")
                 )
@@ -264,7 +305,8 @@ def _sheet_rows(
             problems.append(
                 Problem(Where(f"{label} › {sheet}!1"), f"has no {name!r} column", "add it to the first row", path=name)
             )
-        keys = {"id", "section"} if sheet == POINTS else {"id"}
+        idcol = KEYS.get(sheet, "id")
+        keys = {"id", "section"} if sheet == POINTS else {idcol}
         if not keys <= set(columns):
             del result[sheet]  # without its ids no row can be placed (reported above): the files stay as they are
             continue
@@ -319,27 +361,31 @@ def _sheet_rows(
                     problems.append(Problem(row.where(label, name), what, hint, path=name))
                     id_bad = id_bad or name == "id"
                     continue
-                if name == "reviewed" and not isinstance(value, dt.date) and parse_date(str(value))[2]:
-                    generous.add(("reviewed", UK_NOTE))
+                if name in DATES and not isinstance(value, dt.date) and parse_date(str(value))[2]:
+                    generous.add((name, UK_NOTE))
                 if name in LISTS and isinstance(value, str) and _has_breaks(value):
                     generous.add(
                         (name, "items on separate lines (Alt+Enter) or after pasted bullets became list items")
                     )
                 row.values[name] = coerced
-            item_id = row.values.get("id")
+            item_id = row.values.get(idcol)
             named = row.values.get(_NAMED_BY[sheet])
-            if item_id is None and not id_bad and isinstance(named, str) and slug(named):
+            if item_id is None and not id_bad and idcol == "id" and isinstance(named, str) and slug(named):
                 item_id = row.values["id"] = slug(named)
                 notes.append(f"{row.where(label, 'id')}: no id; {item_id} was made from the {_NAMED_BY[sheet]}")
             if isinstance(item_id, str) and item_id:
-                key = (str(row.values.get("section", "")) if sheet == POINTS else "", item_id)
+                # Glossary terms are told apart as the glossary does, case and spacing aside.
+                key = (
+                    str(row.values.get("section", "")) if sheet == POINTS else "",
+                    glossary_slug(item_id) if sheet == GLOSSARY else item_id,
+                )
                 if key in seen_ids:
                     problems.append(
                         Problem(
-                            row.where(label, "id"),
-                            f"duplicate id {shorten(item_id)} (first in row {seen_ids[key]})",
-                            "ids must be unique; rename or delete one of the rows",
-                            path="id",
+                            row.where(label, idcol),
+                            f"duplicate {idcol} {shorten(item_id)} (first in row {seen_ids[key]})",
+                            f"{idcol}s must be unique; rename or delete one of the rows",
+                            path=idcol,
                         )
                     )
                     unplaced.append(row)
@@ -349,10 +395,12 @@ def _sheet_rows(
                 if not id_bad:
                     problems.append(
                         Problem(
-                            row.where(label, "id"),
-                            "has no id",
-                            f"give each row an id, or a {_NAMED_BY[sheet]} to make it from",
-                            path="id",
+                            row.where(label, idcol),
+                            f"has no {idcol}",
+                            f"give each row an id, or a {_NAMED_BY[sheet]} to make it from"
+                            if idcol == "id"
+                            else f"give each row a {idcol}, or delete the row",
+                            path=idcol,
                         )
                     )
                 unplaced.append(row)
@@ -380,7 +428,7 @@ def _sheet_rows(
                         )
                     unplaced.append(row)
                     continue
-            if sheet == ORGANISATIONS and not re.match(model.ID_PATTERN, item_id):
+            if sheet in (ORGANISATIONS, STORIES) and not re.match(model.ID_PATTERN, item_id):
                 suggestion = slug(item_id)
                 problems.append(
                     Problem(
