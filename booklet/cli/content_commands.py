@@ -127,7 +127,8 @@ def export(
     target: Annotated[Path, typer.Argument(help="A .xlsx file, or a folder for one CSV file per sheet.")],
     content: ContentOpt = None,
 ) -> None:
-    """Write organisations, routes and points to a spreadsheet: one sheet each, one row per item.
+    """Write organisations, routes (with their facts), points, stories and the glossary to a
+    spreadsheet: one sheet each, one row per item.
 
     Example: booklet export content.xlsx
     """
