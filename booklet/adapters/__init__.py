@@ -1,6 +1,7 @@
 """Adapters around the content core: each brings content in from another form, or takes it elsewhere.
 
-- `sheets/`: organisations, routes (with their facts), points, stories and the glossary to a spreadsheet and back into YAML;
+- `sheets/`: organisations, routes (with their facts), points, stories and the glossary to a
+  spreadsheet and back into YAML;
 - `classlist`: an adviser's class list (CSV, XLSX, ODS) read into checked rows;
 - `links`: asking every web address in the content whether it still answers;
 - `guide`: the content guide for advisers, generated from the model;

@@ -37,7 +37,8 @@ from .layout import (
 
 
 def export_sheets(content: Path, target: Path, root: Path | None = None) -> list[Path]:
-    """Write the content's organisations, routes, points, stories and glossary to `target` (.xlsx, or a folder of CSVs)."""
+    """Write the content's organisations, routes, points, stories and glossary to `target` (.xlsx, or
+    a folder of CSVs)."""
     root = root or content.parent
     rows = _rows(_read_project(content, root))
     suffix = target.suffix.lower()
