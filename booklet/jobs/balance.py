@@ -38,7 +38,9 @@ SPLIT = GOOD
 """A card may split when keeping it whole would leave its page under GOOD full (more than 30 % empty)."""
 SPILL = 25
 """A page less full than this that only finishes the section before it is a spill to pull back."""
-CARDS = ("route", "card", "entry")
+CARDS = ("route", "card", "entry", "story")
+CARD_TAGS = ("article", "aside")
+"""Elements of the cards: an aside is a person's story (after the card it names)."""
 EDITION_PARTS = ("cy", "en")
 """Ids of the halves of a bilingual edition."""
 """Classes of the blocks that may split across pages, their title repeated."""
@@ -94,6 +96,14 @@ class Remedies:
                 f"{each(' .link', ('entry',))}, {each(' .qr', profiles)} {{ break-before: avoid; }}"
             )
             rules.append(f"{each(' .notes', ('route',))} {{ break-inside: avoid; }}")
+            # A story splits inside its text, never before it: its label, name and quote stay together.
+            # One with a photo beside its text stays whole (the photo is placed by position at the top of
+            # the story); on A5 pages the photo follows the text and the story may split (print.css).
+            rules.append(
+                f"{each(' .story-label', ('story',))}, {each(' .story-name', ('story',))}, "
+                f"{each(' .story-quote', ('story',))} {{ break-after: avoid; }}"
+            )
+            rules.append(f"{each('.with-photo', ('story',))} {{ break-inside: var(--story-photo-parts, avoid); }}")
         for ident in sorted(self.tight):
             rules.append(
                 f"#{ident} .point, #{ident} .reasons, #{ident} .card, #{ident} .route {{ margin-bottom: 1.5mm; }}"
@@ -200,7 +210,7 @@ def _opening(laid: Any, page: PageFill, split: frozenset[str] = frozenset()) -> 
                 if child.element_tag in ("li", "table") or "glance-fact" in classes:
                     # A list's first item, a whole table, or the first line of routes at a glance.
                     return child.position_y + child.margin_height() - page.top
-                if child.element_tag == "article" and any(c in classes for c in CARDS):
+                if child.element_tag in CARD_TAGS and any(c in classes for c in CARDS):
                     end = _first_part(child) if page.first in split else None
                     return (end if end is not None else child.position_y + child.margin_height()) - page.top
             return float(box.margin_height())
@@ -216,12 +226,17 @@ def _first_part(card: Any) -> float | None:
     from weasyprint.formatting_structure import boxes
 
     walked = _walk(card)
-    beside = any(
+    whole_head = "route" in (card.element.get("class") or "").split() and any(
         child.element_tag == "img" and child.style["position"] == "absolute" for child in walked if child is not card
     )
     for child in walked:
         classes = (child.element.get("class") or "").split() if child.element is not None else []
-        if beside and child.element_tag == "li" and "route" in (card.element.get("class") or "").split():
+        if whole_head:  # the QR code beside the text: the head stays whole, with the first step
+            steps = [c for c in getattr(child, "children", []) if c.element_tag == "li"]
+            if child.element_tag == "ul" and "steps" in classes and steps:  # not a list of facts
+                return float(steps[0].position_y + steps[0].margin_height())
+            continue
+        if child.element_tag == "blockquote" and "story-quote" in classes:
             return float(child.position_y + child.margin_height())
         if child.element_tag == "p" and "summary" in classes and isinstance(child, boxes.BlockBox):
             lines = [line for line in child.children if isinstance(line, boxes.LineBox)]
@@ -339,7 +354,7 @@ def card_sections(laid: Any) -> frozenset[str]:
             classes = (element.get("class") or "").split() if element is not None else []
             if box.element_tag == "section" and element.get("id"):
                 section = element.get("id")
-            if any(c in classes for c in CARDS) and box.element_tag == "article" and section:
+            if any(c in classes for c in CARDS) and box.element_tag in CARD_TAGS and section:
                 found.add(section)
                 continue
             if isinstance(box, boxes.ParentBox):

@@ -94,3 +94,10 @@ def test_glossary_is_a_page_in_the_contents(built):
     assert "Success Profiles" in pages[page] and "Civil Service Jobs" in pages[page]
     contents = re.sub(r"\s+", " ", pages[1])
     assert re.search(rf"Glossary[ .]*{page + 1}\b", contents), contents
+
+
+@pytest.mark.parametrize("name", sorted(EDITIONS))
+def test_pages_with_stories_meet_the_fill_targets(built, name):
+    """A story may go on to the next page like a card (its label, name and quote kept together), so the
+    balancer can fill the pages around it: no edition warns about a short page."""
+    assert [w for w in built[name].result.warnings if "% full" in w] == []
