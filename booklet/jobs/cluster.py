@@ -435,7 +435,9 @@ def connect(spec: str) -> Iterator[Client]:
                 # No dashboard, and its HTTP server on a free port rather than 8787, which may be taken.
                 dashboard_address="127.0.0.1:0",
                 scheduler_kwargs={"dashboard": False},
-                silence_logs=logging.ERROR,
+                # A worker's errors reach us as its task's outcome; its log would only add noise, such as
+                # a heartbeat to the scheduler that a Ctrl-C has just closed.
+                silence_logs=logging.CRITICAL,
                 preload=[IGNORE_SIGINT],  # so does a worker restarted after dying
             )
         with local, distributed.Client(local) as client:
