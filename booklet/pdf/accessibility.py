@@ -94,9 +94,10 @@ def heading_levels(pdf) -> list[int]:
     return [HEADING_TAGS[str(e.S)] for e in structure_elements(pdf) if str(e.S) in HEADING_TAGS]
 
 
-def heading_parts(pdf) -> list[list[int]]:
-    """Heading levels in reading order, by part: one part, or each language's half of a bilingual
-    edition (each a top-level element holding one H1, as the halves are two booklets in one file)."""
+def heading_parts(pdf, levels: list[int]) -> list[list[int]]:
+    """`levels` (the document's heading levels in reading order) by part: one part, or each language's
+    half of a bilingual edition (each a top-level element holding one H1, as the halves are two booklets
+    in one file)."""
     import pikepdf
 
     root = pdf.Root.get("/StructTreeRoot")
@@ -104,7 +105,6 @@ def heading_parts(pdf) -> list[list[int]]:
         return [[]]
     document = root.K[0] if isinstance(root.K, pikepdf.Array) else root.K
     tops = document.get("/K") if str(document.get("/S")) == "/Document" else None
-    levels = heading_levels(pdf)
     if not isinstance(tops, pikepdf.Array):
         return [levels]
     parts = [[HEADING_TAGS[str(e.S)] for e in _walk_structure(top) if str(e.S) in HEADING_TAGS] for top in tops]
@@ -399,7 +399,7 @@ def check_pdf(path: Path, min_size: float = MIN_TEXT_PT, min_contrast: float = M
         )
 
         levels = [HEADING_TAGS[str(e.S)] for e in elements if str(e.S) in HEADING_TAGS]
-        problems = [problem for part in heading_parts(pdf) for problem in heading_problems(part)]
+        problems = [problem for part in heading_parts(pdf, levels) for problem in heading_problems(part)]
         counts = ", ".join(f"{levels.count(n)} H{n}" for n in sorted(set(levels)))
         add(Rule("headings", not problems, "; ".join(problems) if problems else f"{counts}, no level skipped"))
 

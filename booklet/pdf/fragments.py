@@ -107,11 +107,15 @@ def _join(pdf: Any, first: Any, second: Any, depth: int) -> bool:
     inner = (first_kids[-1], second_kids[0]) if first_kids and second_kids else None
     page = second.get("/Pg")
     moved = pikepdf.Array()
+    mappings: dict[int, Any] = {}  # each page's part of the parent tree, looked up once
     for kid in second_kids:
         if _is_mcid(kid) and page is not None:
             kid = pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=int(kid))
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-            mapping = _number_tree_get(pdf.Root.StructTreeRoot.ParentTree, int(kid.Pg.StructParents))
+            key = int(kid.Pg.StructParents)
+            if key not in mappings:
+                mappings[key] = _number_tree_get(pdf.Root.StructTreeRoot.ParentTree, key)
+            mapping = mappings[key]
             if mapping is not None and int(kid.MCID) < len(mapping):
                 mapping[int(kid.MCID)] = first
         moved.append(kid)
