@@ -39,11 +39,15 @@ SPLIT = GOOD
 SPILL = 25
 """A page less full than this that only finishes the section before it is a spill to pull back."""
 CARDS = ("route", "card", "entry", "story")
+"""Classes of the blocks that may split across pages, their title repeated."""
 CARD_TAGS = ("article", "aside")
 """Elements of the cards: an aside is a person's story (after the card it names)."""
 EDITION_PARTS = ("cy", "en")
 """Ids of the halves of a bilingual edition."""
-"""Classes of the blocks that may split across pages, their title repeated."""
+BACK_MATTER = ("glossary", "dates-to-know")
+"""Classes of the sections after the routes that may run on in duplex too: there the chapters start on
+right-hand pages, but a short page, a blank one and a page of glossary are worse than a glossary that
+follows the routes on the same page."""
 
 
 @dataclass(frozen=True)
@@ -165,10 +169,11 @@ def find_remedies(
         after = fills[index + 1]
         if page.fill is None:
             continue
-        if page.fill < RUN_ON and "major" in after.first_classes and not duplex:
+        section = _held_back(fills, index) if duplex else after
+        if page.fill < RUN_ON and "major" in section.first_classes:
             # Only where its heading and first item can fit in what the page leaves.
-            if _opening(laid, after, tried.split | splittable) <= page.top + page.height - page.lowest - 6 * MM:
-                run_on.add(after.first)
+            if _opening(laid, section, tried.split | splittable) <= page.top + page.height - page.lowest - 6 * MM:
+                run_on.add(section.first)
         elif page.fill < SPLIT and any(c in after.first_classes for c in CARDS):
             # Every card of the section may split: one card split moves the ones after it.
             split.add(after.continues[-1] if after.continues else after.first)
@@ -191,6 +196,16 @@ def find_remedies(
             split.add(ident)
         breaks[ident] = step
     return replace(found, split=frozenset(split), breaks=tuple(sorted(breaks.items())))
+
+
+def _held_back(fills: list[PageFill], index: int) -> PageFill:
+    """In duplex, the page after `fills[index]` whose back matter may run on: the next page, or the one
+    after the blank left-hand page that keeps it on the right. A main chapter never runs on there: the
+    page returned then starts nothing."""
+    after = fills[index + 1]
+    if after.kind == "blank" and index + 2 < len(fills):
+        after = fills[index + 2]
+    return after if any(c in after.first_classes for c in BACK_MATTER) else PageFill(after.number, after.kind, None)
 
 
 def _opening(laid: Any, page: PageFill, split: frozenset[str] = frozenset()) -> float:

@@ -427,12 +427,13 @@ def brand_css(accent: str, accent_text: str) -> str:
 
 def blank_page_boxes(*lines: str) -> str:
     """The margin boxes of a page left blank on purpose: `lines` at the top (a bilingual edition's
-    one line in each language: as one long line, a checker reads the artifact as prose), no footer."""
+    one line in each language: as one long line, a checker reads the artifact as prose), no footer and
+    no card's "(continued)" title (a card that ends a chapter has not cleared it yet)."""
     content = ' "\\A" '.join(css_string(line) for line in lines)
     return (
         f"{{ @top-center {{ content: {content}; white-space: pre-line; font-family: {fonts.STACK};"
         " font-size: 12pt; color: #444444; vertical-align: bottom; }"
-        " @bottom-left { content: none; } @bottom-right { content: none; } }"
+        " @top-left { content: none; } @bottom-left { content: none; } @bottom-right { content: none; } }"
     )
 
 

@@ -1,5 +1,5 @@
 """A booklet with stories, organisation logos and a glossary (tests/stories.py): printed in place, tagged,
-and clean for both independent PDF/UA checkers and our own rules, in A4, A5, bilingual and large print."""
+and clean for both independent PDF/UA checkers and our own rules, in A4, A5, bilingual, large print and duplex."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ EDITIONS = {
     "a5": Settings(page_size="A5"),
     "bilingual": Settings(language="bilingual"),
     "large-print": Settings(large_print=True),
+    "duplex": Settings(duplex=True),
 }
 OWN_RULES = ["a4", "large-print", "bilingual"]
 KNOWN: dict[tuple[str, str], list[str]] = {}
@@ -101,3 +102,25 @@ def test_pages_with_stories_meet_the_fill_targets(built, name):
     """A story may go on to the next page like a card (its label, name and quote kept together), so the
     balancer can fill the pages around it: no edition warns about a short page."""
     assert [w for w in built[name].result.warnings if "% full" in w] == []
+
+
+def test_duplex_chapters_start_on_the_right_and_the_glossary_runs_on(built):
+    """In duplex the chapters open on right-hand pages; the glossary after the routes may follow them on
+    the same page rather than leave a short page and a blank one before it. A blank page carries its
+    line and nothing else: not the "(continued)" title of the card that ended the chapter before it."""
+    pages = built["duplex"].page_texts
+    starts = {
+        h: next(i + 1 for i, t in enumerate(pages) if i > 1 and re.search(rf"^{h}$", t, re.M))
+        for h in (
+            "Introduction",
+            "Key Public Sector AI Organisations",
+            "Unique Aspects of Public Sector AI",
+            "Getting Your Foot In",
+            "Glossary",
+        )
+    }
+    assert all(n % 2 == 1 for h, n in starts.items() if h != "Glossary"), starts
+    glossary = pages[starts["Glossary"] - 1]
+    assert "Research Fellowships" in glossary, glossary  # the last route ends on the glossary's page
+    blank = [t.strip() for t in pages if "intentionally left blank" in t]
+    assert blank and set(blank) == {"This page is intentionally left blank"}, blank
