@@ -430,6 +430,7 @@ def balance(
     rounds: int | None = None,
     whole_sheets: bool = False,
     first: Any = None,
+    unmeasured: frozenset[int] = frozenset(),
 ) -> Balanced:
     """Lay out with `layout(settings)` and remedy short pages; returns the best layout found.
 
@@ -437,14 +438,20 @@ def balance(
     breaks; the last one finishes the best of them, filling a short last page of each part
     with ruled notes lines and, with `whole_sheets`, adding ruled Notes pages before the back
     cover up to a multiple of four pages. `rounds=0` measures the first layout and only pads.
-    `first` is the layout of `settings` when the caller has it already.
+    `first` is the layout of `settings` when the caller has it already, or, with `unmeasured`, a
+    layout of what `settings` changes only on those pages (0-based) without moving any other: a
+    student's action plan before its notes lines were counted. Those pages are left out of the first
+    measure, and the first layout with `settings` is the next one, with the remedies found: one
+    layout fewer than fitting the plan first and balancing after.
     """
     rounds = MAX_EXTRA_LAYOUTS if rounds is None else rounds
     laid = first if first is not None else layout(settings)
     fills = page_fills(laid.document)
+    fills = [replace(f, fill=None) if f.number - 1 in unmeasured else f for f in fills]
     best = Balanced(laid, fills)
     remedies = Remedies()
     made = 1
+    stale = bool(unmeasured)
     while made <= rounds - 1 and not meets_targets(_finished(fills)):
         # Cards split only where a whole one leaves room for a part (a route's head and first step
         # at least), so letting every card section split at once, in the first round, saves the rounds
@@ -453,14 +460,15 @@ def balance(
         found = (
             remedies | find_remedies(fills, laid, settings.duplex, remedies, splittable) | Remedies(split=splittable)
         )
-        if found == remedies:
+        if found == remedies and not stale:
             break
         remedies = found
         laid = layout(settings_with(settings, remedies))
         made += 1
         fills = page_fills(laid.document)
-        if score(_finished(fills)) < score(_finished(best.fills)):
+        if stale or score(_finished(fills)) < score(_finished(best.fills)):
             best = Balanced(laid, fills, remedies)
+        stale = False
     closing = _closing_rules(best.fills, settings.large_print) if rounds and not meets_targets(best.fills) else ()
     pad = -best.laid.pages % 4 if whole_sheets else 0
     # A folded bilingual edition: the page left blank so the second half opens on a right-hand page
@@ -477,6 +485,11 @@ def balance(
             made += 1
             finished, fills = best.remedies, page_fills(laid.document)
         best = Balanced(laid, fills, finished)
+        stale = False
+    if stale:  # nothing to remedy or finish: the layout of `settings` itself
+        laid = layout(settings)
+        made += 1
+        best = Balanced(laid, page_fills(laid.document))
     best.layouts = made
     return best
 

@@ -198,9 +198,20 @@ def render_person(job: PersonJob) -> PersonalPdf:
 
     def whole() -> tuple[Laid, Rendered]:
         first = lay(settings)
-        laid, fit = fitted(first, settings, page(first, "introduction") - 1)
+        plan_end = page(first, "introduction") - 1
+        rules = plan_rules(first, settings, plan_end)
+        fit, plan_pages = settings, frozenset[int]()
+        if rules is not None and rules > settings.plan_rules:
+            # More notes lines on the plan's last page move no other page: they are laid out with the
+            # first remedies the rest of the copy needs, not in a layout of their own.
+            fit, plan_pages = (
+                replace(settings, plan_rules=rules),
+                frozenset(range(page(first, "action-plan"), plan_end + 1)),
+            )
+        elif rules is not None:  # fewer lines, pulling back a spill: every page after moves
+            first, fit = fitted(first, settings, plan_end)
         # The shared pages are balanced like any booklet's; each copy's own pages use the same CSS.
-        balanced = balance(lay, fit, first=laid)
+        balanced = balance(lay, fit, first=first, unmeasured=plan_pages)
         laid = balanced.laid
         _remedies[shared_key] = balanced.remedies
         start, rest = page(laid, "action-plan"), page(laid, "introduction")
