@@ -72,7 +72,7 @@ def month_name(english: str, language: str) -> str:
 
 
 def status_text(apply: Apply, edition: dt.date, language: str) -> str:
-    """Where the window stands on the edition date, e.g. "Open now — closes 14 October 2027"."""
+    """Where the window stands on the edition date, e.g. "Open now — closes 14 October 2027", "Opens September 2027"."""
     _ = i18n.gettext_for(language)
     status = apply_status(apply, edition)
     usually = month_name(status.usually, language) if status.usually else None
@@ -82,11 +82,10 @@ def status_text(apply: Apply, edition: dt.date, language: str) -> str:
         if status.closes is None:
             return _("Open now")
         return _("Open now — closes %(date)s", date=i18n.format_day(status.closes, language))
-    if status.kind == "opens":
-        opens = i18n.format_day(status.opens, language) if status.opens else ""
-        if status.closes is None:
-            return _("Opens %(date)s", date=opens)
-        return _("Opens %(date)s — closes %(closes)s", date=opens, closes=i18n.format_day(status.closes, language))
+    if status.kind == "opens" and status.opens is not None:
+        # Month and year only: a window not yet open is planned around, and its exact days
+        # (and the closing date) are listed in "Dates to know".
+        return _("Opens %(month)s", month=i18n.format_month(status.opens, language))
     if status.kind == "closed":
         if usually:
             return _("Closed for this year; usually opens in %(month)s", month=usually)
