@@ -234,6 +234,21 @@ def test_a_personal_copy_puts_its_routes_dates_on_the_action_plan(with_facts):
     assert with_facts.routes[0].title + ":" not in text  # not a route the student chose
 
 
+def test_the_action_plan_gives_the_days_of_a_window_not_yet_open(with_facts):
+    """The route's own status says only "Opens September 2027"; the student's dates to know give the days."""
+    plan = model.ActionPlan(student_id="s1", name="Student", prepared=EDITION, routes=[with_facts.routes[0]])
+    for language, heading, line in (
+        ("en", "Your dates to know", ": Opens 1 September 2027 — closes 14 October 2027"),
+        ("cy", "Eich dyddiadau pwysig", ": Yn agor 1 Medi 2027 — yn cau 14 Hydref 2027"),
+    ):
+        html = render_html(with_facts.model_copy(update={"plan": plan}), Settings(language=language))
+        section = html[html.index('id="action-plan"') : html.index('id="introduction"')]
+        text = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+        assert heading in text and line in text.split(heading)[1], text
+    assert status_text(with_facts.routes[0].facts.apply, EDITION, "en", days=True).startswith("Opens 1 September")
+    assert status_text(window(opens="2027-09-01"), EDITION, "cy", days=True) == "Yn agor 1 Medi 2027"
+
+
 def test_the_html_edition_shows_the_facts_and_the_table(with_facts):
     html = render_html(with_facts, Settings(edition="web"))
     assert table_of(html)[0][0] == ("th", "col", "Route")
