@@ -200,6 +200,7 @@ def test_the_welsh_edition_words_the_facts_in_welsh(with_facts):
     assert "Yn agor ym mis Medi 2027" in html
     assert "1 Medi 2027" in html and "14 Hydref 2027" in html  # the exact days, in Dyddiadau pwysig
     assert "Ar agor nawr — yn cau 14 Rhagfyr 2026" in html
+    assert "Cliriad diogelwch:</span> SC (Gwiriad Diogelwch)" in html  # the content's word for clearance
     # A fact without its Welsh version keeps its English, marked as English.
     assert '<span lang="en-GB">Graduates and final-year students</span>' in html
 
