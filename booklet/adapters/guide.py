@@ -91,7 +91,8 @@ FILES = [
         "label; a story with neither is an error. A photo (JPEG, PNG or SVG, beside the story file, at most "
         "2 MB and 25 million pixels, the same rules as a logo) needs a `credit` line and `alt` text, "
         "unless `decorative: true`. `booklet check` warns about a story over "
-        f"{stories.STORY_WORDS} words. Audiences choose stories with `stories: include: [tag:NAME]`.",
+        f"{model.STORY_WORDS} words, or over the limit `story_words` sets in `booklet.yaml`. "
+        "Audiences choose stories with `stories: include: [tag:NAME]`.",
     ),
     FileKind(
         "glossary.yaml",
@@ -272,6 +273,8 @@ def _scalar_words(base: Any, metadata: list[Any]) -> str:
         high = next((m.le for m in metadata if isinstance(m, Le)), None)
         if low is not None and high is not None:
             return f"whole number, {low} to {high}"
+        if low is not None:
+            return f"whole number, {low} or more"
         return "whole number"
     if base is bool:
         return "yes or no (true/false)"

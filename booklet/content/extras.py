@@ -53,7 +53,8 @@ def load_extras(
     """Read stories/ and glossary.yaml (both optional) and check audiences' story rules."""
     org_ids = {o.id for o in organisations} if len(organisations) == len(files) else None
     route_ids = {r.id for r in routes.routes} if routes is not None else None
-    stories, images = load_stories(reader, content_dir / "stories", read_image, org_ids, route_ids)
+    limit = frame.story_words if frame is not None else model.STORY_WORDS
+    stories, images = load_stories(reader, content_dir / "stories", read_image, org_ids, route_ids, limit)
     extras = Extras(stories, [], images)
     story_dir = content_dir / "stories"
     story_files = (

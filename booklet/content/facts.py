@@ -123,7 +123,12 @@ class Length(Sourced):
 
 
 class Apply(Sourced):
-    """When to apply: a window (opens, closes), all year, or the month it usually opens."""
+    """When to apply: a window (opens, closes), all year, or the month it usually opens.
+
+    Printed as where it stands on the edition date: "Open now — closes 14 October 2027",
+    "Opens September 2027" (the exact days are listed under Dates to know), "Closed for this
+    year; usually opens in September".
+    """
 
     opens: Date | None = Field(default=None, examples=[dt.date(2027, 9, 1)])
     """The day applications open (YYYY-MM-DD)."""

@@ -140,6 +140,11 @@ class CallToAction(Model):
     """Where the action leads; printed and encoded in the large QR code."""
 
 
+STORY_WORDS = 200
+"""Words of a story (its `story:` text) that print beside a photo and a quote in about half an A4 page:
+the word limit of a booklet.yaml without `story_words`."""
+
+
 class Frame(Model):
     """The booklet's frame: cover, introduction, sections and call to action (booklet.yaml)."""
 
@@ -181,6 +186,8 @@ class Frame(Model):
     """Welsh version of the introduction paragraphs."""
     bilingual_order: list[str] = Field(default=["cy", "en"], min_length=2, max_length=2, examples=[["cy", "en"]])
     """Order of the languages in a bilingual edition: [cy, en] (Welsh first, the default) or [en, cy]."""
+    story_words: int = Field(default=STORY_WORDS, ge=1, strict=True, examples=[300])
+    """Most words a story's text may have, e.g. 300; `booklet check` warns about a longer story."""
 
     @field_validator("bilingual_order")
     @classmethod

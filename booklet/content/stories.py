@@ -17,11 +17,8 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from ..errors import Problem
-from .model import Id, Model, Text, _image_kind
+from .model import STORY_WORDS, Id, Model, Text, _image_kind
 from .read import Document, Loc, dotted, short
-
-STORY_WORDS = 200
-"""Words of a story (its `story:` text) that print beside a photo and a quote in about half an A4 page."""
 
 QUOTE_WORDS = 40
 """A pull quote is a sentence or two; longer, it is the story again."""
@@ -65,7 +62,7 @@ class Story(Model):
     quote: Text
     """A short quote in their words, one or two sentences, printed large."""
     story: Text
-    """The story itself: how they got in and what the work is like (at most about 200 words)."""
+    """The story: how they got in and what the work is like (at most 200 words, or booklet.yaml's story_words)."""
     photo: Photo | None = None
     """An optional photo, with its credit and alt text."""
     consent: bool = Field(default=False, examples=[True])
@@ -92,11 +89,18 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-def check_story(story: Story, doc: Document, organisations: set[str] | None, routes: set[str] | None) -> list[Problem]:
+def check_story(
+    story: Story,
+    doc: Document,
+    organisations: set[str] | None,
+    routes: set[str] | None,
+    limit: int = STORY_WORDS,
+) -> list[Problem]:
     """What is wrong with one valid-looking story: who it is, its photo, what it names, its length.
 
     `organisations` and `routes` are the known ids (None when their files have errors,
-    so one broken file does not echo here as "does not exist").
+    so one broken file does not echo here as "does not exist"); `limit` is the word limit
+    in force (booklet.yaml's `story_words`).
     """
     problems: list[Problem] = []
 
@@ -139,10 +143,11 @@ def check_story(story: Story, doc: Document, organisations: set[str] | None, rou
         if named is not None and known is not None and named not in known:
             add((key,), f"names {key} {named!r}, which does not exist", _suggest(named, known))
     count = words(story.story)
-    if count > STORY_WORDS:
+    if count > limit:
+        own = "" if limit == STORY_WORDS else " (story_words in booklet.yaml)"
         add(
             ("story",),
-            f"story {story.id!r} has {count} words; at most {STORY_WORDS} print beside its quote and photo",
+            f"story {story.id!r} has {count} words; at most {limit}{own} print beside its quote and photo",
             "shorten it, or keep the rest for the organisation's website",
             warning=True,
         )
@@ -173,10 +178,12 @@ def load_stories(
     read_image: ImageReader,
     organisations: set[str] | None,
     routes: set[str] | None,
+    limit: int = STORY_WORDS,
 ) -> tuple[list[Story], dict[str, str]]:
     """Every story in `folder` (content/stories/), in file-name order, and their photos by "story:ID".
 
-    `reader` is load.py's reader: its `read` and `validate` collect problems in `reader.problems`.
+    `reader` is load.py's reader: its `read` and `validate` collect problems in `reader.problems`;
+    `limit` is the word limit of a story's text.
     """
     stories: list[Story] = []
     images: dict[str, str] = {}
@@ -204,7 +211,7 @@ def load_stories(
         story = reader.validate(doc, Story, data=data)
         if story is None:
             continue
-        found = check_story(story, doc, organisations, routes)
+        found = check_story(story, doc, organisations, routes, limit)
         reader.problems.extend(found)
         if story.photo is not None:
             uri, image_problems = read_image(

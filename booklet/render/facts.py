@@ -71,8 +71,12 @@ def month_name(english: str, language: str) -> str:
     return str(get_month_names("wide", locale=i18n.BABEL_LOCALES[language])[MONTHS.index(english) + 1])
 
 
-def status_text(apply: Apply, edition: dt.date, language: str) -> str:
-    """Where the window stands on the edition date, e.g. "Open now — closes 14 October 2027"."""
+def status_text(apply: Apply, edition: dt.date, language: str, days: bool = False) -> str:
+    """Where the window stands on the edition date, e.g. "Open now — closes 14 October 2027", "Opens September 2027".
+
+    With `days` (a personal copy's own dates to know), a window not yet open gives its days:
+    "Opens 1 September 2027 — closes 14 October 2027".
+    """
     _ = i18n.gettext_for(language)
     status = apply_status(apply, edition)
     usually = month_name(status.usually, language) if status.usually else None
@@ -82,11 +86,16 @@ def status_text(apply: Apply, edition: dt.date, language: str) -> str:
         if status.closes is None:
             return _("Open now")
         return _("Open now — closes %(date)s", date=i18n.format_day(status.closes, language))
-    if status.kind == "opens":
-        opens = i18n.format_day(status.opens, language) if status.opens else ""
-        if status.closes is None:
-            return _("Opens %(date)s", date=opens)
-        return _("Opens %(date)s — closes %(closes)s", date=opens, closes=i18n.format_day(status.closes, language))
+    if status.kind == "opens" and status.opens is not None:
+        if days:
+            opens = i18n.format_day(status.opens, language)
+            if status.closes is None:
+                return _("Opens %(date)s", date=opens)
+            closes = i18n.format_day(status.closes, language)
+            return _("Opens %(date)s — closes %(closes)s", date=opens, closes=closes)
+        # Month and year only: a window not yet open is planned around, and its exact days
+        # (and the closing date) are listed in "Dates to know".
+        return _("Opens %(month)s", month=i18n.format_month(status.opens, language))
     if status.kind == "closed":
         if usually:
             return _("Closed for this year; usually opens in %(month)s", month=usually)
@@ -143,6 +152,9 @@ def register(env: jinja2.Environment) -> None:
     env.filters["where"] = jinja2.pass_context(lambda c, where: where_text(where, language(c)))
     env.filters["clearance"] = jinja2.pass_context(lambda c, cl: clearance_text(cl, language(c)))
     env.filters["apply_status"] = jinja2.pass_context(lambda c, apply: status_text(apply, edition(c), language(c)))
+    env.filters["apply_days"] = jinja2.pass_context(
+        lambda c, apply: status_text(apply, edition(c), language(c), days=True)
+    )
     env.filters["month_heading"] = jinja2.pass_context(lambda c, first: month_heading(first, language(c)))
     env.filters["key_event"] = jinja2.pass_context(lambda c, date: event_text(date, language(c)))
     env.filters["key_dates_by_month"] = jinja2.pass_context(lambda c, routes: by_month(key_dates(routes, edition(c))))

@@ -75,6 +75,11 @@ def format_day(day: dt.date, language: str) -> str:
     return format_date(day, "d MMMM y", locale=BABEL_LOCALES[language])
 
 
+def format_month(day: dt.date, language: str) -> str:
+    """The month and year of a date, as in a sentence: "September 2027", "Medi 2027"."""
+    return format_date(day, "MMMM y", locale=BABEL_LOCALES[language])
+
+
 def mark_language(value: Any) -> Any:
     """Jinja `finalize`: text in another language than the page's is wrapped in `<span lang>`.
 

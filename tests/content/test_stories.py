@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from booklet.cli import app
 from booklet.content.glossary import pattern
 from booklet.content.load import load_project_content
-from booklet.content.model import Audience, Selector
-from booklet.content.stories import STORY_WORDS, words
+from booklet.content.model import STORY_WORDS, Audience, Selector
+from booklet.content.stories import words
 from booklet.render.terms import link_terms
 from booklet.tailor.audience import tailor
 from booklet.tailor.language import in_language
@@ -95,6 +95,51 @@ def test_a_story_over_its_word_limit_is_a_warning_with_the_count(project, tmp_pa
     assert problem.warning and problem.path == "story"
     assert f"has {STORY_WORDS + 1} words; at most {STORY_WORDS}" in problem.what
     assert words("one  two\nthree") == 3
+
+
+def _with_limit(project, tmp_path, setting: str, story_words: int):
+    """A copy of `project` whose booklet.yaml ends with `setting` and whose story morgan has `story_words` words."""
+    copy = tmp_path / "p"
+    shutil.copytree(project, copy)
+    frame = copy / "content" / "booklet.yaml"
+    frame.write_text(frame.read_text(encoding="utf-8") + setting, encoding="utf-8")
+    path = copy / "content" / "stories" / "morgan.yaml"
+    story = " ".join(["word"] * story_words)
+    path.write_text(path.read_text(encoding="utf-8").replace(STORIES["morgan"]["story"], story), encoding="utf-8")
+    return load_project_content(copy / "content", copy)
+
+
+def test_a_project_sets_its_own_story_word_limit(project, tmp_path):
+    found = _with_limit(project, tmp_path, "story_words: 60\n", 61)
+    [problem] = found.problems
+    assert problem.warning and problem.path == "story"
+    limit = "at most 60 (story_words in booklet.yaml) print beside its quote and photo"
+    assert problem.what == f"story 'morgan' has 61 words; {limit}"
+
+
+@pytest.mark.parametrize(("limit", "count"), [(60, 60), (STORY_WORDS + 100, STORY_WORDS + 100)])
+def test_a_story_within_its_projects_limit_passes(project, tmp_path, limit, count):
+    found = _with_limit(project, tmp_path, f"story_words: {limit}\n", count)
+    assert found.problems == [], [p.line() for p in found.problems]
+    assert len(found.booklet.stories) == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("0", "must be greater than or equal to 1 (Most words a story's text may have, e.g. 300;"),
+        ("-5", "must be greater than or equal to 1 (Most words a story's text may have, e.g. 300;"),
+        ("lots", "expected a whole number, found text (e.g. story_words: 300;"),
+        ("'300'", "expected a whole number, found text (e.g. story_words: 300;"),
+        ("true", "expected a whole number, found yes/no (e.g. story_words: 300;"),
+        ("2.5", "expected a whole number, found a number (e.g. story_words: 300;"),
+    ],
+)
+def test_a_bad_story_word_limit_is_one_line_with_its_place(project, tmp_path, value, what):
+    found = _with_limit(project, tmp_path, f"story_words: {value}\n", 10)
+    [line] = [p.line() for p in found.problems]
+    lines = (project / "content" / "booklet.yaml").read_text(encoding="utf-8").count("\n")
+    assert line.startswith(f"content/booklet.yaml:{lines + 1}:1  story_words  {what} "), line
 
 
 def test_a_story_naming_a_route_of_a_broken_routes_file_is_not_reported_twice(project, tmp_path):

@@ -49,12 +49,10 @@ def test_pay_is_printed_as_people_say_it(values, english, welsh):
             "Open now — closes 14 October 2027",
             "Ar agor nawr — yn cau 14 Hydref 2027",
         ),
-        (
-            {"opens": "2027-09-01", "closes": "2027-10-14"},
-            "Opens 1 September 2027 — closes 14 October 2027",
-            "Yn agor 1 Medi 2027 — yn cau 14 Hydref 2027",
-        ),
-        ({"opens": "2027-09-01"}, "Opens 1 September 2027", "Yn agor 1 Medi 2027"),
+        # Not open yet: month and year (the exact days are in "Dates to know").
+        ({"opens": "2027-09-01", "closes": "2027-10-14"}, "Opens September 2027", "Yn agor ym mis Medi 2027"),
+        ({"opens": "2027-09-01"}, "Opens September 2027", "Yn agor ym mis Medi 2027"),
+        ({"opens": "2027-09-30", "closes": "2027-10-14"}, "Opens September 2027", "Yn agor ym mis Medi 2027"),
         (
             {"opens": "2026-09-01", "closes": "2026-10-14", "usually_opens": "September"},
             "Closed for this year; usually opens in September",
@@ -144,7 +142,7 @@ def test_the_glance_table_has_header_cells_with_scope(with_facts):
         "Graduates and final-year students",
         "A degree at 2:2 or above; The right to work in the UK",
         "£28,000–£32,000 a year",
-        "Opens 1 September 2027 — closes 14 October 2027",
+        "Opens September 2027",
     ]
     # Only routes that give a fact the table shows get a row; the others would be all "Not stated".
     titles = [r[0][2] for r in rows[1:]]
@@ -163,7 +161,7 @@ def test_each_route_prints_its_facts(with_facts):
         "Where: London; hybrid",
         "Security clearance: SC (Security Check)",
         "Length: 2 to 4 years",
-        "When to apply: Opens 1 September 2027 — closes 14 October 2027",
+        "When to apply: Opens September 2027",
     ):
         assert line in text
 
@@ -199,8 +197,10 @@ def test_the_welsh_edition_words_the_facts_in_welsh(with_facts):
     html = render_html(with_facts, Settings(language="cy"))
     assert "Cipolwg ar y llwybrau" in html
     assert "Dyddiadau pwysig" in html
-    assert "Yn agor 1 Medi 2027 — yn cau 14 Hydref 2027" in html
+    assert "Yn agor ym mis Medi 2027" in html
+    assert "1 Medi 2027" in html and "14 Hydref 2027" in html  # the exact days, in Dyddiadau pwysig
     assert "Ar agor nawr — yn cau 14 Rhagfyr 2026" in html
+    assert "Cliriad diogelwch:</span> SC (Gwiriad Diogelwch)" in html  # the content's word for clearance
     # A fact without its Welsh version keeps its English, marked as English.
     assert '<span lang="en-GB">Graduates and final-year students</span>' in html
 
@@ -233,6 +233,21 @@ def test_a_personal_copy_puts_its_routes_dates_on_the_action_plan(with_facts):
     text = " ".join(re.sub(r"<[^>]+>", " ", section).split())
     assert f"Your dates to know {with_facts.routes[1].title}: Open now — closes 14 December 2026" in text
     assert with_facts.routes[0].title + ":" not in text  # not a route the student chose
+
+
+def test_the_action_plan_gives_the_days_of_a_window_not_yet_open(with_facts):
+    """The route's own status says only "Opens September 2027"; the student's dates to know give the days."""
+    plan = model.ActionPlan(student_id="s1", name="Student", prepared=EDITION, routes=[with_facts.routes[0]])
+    for language, heading, line in (
+        ("en", "Your dates to know", ": Opens 1 September 2027 — closes 14 October 2027"),
+        ("cy", "Eich dyddiadau pwysig", ": Yn agor 1 Medi 2027 — yn cau 14 Hydref 2027"),
+    ):
+        html = render_html(with_facts.model_copy(update={"plan": plan}), Settings(language=language))
+        section = html[html.index('id="action-plan"') : html.index('id="introduction"')]
+        text = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+        assert heading in text and line in text.split(heading)[1], text
+    assert status_text(with_facts.routes[0].facts.apply, EDITION, "en", days=True).startswith("Opens 1 September")
+    assert status_text(window(opens="2027-09-01"), EDITION, "cy", days=True) == "Yn agor 1 Medi 2027"
 
 
 def test_the_html_edition_shows_the_facts_and_the_table(with_facts):
