@@ -397,6 +397,8 @@ def main() -> None:
     parser.add_argument("--only-people", action="store_true", help="run only i. (personal copies); no report")
     parser.add_argument("--people-copies", type=int, default=1000, help="students in l. (personal copies, cluster)")
     args = parser.parse_args()
+    if args.repeat != 1 and args.only not in ("parallel", "cluster", "people-cluster"):
+        parser.error("--repeat needs --only parallel, cluster or people-cluster")
     if args.only == "serve":
         with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
             served, theirs, waits = bench_serve(Path(tmp), args.runs)
