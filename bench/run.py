@@ -1,9 +1,11 @@
 """Benchmark of booklet: overhead over WeasyPrint, parallel audiences, cache, scale, watch, directory, cluster,
-serve, personal copies, one student's plan (bench/plans.py).
+serve, personal copies (also on a cluster), one student's plan (bench/plans.py), page fill (bench/fill.py).
 
 Run with `make bench` (or `.venv/bin/python bench/run.py --runs 5`). It prints every figure
 and writes docs/benchmarks.md plus docs/bench-scale.png. Every ratio is computed from
-medians measured in this one run, since the machines are shared and noisy.
+medians measured in this one run, since the machines are shared and noisy. Parts b, g and l
+(bench/batches.py) run alone with `--only parallel|cluster|people-cluster`, K times in a row
+with `--repeat K`.
 """
 
 from __future__ import annotations
@@ -14,47 +16,17 @@ import os
 import platform
 import re
 import select
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+import fill  # bench/fill.py: k. page fill
+from batches import repeated, report_cluster, report_parallel, report_people_cluster  # b, g, l
+from common import BOOKLET, PEOPLE_AUDIENCES, ROOT, WEASYPRINT, Timing, class_list, project_copy, timed, verdict
 from plans import bench_plans  # bench/plans.py: j. one student's plan (cold and through serve)
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-import fill  # noqa: E402  (part k: page fill, bench/fill.py)
-
-BIN = Path(sys.executable).parent
-BOOKLET = str(BIN / "booklet")
-WEASYPRINT = str(BIN / "weasyprint")
-
-
-@dataclass
-class Timing:
-    label: str
-    runs: list[float]
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs)
-
-    def __str__(self) -> str:
-        spread = f"{min(self.runs):.2f}–{max(self.runs):.2f}"
-        return f"{self.label}: median {self.median:.2f} s over {len(self.runs)} runs ({spread})"
-
-
-def timed(command: list[str], cwd: Path) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{done.stdout}\n{done.stderr}")
-    return elapsed
 
 
 def peak_rss_mb(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -73,13 +45,6 @@ def peak_rss_mb(command: list[str], cwd: Path) -> tuple[float, float]:
     if done.returncode != 0:
         raise SystemExit(done.stderr)
     return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
-
-
-def project_copy(where: Path) -> Path:
-    shutil.copytree(ROOT / "content", where / "content")
-    shutil.copytree(ROOT / "styles", where / "styles", ignore=shutil.ignore_patterns("__pycache__"))
-    (where / "output").mkdir()
-    return where
 
 
 def machine() -> str:
@@ -135,16 +100,6 @@ def bench_overhead(work: Path, runs: int) -> tuple[Timing, Timing, int, float, f
     )
 
 
-def bench_parallel(work: Path, runs: int) -> tuple[Timing, Timing]:
-    """b. All audiences with one worker vs two."""
-    project = project_copy(work / "parallel")
-    one, two = [], []
-    for _ in range(runs):
-        one.append(timed([BOOKLET, "build", "--all", "--force", "--jobs", "1", "-q"], project))
-        two.append(timed([BOOKLET, "build", "--all", "--force", "--jobs", "2", "-q"], project))
-    return Timing("build --all --jobs 1", one), Timing("build --all --jobs 2", two)
-
-
 def bench_cache(work: Path, runs: int) -> tuple[Timing, Timing]:
     """c. A no-change rebuild vs a full build (both of all audiences, one worker)."""
     project = project_copy(work / "cache")
@@ -153,37 +108,6 @@ def bench_cache(work: Path, runs: int) -> tuple[Timing, Timing]:
         full.append(timed([BOOKLET, "build", "--all", "--force", "--jobs", "1", "-q"], project))
         again.append(timed([BOOKLET, "build", "--all", "--jobs", "1", "-q"], project))
     return Timing("full build --all", full), Timing("no-change rebuild --all", again)
-
-
-PEOPLE_AUDIENCES = ("graduates", "career-changers", "school-leavers")
-
-
-def class_list(path: Path, students: int) -> Path:
-    """`students` invented students spread evenly over three audiences, with plans of varying length."""
-    import csv
-    import random
-
-    rng = random.Random(10)
-    routes = ["civil-service-jobs", "fast-stream", "nhs-internships", "local-council-roles", "research-fellowships"]
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "name", "audience", "routes", "organisations", "next_steps", "adviser", "follow_up"])
-        for i in range(students):
-            chosen = rng.sample(routes, rng.randint(1, 2))
-            steps = rng.sample(["Book a mock interview", "Draft a CV", "Ask for a reference", "Visit an open day"], 2)
-            writer.writerow(
-                [
-                    f"B{i:04d}",
-                    f"Zoë O'Neill {i}",
-                    PEOPLE_AUDIENCES[i % 3],
-                    "; ".join(chosen),
-                    "gds",
-                    "; ".join(steps),
-                    "Amara Okafor",
-                    "2026-12-15",
-                ]
-            )
-    return path
 
 
 def bench_people(work: Path, students: int, runs: int) -> dict[str, float]:
@@ -368,45 +292,6 @@ def bench_watch(work: Path, runs: int) -> tuple[Timing, Timing]:
     return Timing("watch: edit → new PDF", latencies), Timing("render alone (as reported)", renders)
 
 
-def batch_project(where: Path, copies: int) -> tuple[Path, int]:
-    """A project whose audiences are repeated `copies` times, each copy with its own cover line.
-
-    The copies differ in text, so every booklet has its own cache key and is really
-    rendered (the cluster would compute identical jobs once). Returns the folder and the
-    number of booklets `build --all` makes.
-    """
-    import yaml
-
-    project = project_copy(where)
-    path = project / "content" / "audiences.yaml"
-    audiences = yaml.safe_load(path.read_text())["audiences"]
-    more = [
-        audience
-        | {
-            "id": f"{audience['id']}-{copy}",
-            "output": audience["output"].replace(".pdf", f"-{copy}.pdf"),
-            "cover_line": f"{audience['cover_line']}, copy {copy}",
-        }
-        for copy in range(2, copies + 1)
-        for audience in audiences
-    ]
-    path.write_text(yaml.safe_dump({"audiences": audiences + more}, sort_keys=False))
-    return project, len(audiences) * copies + 1
-
-
-def bench_cluster(work: Path, runs: int, copies: int) -> tuple[Timing, Timing, int, int]:
-    """g. The same batch on a two-worker Dask LocalCluster against the two-process pool, alternating."""
-    from pypdf import PdfReader
-
-    project, booklets = batch_project(work / "cluster", copies)
-    cluster, pool = [], []
-    for _ in range(runs):
-        cluster.append(timed([BOOKLET, "build", "--all", "--force", "-q", "--cluster", "local:2"], project))
-        pool.append(timed([BOOKLET, "build", "--all", "--force", "-q", "--jobs", "2"], project))
-    pages = sum(len(PdfReader(path).pages) for path in (project / "output").glob("*.pdf"))
-    return Timing("build --all --cluster local:2", cluster), Timing("build --all --jobs 2", pool), booklets, pages
-
-
 def bench_serve(work: Path, runs: int) -> tuple[Timing, Timing]:
     """h. Edit → new PDF through `booklet serve` (WeasyPrint stays loaded) vs the weasyprint
     command on the same HTML. Both are measured here, interleaved, in this one run."""
@@ -491,10 +376,6 @@ def plot(rows: list[dict[str, float]], path: Path) -> None:
     figure.savefig(path)
 
 
-def verdict(ok: bool) -> str:
-    return "met" if ok else "NOT met"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
@@ -503,15 +384,21 @@ def main() -> None:
     parser.add_argument("--directory-sizes", default="25,100,400")
     parser.add_argument(
         "--only",
-        choices=["overhead", "directory", "cluster", "serve", "plans", "fill"],
+        choices=["overhead", "parallel", "directory", "cluster", "serve", "people-cluster", "plans", "fill"],
         help="run one part only; docs/benchmarks.md is left alone",
     )
-    parser.add_argument("--cluster-runs", type=int, default=3)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="with --only parallel, cluster or people-cluster: run it K times in a row"
+    )
+    parser.add_argument("--cluster-runs", type=int, default=3, help="runs of g. and l. (median reported)")
     parser.add_argument("--copies", type=int, default=10, help="copies of every audience in the cluster batch")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--students", type=int, default=200, help="students in the personal-copies benchmark")
     parser.add_argument("--only-people", action="store_true", help="run only i. (personal copies); no report")
+    parser.add_argument("--people-copies", type=int, default=1000, help="students in l. (personal copies, cluster)")
     args = parser.parse_args()
+    if args.repeat != 1 and args.only not in ("parallel", "cluster", "people-cluster"):
+        parser.error("--repeat needs --only parallel, cluster or people-cluster")
     if args.only == "serve":
         with tempfile.TemporaryDirectory(prefix="booklet-bench-") as tmp:
             served, theirs, waits = bench_serve(Path(tmp), args.runs)
@@ -550,16 +437,14 @@ def main() -> None:
         say(f"Machine: {machine()}")
         say(f"Date: {dt.date.today().isoformat()}")
         say()
-        if args.only == "cluster":
-            report_cluster(work, args, say)
+        if args.only in ("parallel", "cluster", "people-cluster"):
+            repeated(args.only, work, args, say)
             return
         if args.only == "overhead":
             report_overhead(work, args, say)
             return
         report_overhead(work, args, say)
-        one, two = bench_parallel(work, args.runs)
-        parallel = two.median / one.median
-        say(f"b. {one}\n   {two}\n   ratio jobs 2 ÷ jobs 1 = {parallel:.3f} (target ≤ 0.6: {verdict(parallel <= 0.6)})")
+        report_parallel(work, args, say)
         full, again = bench_cache(work, args.runs)
         cache = again.median / full.median
         say(f"c. {full}\n   {again}\n   ratio no-change ÷ full = {cache:.3f} (target ≤ 0.1: {verdict(cache <= 0.1)})")
@@ -593,6 +478,7 @@ def main() -> None:
         say(f"h. {served}\n   {theirs}\n   ratio serve ÷ weasyprint = {ratio:.3f} ({target})")
         say(f"   {waits} (edit shown within render + 1 s: {verdict(waits.median <= 1)})")
         report_people(say, bench_people(work, args.students, args.runs))
+        report_people_cluster(work, args, say)
         fill.report(say, args.runs)
         for line in bench_plans(work, args.runs):
             say(line)
@@ -611,19 +497,6 @@ def report_overhead(work: Path, args: argparse.Namespace, say) -> None:
     say(
         f"   peak memory {our_peak:.0f} MB against {their_peak:.0f} MB, ratio {memory:.2f} "
         f"(target ≤ 1.2: {verdict(memory <= 1.2)})"
-    )
-
-
-def report_cluster(work: Path, args: argparse.Namespace, say) -> None:
-    cluster, pool, booklets, pages = bench_cluster(work, args.cluster_runs, args.copies)
-    ratio = cluster.median / pool.median
-    say(f"g. batch of {booklets} booklets, {pages} pages (every audience {args.copies} times):")
-    say(f"   {cluster}\n   {pool}")
-    say(f"   ratio cluster local:2 ÷ jobs 2 = {ratio:.3f} (target ≤ 1.15: {verdict(ratio <= 1.15)})")
-    per_worker = booklets / cluster.median / 2
-    say(
-        f"   throughput per worker on the cluster: {per_worker:.2f} booklets/s, "
-        f"{pages / cluster.median / 2:.2f} pages/s (start-up and shutdown included)"
     )
 
 
