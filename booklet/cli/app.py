@@ -6,6 +6,8 @@ Each command's body lives with its group (`build_commands`, `content_commands`,
 
 from __future__ import annotations
 
+import atexit
+import gc
 from typing import Annotated
 
 import typer
@@ -56,5 +58,15 @@ app.command()(project_commands.serve)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    Laying out a booklet makes a few million objects that live until it is written, and the cyclic
+    garbage collector's default first threshold (700 new objects) walks them over and over: at
+    10,000 it runs about a fourteenth as often and still runs (a long `serve` keeps collecting). At
+    exit the heap is frozen, so the interpreter's last collection does not walk every object just
+    before the process returns all its memory anyway. A cold build is about 11 % faster for 3 MB
+    more at its peak (docs/benchmarks.md, part a).
+    """
+    gc.set_threshold(10_000, 10, 10)
+    atexit.register(gc.freeze)
     app()
