@@ -73,25 +73,76 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing to compose deeper than MAX_DEPTH.
+class _Diverges(Exception):
+    """libyaml would read this file differently from PyYAML (positions of empty values)."""
 
-    PyYAML composes recursively; counting here keeps deep input ("[[[[...")
-    from ever reaching Python's recursion limit.
-    """
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
+class _DepthLimit:
+    """Refuses to compose deeper than MAX_DEPTH: PyYAML's composer recurses, and counting here keeps
+    deep input ("[[[[...") from ever reaching Python's recursion limit."""
+
+    _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH + 1:
-                raise _TooDeep(self.peek_event().start_mark)
-            return super().compose_node(parent, index)
+                raise _TooDeep(self.peek_event().start_mark)  # type: ignore[attr-defined]
+            return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self._depth -= 1
+
+
+class _Loader(_DepthLimit, yaml.SafeLoader):
+    """PyYAML's safe loader, all in Python, with the depth limit: it says what is wrong, and where."""
+
+
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml._yaml import CParser
+
+    class _FastLoader(
+        _DepthLimit, yaml.composer.Composer, CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
+    ):
+        """libyaml's scanner and parser under PyYAML's own composer (with the depth limit, alias nodes
+        and positions as the Python loader makes them): the same nodes as `_Loader` in a tenth of the
+        time. The C composer is not used: it recurses in C, where deep nesting could crash the process.
+        """
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+        def compose_scalar_node(self, anchor: Any) -> Any:
+            event: Any = self.peek_event()
+            if not event.value and not event.style:
+                # An empty plain value (`key:` with nothing after it): libyaml puts it where the next
+                # token starts, PyYAML where the value would be. Leave the file to the Python loader.
+                raise _Diverges
+            return super().compose_scalar_node(anchor)
+
+else:  # pragma: no cover - PyYAML built without libyaml
+    _FastLoader = None  # type: ignore[assignment, misc]
+
+
+_DIVERGENT = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
+"""Characters libyaml and PyYAML read differently (tabs after a value, other line breaks, a byte-order
+mark past the start): a file with any of them is read by the Python loader alone."""
+
+
+def _compose_fast(text: str) -> Any:
+    """The node tree of a valid file through libyaml; None when it is not valid (or libyaml is missing):
+    `parse` then reads it again in Python for the exact message and position."""
+    if _FastLoader is None or _DIVERGENT.search(text):
+        return None
+    loader = _FastLoader(text)
+    try:
+        return loader.get_single_node()
+    except Exception:  # any fault: the Python loader reports it
+        return None
+    finally:
+        loader.dispose()
 
 
 def _too_deep(name: str, line: int, col: int) -> BookletError:
@@ -397,10 +448,12 @@ def parse(text: str, name: str, path: Path | None = None) -> Document:
         if expanded is None:
             raise BookletError(tabs)
         text = expanded
+    node = _compose_fast(text)
     loader = None
     try:
-        loader = _Loader(text)
-        node = loader.get_single_node()
+        if node is None:
+            loader = _Loader(text)
+            node = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
         raise BookletError(

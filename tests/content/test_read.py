@@ -12,11 +12,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from booklet.content import read
 from booklet.content.load import load_project_content
 from booklet.content.read import MAX_BYTES, MAX_DEPTH, MAX_NODES, load, parse
 from booklet.errors import BookletError
 
-BASE = Path(__file__).resolve().parents[1] / "invalid" / "_base" / "content"
+ROOT = Path(__file__).resolve().parents[2]
+BASE = ROOT / "tests" / "invalid" / "_base" / "content"
 
 
 def problem(text: str) -> str:
@@ -294,3 +296,76 @@ def test_random_content_never_crashes_the_checker(tmp_path_factory, files):
     for p in loaded.problems:
         assert p.line().count("\n") == 0
     assert not loaded.errors or loaded.booklet is None
+
+
+def _nodes(node: yaml.Node) -> list[tuple]:
+    """A node tree flattened: kind, tag, value of scalars, and where each node starts (each node once)."""
+    out: list[tuple] = []
+    stack = [node]
+    seen: dict[int, int] = {}  # an alias is the node it names: listed once, then by its number
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            out.append(("alias", seen[id(node)]))
+            continue
+        seen[id(node)] = len(seen)
+        mark = (node.start_mark.line, node.start_mark.column)
+        if isinstance(node, yaml.ScalarNode):
+            out.append(("scalar", node.tag, node.value, mark))
+        else:
+            out.append((type(node).__name__, node.tag, mark))
+            children = node.value if isinstance(node, yaml.SequenceNode) else [x for pair in node.value for x in pair]
+            stack.extend(reversed(children))
+    return out
+
+
+def _built(node: yaml.Node) -> tuple:
+    """What reading keeps of a node tree: the data, each key's line and column, and any problems."""
+    builder = read._Builder("x.yaml")
+    try:
+        data = builder.build(node, ())
+    except BookletError as exc:
+        return ("refused", [p.line() for p in exc.problems])
+    return (data, builder.positions, [p.line() for p in builder.problems])
+
+
+YAML_FILES = sorted(
+    p
+    for pattern in ("content/**/*.yaml", "booklet/starter/**/*.yaml", "tests/invalid/**/*.yaml")
+    for p in ROOT.glob(pattern)
+)
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_libyaml_reads_every_file_as_the_python_loader_does(path):
+    """Valid files are read through libyaml (ten times faster): the nodes, their tags, values and
+    positions, and so the data and every key's position, must be the Python loader's exactly; a file either loader refuses is read in Python alone,
+    so its message and position are the same as ever."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    fast = read._compose_fast(text)
+    try:
+        slow = read._Loader(text).get_single_node()
+    except (yaml.YAMLError, read._TooDeep, RecursionError):
+        slow = None
+    if fast is None:
+        return  # refused by libyaml (or empty): the Python loader reads it, as before
+    assert slow is not None, "libyaml accepted a file the Python loader refuses"
+    assert _nodes(fast) == _nodes(slow)
+    assert _built(fast) == _built(slow)
+
+
+def test_deep_nesting_through_libyaml_stops_at_the_same_limit():
+    assert read._compose_fast("a: " + "[" * 60 + "]" * 60) is None  # our composer's limit, not a crash
+    assert read._compose_fast("a: " + "[" * 10 + "]" * 10) is not None
+    with pytest.raises(BookletError) as caught:
+        read.parse("a: " + "[" * 60 + "]" * 60, "deep.yaml")
+    assert f"nested more than {read.MAX_DEPTH} levels deep" in str(caught.value)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(YAML_TEXT)
+def test_random_text_libyaml_accepts_is_read_as_the_python_loader_reads_it(text):
+    fast = read._compose_fast(text)
+    if fast is None:
+        return
+    assert _built(fast) == _built(read._Loader(text).get_single_node())
