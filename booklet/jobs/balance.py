@@ -505,18 +505,40 @@ def plan_rules(laid: Any, settings: Settings, plan_end: int) -> int | None:
     page, or None when the plan's last page (0-based `plan_end`) is already full enough.
 
     A plan whose last page holds little but the notes spilled from the page before gets two
-    lines (or none, if two still spill); any other short last page gets as many lines as fit."""
+    lines (or none, if two still spill); any other short last page (one that holds the end of the
+    plan before its notes too) gets as many lines as fit."""
     fills = page_fills(laid.document)
     last = fills[plan_end]
     if last.fill is None or last.fill >= GOOD:
         return None
     # .notes .rule: 7 mm, 6 mm on A5 pages (print.css), 10 mm in large print; and its 0.3 mm border.
     rule = ((10 if settings.large_print else 6 if settings.page_size.upper() == "A5" else 7) + 0.3) * MM
-    if last.fill < SPILL and "action-plan" in last.continues and settings.plan_rules > 0:
+    if (
+        last.fill < SPILL
+        and "action-plan" in last.continues
+        and settings.plan_rules > 0
+        and _notes_only(laid, plan_end)
+    ):
         return 2 if settings.plan_rules > 2 else 0
     # One line fewer than would fit; and one more where the notes are new: their label needs a line.
     extra = int((last.top + last.height - last.lowest) // rule) - (1 if settings.plan_rules else 2)
     return settings.plan_rules + extra if extra > 0 else None
+
+
+def _notes_only(laid: Any, index: int) -> bool:
+    """Whether the plan's part on page `index` (0-based) is its notes alone: fewer lines may pull them
+    back; anything before them stays where it is, however many lines follow."""
+    from weasyprint.formatting_structure import boxes
+
+    stack = [c for c in laid.document.pages[index]._page_box.children if not isinstance(c, boxes.MarginBox)]
+    while stack:
+        box = stack.pop()
+        if box.element is not None and box.element.get("id") == "action-plan":
+            parts = [c for c in getattr(box, "children", []) if c.element is not None]
+            return bool(parts) and all("notes" in (c.element.get("class") or "").split() for c in parts)
+        if isinstance(box, boxes.ParentBox):
+            stack.extend(box.children)
+    return False
 
 
 def fill_warnings(fills: list[PageFill]) -> list[str]:

@@ -151,8 +151,6 @@ for every copy with a plan that long)."""
 _plan_pages: dict[str, int] = {}
 """Per process: audience part's key → the plan length of the copy laid out whole last (a first guess
 of the CSS and stand-in pages a copy's own pages are measured with)."""
-PLAN_TIGHT = Remedies(tight=frozenset({"action-plan"})).css()
-"""The plan's own spacing tightened, where its last page would hold a spill of a line or two."""
 
 
 def render_person(job: PersonJob) -> PersonalPdf:
@@ -164,7 +162,7 @@ def render_person(job: PersonJob) -> PersonalPdf:
     the assembled pages, building tags, links, bookmarks and form fields from them.
 
     The copy is the same whichever way it is made (and so whatever copies this process made
-    before): the plan is fitted (its notes lines, its spacing) on its own pages alone, and the
+    before): the plan is fitted (its notes lines) on its own pages alone, and the
     shared pages are balanced with the plan's pages left out of every measure, so what they take
     depends on the audience and the plan's length only.
     """
@@ -204,17 +202,18 @@ def render_person(job: PersonJob) -> PersonalPdf:
     ) -> tuple[Laid, Settings, bool]:
         """The plan's own settings, measured on `laid` (a layout of `plan` with `css`, which touches no page
         of the plan; `after` is the id that follows the plan): as many notes lines as end the plan at
-        the foot of a page, and, where its last page would hold a spill, fewer lines and tighter spacing.
+        the foot of a page, and fewer where its last page would hold only the notes spilled.
         Returns a layout with the plan's final length, the settings, and whether it is a layout of them
         (False: more lines would fill the plan's last page, moving no other)."""
         rules = plan_rules(laid, plan, page(laid, after) - 1)
-        for _ in range(2):  # a spill: 2 lines and tighter spacing; then none, if it still spills
+        for _ in range(2):  # notes spilled alone: 2 lines; then none, if they still spill
             if rules is None or rules > plan.plan_rules:
                 break
-            tight = () if PLAN_TIGHT in plan.extra_css else (PLAN_TIGHT,)
-            plan = replace(plan, plan_rules=rules, extra_css=(*plan.extra_css, *tight))
+            plan = replace(plan, plan_rules=rules)
             laid = lay(settings_with(plan, css), **context)
             rules = plan_rules(laid, plan, page(laid, after) - 1)
+            if plan.plan_rules and (rules is None or rules > plan.plan_rules):
+                return laid, plan, True  # pulled back with 2 lines: more would cost a copy one more layout
         if rules is not None and rules > plan.plan_rules:
             return laid, replace(plan, plan_rules=rules), False
         return laid, plan, True
