@@ -431,6 +431,7 @@ def balance(
     whole_sheets: bool = False,
     first: Any = None,
     unmeasured: frozenset[int] = frozenset(),
+    stale: bool = False,
 ) -> Balanced:
     """Lay out with `layout(settings)` and remedy short pages; returns the best layout found.
 
@@ -438,20 +439,25 @@ def balance(
     breaks; the last one finishes the best of them, filling a short last page of each part
     with ruled notes lines and, with `whole_sheets`, adding ruled Notes pages before the back
     cover up to a multiple of four pages. `rounds=0` measures the first layout and only pads.
-    `first` is the layout of `settings` when the caller has it already, or, with `unmeasured`, a
-    layout of what `settings` changes only on those pages (0-based) without moving any other: a
-    student's action plan before its notes lines were counted. Those pages are left out of the first
-    measure, and the first layout with `settings` is the next one, with the remedies found: one
-    layout fewer than fitting the plan first and balancing after.
+    The `unmeasured` pages (0-based) are left out of every measure, so no remedy is found on them or
+    for them: a student's action plan, fitted on its own and the same length in every layout, so the
+    remedies of the pages after it do not depend on what the plan holds.
+    `first` is the layout of `settings` when the caller has it already, or, with `stale`, a layout of
+    what `settings` changes only on the unmeasured pages without moving any other: a student's action
+    plan before its notes lines were counted. The first layout with `settings` is then the next one,
+    with the remedies found: one layout fewer than fitting the plan first and balancing after.
     """
     rounds = MAX_EXTRA_LAYOUTS if rounds is None else rounds
+
+    def measure(laid: Any) -> list[PageFill]:
+        return [replace(f, fill=None) if f.number - 1 in unmeasured else f for f in page_fills(laid.document)]
+
     laid = first if first is not None else layout(settings)
-    fills = page_fills(laid.document)
-    fills = [replace(f, fill=None) if f.number - 1 in unmeasured else f for f in fills]
+    fills = measure(laid)
     best = Balanced(laid, fills)
     remedies = Remedies()
     made = 1
-    stale = bool(unmeasured)
+    stale = stale and first is not None
     while made <= rounds - 1 and not meets_targets(_finished(fills)):
         # Cards split only where a whole one leaves room for a part (a route's head and first step
         # at least), so letting every card section split at once, in the first round, saves the rounds
@@ -465,7 +471,7 @@ def balance(
         remedies = found
         laid = layout(settings_with(settings, remedies))
         made += 1
-        fills = page_fills(laid.document)
+        fills = measure(laid)
         if stale or score(_finished(fills)) < score(_finished(best.fills)):
             best = Balanced(laid, fills, remedies)
         stale = False
@@ -478,18 +484,18 @@ def balance(
         finished = replace(best.remedies, closing_rules=closing)
         laid = layout(replace(settings_with(settings, finished), notes_pages=pad, part_notes=halves))
         made += 1
-        fills = page_fills(laid.document)
+        fills = measure(laid)
         if closing and laid.pages != best.laid.pages + pad:
             # The notes lines did not fit after all: pad the best layout as it was.
             laid = layout(replace(settings_with(settings, best.remedies), notes_pages=pad, part_notes=halves))
             made += 1
-            finished, fills = best.remedies, page_fills(laid.document)
+            finished, fills = best.remedies, measure(laid)
         best = Balanced(laid, fills, finished)
         stale = False
     if stale:  # nothing to remedy or finish: the layout of `settings` itself
         laid = layout(settings)
         made += 1
-        best = Balanced(laid, page_fills(laid.document))
+        best = Balanced(laid, measure(laid))
     best.layouts = made
     return best
 
@@ -499,17 +505,40 @@ def plan_rules(laid: Any, settings: Settings, plan_end: int) -> int | None:
     page, or None when the plan's last page (0-based `plan_end`) is already full enough.
 
     A plan whose last page holds little but the notes spilled from the page before gets two
-    lines (or none, if two still spill); any other short last page gets as many lines as fit."""
+    lines (or none, if two still spill); any other short last page (one that holds the end of the
+    plan before its notes too) gets as many lines as fit."""
     fills = page_fills(laid.document)
     last = fills[plan_end]
     if last.fill is None or last.fill >= GOOD:
         return None
-    # .notes .rule: 7 mm, 6 mm on A5 pages (print.css), 10 mm in large print.
-    rule = (10 if settings.large_print else 6 if settings.page_size.upper() == "A5" else 7) * MM
-    if last.fill < SPILL and "action-plan" in last.continues and settings.plan_rules > 0:
+    # .notes .rule: 7 mm, 6 mm on A5 pages (print.css), 10 mm in large print; and its 0.3 mm border.
+    rule = ((10 if settings.large_print else 6 if settings.page_size.upper() == "A5" else 7) + 0.3) * MM
+    if (
+        last.fill < SPILL
+        and "action-plan" in last.continues
+        and settings.plan_rules > 0
+        and _notes_only(laid, plan_end)
+    ):
         return 2 if settings.plan_rules > 2 else 0
-    extra = int((last.top + last.height - last.lowest) // rule) - 1
+    # One line fewer than would fit; and one more where the notes are new: their label needs a line.
+    extra = int((last.top + last.height - last.lowest) // rule) - (1 if settings.plan_rules else 2)
     return settings.plan_rules + extra if extra > 0 else None
+
+
+def _notes_only(laid: Any, index: int) -> bool:
+    """Whether the plan's part on page `index` (0-based) is its notes alone: fewer lines may pull them
+    back; anything before them stays where it is, however many lines follow."""
+    from weasyprint.formatting_structure import boxes
+
+    stack = [c for c in laid.document.pages[index]._page_box.children if not isinstance(c, boxes.MarginBox)]
+    while stack:
+        box = stack.pop()
+        if box.element is not None and box.element.get("id") == "action-plan":
+            parts = [c for c in getattr(box, "children", []) if c.element is not None]
+            return bool(parts) and all("notes" in (c.element.get("class") or "").split() for c in parts)
+        if isinstance(box, boxes.ParentBox):
+            stack.extend(box.children)
+    return False
 
 
 def fill_warnings(fills: list[PageFill]) -> list[str]:

@@ -143,10 +143,14 @@ _shared: dict[tuple[str, int], object] = {}
 are reused. A few entries per audience, whatever the number of students; only this process sees it."""
 ASSEMBLED = [0]
 """Per process: how many copies were assembled rather than laid out whole (for tests and the benchmark)."""
-_rest_pages: dict[str, int] = {}
-"""Per process: audience part's key → pages after the action plan."""
-_remedies: dict[str, Remedies] = {}
-"""Per process: audience part's key → what balancing its shared pages took (CSS for every copy)."""
+_rest_pages: dict[tuple[str, int], int] = {}
+"""Per process: (audience part's key, action-plan pages) → pages after the action plan."""
+_remedies: dict[tuple[str, int], Remedies] = {}
+"""Per process: (audience part's key, action-plan pages) → what balancing the shared pages took (CSS
+for every copy with a plan that long)."""
+_plan_pages: dict[str, int] = {}
+"""Per process: audience part's key → the plan length of the copy laid out whole last (a first guess
+of the CSS and stand-in pages a copy's own pages are measured with)."""
 
 
 def render_person(job: PersonJob) -> PersonalPdf:
@@ -156,6 +160,11 @@ def render_person(job: PersonJob) -> PersonalPdf:
     audience (given the same number of action-plan pages). Those pages are laid out once
     per process; each student's cover and plan are laid out alone, and WeasyPrint writes
     the assembled pages, building tags, links, bookmarks and form fields from them.
+
+    The copy is the same whichever way it is made (and so whatever copies this process made
+    before): the plan is fitted (its notes lines) on its own pages alone, and the
+    shared pages are balanced with the plan's pages left out of every measure, so what they take
+    depends on the audience and the plan's length only.
     """
     if job.plan_only:
         return _render_plan_only(job)
@@ -188,55 +197,65 @@ def render_person(job: PersonJob) -> PersonalPdf:
         html = render_html(job.booklet, settings, job.project.styles, job.brand, template=template, context=context)
         return lay_out(html, allowed, job.project.root, settings.forms)
 
-    def fitted(laid: Laid, settings: Settings, plan_end: int, **context: Any) -> tuple[Laid, Settings]:
-        """The layout with as many notes lines as end the action plan at the foot of a page."""
-        rules = plan_rules(laid, settings, plan_end)
-        if rules is None:
-            return laid, settings
-        settings = replace(settings, plan_rules=rules)
-        return lay(settings, **context), settings
+    def fit_plan(
+        laid: Laid, plan: Settings, after: str, css: Remedies = Remedies(), **context: Any
+    ) -> tuple[Laid, Settings, bool]:
+        """The plan's own settings, measured on `laid` (a layout of `plan` with `css`, which touches no page
+        of the plan; `after` is the id that follows the plan): as many notes lines as end the plan at
+        the foot of a page, and fewer where its last page would hold only the notes spilled.
+        Returns a layout with the plan's final length, the settings, and whether it is a layout of them
+        (False: more lines would fill the plan's last page, moving no other)."""
+        rules = plan_rules(laid, plan, page(laid, after) - 1)
+        for _ in range(2):  # notes spilled alone: 2 lines; then none, if they still spill
+            if rules is None or rules > plan.plan_rules:
+                break
+            plan = replace(plan, plan_rules=rules)
+            laid = lay(settings_with(plan, css), **context)
+            rules = plan_rules(laid, plan, page(laid, after) - 1)
+            if plan.plan_rules and (rules is None or rules > plan.plan_rules):
+                return laid, plan, True  # pulled back with 2 lines: more would cost a copy one more layout
+        if rules is not None and rules > plan.plan_rules:
+            return laid, replace(plan, plan_rules=rules), False
+        return laid, plan, True
 
     def whole() -> tuple[Laid, Rendered]:
-        first = lay(settings)
-        plan_end = page(first, "introduction") - 1
-        rules = plan_rules(first, settings, plan_end)
-        fit, plan_pages = settings, frozenset[int]()
-        if rules is not None and rules > settings.plan_rules:
-            # More notes lines on the plan's last page move no other page: they are laid out with the
-            # first remedies the rest of the copy needs, not in a layout of their own.
-            fit, plan_pages = (
-                replace(settings, plan_rules=rules),
-                frozenset(range(page(first, "action-plan"), plan_end + 1)),
-            )
-        elif rules is not None:  # fewer lines, pulling back a spill: every page after moves
-            first, fit = fitted(first, settings, plan_end)
-        # The shared pages are balanced like any booklet's; each copy's own pages use the same CSS.
-        balanced = balance(lay, fit, first=first, unmeasured=plan_pages)
+        first, fit, exact = fit_plan(lay(settings), settings, "introduction")
+        start, rest = page(first, "action-plan"), page(first, "introduction")
+        # The shared pages are balanced like any booklet's, the plan left out; each copy's own pages
+        # use the same CSS.
+        balanced = balance(lay, fit, first=first, unmeasured=frozenset(range(start, rest)), stale=not exact)
         laid = balanced.laid
-        _remedies[shared_key] = balanced.remedies
-        start, rest = page(laid, "action-plan"), page(laid, "introduction")
-        _rest_pages[shared_key] = len(laid.document.pages) - rest
-        _shared[(shared_key, rest - start)] = laid
+        if (page(laid, "action-plan"), page(laid, "introduction")) == (start, rest):
+            _remedies[(shared_key, rest - start)] = balanced.remedies
+            _rest_pages[(shared_key, rest - start)] = len(laid.document.pages) - rest
+            _shared[(shared_key, rest - start)] = laid
+            _plan_pages[shared_key] = rest - start
         return laid, write_pages(laid, laid.document.pages, settings.pdf_standard, settings.forms)
 
-    if shared_key not in _rest_pages:
-        laid, rendered = whole()
-    else:
-        own_settings = settings_with(settings, _remedies[shared_key])
-        own = lay(own_settings, rest_pages=_rest_pages[shared_key])
-        own, _ = fitted(own, own_settings, page(own, "stand-in-rest") - 1, rest_pages=_rest_pages[shared_key])
+    def assembled() -> tuple[Laid, Rendered] | None:
+        """The copy from its own pages and the shared ones laid out for a plan as long, if this
+        process has them."""
+        guess = (shared_key, _plan_pages[shared_key])
+        css, rest = _remedies[guess], _rest_pages[guess]
+        own = lay(settings_with(settings, css), rest_pages=rest)
+        own, fit, exact = fit_plan(own, settings, "stand-in-rest", css, rest_pages=rest)
         start, end = page(own, "action-plan"), page(own, "stand-in-rest")
-        base = _shared.get((shared_key, end - start))
-        if base is None:  # a plan of a length not seen yet: lay out this copy whole, and keep it
-            laid, rendered = whole()
-        else:
-            assert isinstance(base, Laid)
-            shared_pages = base.document.pages
-            assembled = [own.document.pages[0], *shared_pages[1:start], *own.document.pages[start:end]]
-            assembled += shared_pages[end:]
-            rendered = write_pages(base, assembled, settings.pdf_standard, settings.forms)
-            laid = own
-            ASSEMBLED[0] += 1
+        key = (shared_key, end - start)
+        base = _shared.get(key)
+        if base is None:  # a plan of a length not seen yet
+            return None
+        if not exact or (_remedies[key], _rest_pages[key]) != (css, rest):
+            own = lay(settings_with(fit, _remedies[key]), rest_pages=_rest_pages[key])
+        assert isinstance(base, Laid)
+        if (page(own, "action-plan"), page(own, "stand-in-rest")) != (start, end) or page(base, "action-plan") != start:
+            return None  # the plan's own pages do not line up with the shared ones
+        shared_pages = base.document.pages
+        pages = [own.document.pages[0], *shared_pages[1:start], *own.document.pages[start:end], *shared_pages[end:]]
+        ASSEMBLED[0] += 1
+        return own, write_pages(base, pages, settings.pdf_standard, settings.forms)
+
+    made = assembled() if shared_key in _plan_pages else None
+    laid, rendered = made if made is not None else whole()
     warnings = [f"warning: {item} (only files inside the project are read)" for item in laid.blocked]
     warnings += [f"warning: WeasyPrint: {message}" for message in [*laid.messages, *rendered.warnings]]
     return PersonalPdf(finish_pdf(rendered.pdf, settings, rendered.continued), rendered.pages, tuple(warnings))
