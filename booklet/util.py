@@ -1,4 +1,5 @@
-"""Small helpers every stage may use: atomic file writes and the user cache folder.
+"""Small helpers every stage may use: atomic file writes, the user cache folder, and the garbage
+collector tuned for rendering.
 
 They live here, at the bottom of the package, so no stage has to import another
 stage to write a file or find the cache (both used to sit in the stage that
@@ -41,3 +42,20 @@ def user_cache(kind: str) -> Path:
         return Path(os.environ["BOOKLET_CACHE"]) / kind
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "booklet" / kind
+
+
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
+def tune_gc() -> None:
+    """Tune the cyclic garbage collector for laying out booklets (every process that renders).
+
+    A layout makes a few million objects that live until it is written, and the collector's default
+    first threshold (700 new objects) walks them over and over: at 10,000 it runs about a fourteenth
+    as often and still runs, so a long `serve` or a worker rendering a thousand copies keeps
+    collecting. A cold build of the default booklet measured 11 % faster for 3 MB more at its peak
+    (docs/benchmarks.md).
+    """
+    import gc
+
+    gc.set_threshold(*GC_THRESHOLDS)

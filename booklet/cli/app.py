@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from ..util import tune_gc
 from ..version import __version__
 from . import build_commands, content_commands, plan_commands, project_commands
 
@@ -58,15 +59,9 @@ app.command()(project_commands.serve)
 
 
 def main() -> None:
-    """Console-script entry point.
-
-    Laying out a booklet makes a few million objects that live until it is written, and the cyclic
-    garbage collector's default first threshold (700 new objects) walks them over and over: at
-    10,000 it runs about a fourteenth as often and still runs (a long `serve` keeps collecting). At
-    exit the heap is frozen, so the interpreter's last collection does not walk every object just
-    before the process returns all its memory anyway. A cold build is about 11 % faster for 3 MB
-    more at its peak (docs/benchmarks.md, part a).
-    """
-    gc.set_threshold(10_000, 10, 10)
+    """Console-script entry point: the collector tuned for layouts (`booklet.util.tune_gc`), and the
+    heap frozen at exit, so the interpreter's last collection does not walk every object just before
+    the process returns all its memory anyway."""
+    tune_gc()
     atexit.register(gc.freeze)
     app()

@@ -356,9 +356,13 @@ def tls_security(spec: str) -> Any:
     return security
 
 
-IGNORE_SIGINT = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+IGNORE_SIGINT = (
+    "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nfrom booklet.util import tune_gc\ntune_gc()\n"
+)
 """Preload for local workers: Ctrl-C in the terminal reaches the whole process group, and only
-this process should act on it (cancel, close the cluster), not every worker with a traceback."""
+this process should act on it (cancel, close the cluster), not every worker with a traceback. And
+the collector tuned as in every process that renders: workers are forked from a server started
+afresh, not from this process (1,000 copies measured 18 % slower per copy than a pool's before)."""
 
 
 @contextmanager

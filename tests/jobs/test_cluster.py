@@ -338,6 +338,19 @@ def test_a_local_cluster_started_for_the_build(tmp_path, local_texts):
     assert len(texts(folder)) == 2
 
 
+def test_local_workers_tune_the_collector_as_every_rendering_process_does():
+    """Local workers are forked from a server started afresh, not from this process: their preload sets
+    the collector's thresholds (a thousand copies rendered measurably slower with Python's defaults)."""
+    import gc
+
+    from booklet.jobs.cluster import connect
+    from booklet.util import GC_THRESHOLDS
+
+    with connect("local:1") as client:
+        thresholds = client.run(gc.get_threshold)
+    assert list(thresholds.values()) == [GC_THRESHOLDS]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
