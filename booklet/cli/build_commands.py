@@ -70,7 +70,7 @@ def build(
             "--cluster",
             help="Run on a Dask cluster: tls://HOST:8786 or tcp://HOST:8786 (a running `dask scheduler`) or local:N "
             "(N processes here). "
-            "Needs booklet[cluster]; see docs/scale.md.",
+            "Needs booklet\\[cluster]; see docs/scale.md.",
             show_default=False,
         ),
     ] = None,
@@ -372,7 +372,7 @@ def personalise(
         str | None,
         typer.Option(
             "--cluster",
-            help="Make the copies on a Dask cluster: tls://HOST:8786 or local:N. Needs booklet[cluster]; "
+            help="Make the copies on a Dask cluster: tls://HOST:8786 or local:N. Needs booklet\\[cluster]; "
             "see docs/scale.md.",
             show_default=False,
         ),

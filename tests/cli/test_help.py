@@ -68,3 +68,10 @@ def test_python_m_booklet():
     run = _run(sys.executable, "-m", "booklet", "--version")
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("booklet ")
+
+
+@pytest.mark.parametrize("command", ["build", "personalise"])
+def test_help_names_the_extra_to_install_in_full(command):
+    """Rich reads `[cluster]` as markup and drops it unless it is escaped."""
+    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+    assert "Needs booklet[cluster]" in result.output, result.output
