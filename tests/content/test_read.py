@@ -339,8 +339,8 @@ YAML_FILES = sorted(
 @pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_libyaml_reads_every_file_as_the_python_loader_does(path):
     """Valid files are read through libyaml (ten times faster): the nodes, their tags, values and
-    positions, and so the data and every key's position, must be the Python loader's exactly; a file either loader refuses is read in Python alone,
-    so its message and position are the same as ever."""
+    positions, and so the data and every key's position, must be the Python loader's exactly; a file
+    either loader refuses is read in Python alone, so its message and position are the same as ever."""
     text = path.read_text(encoding="utf-8", errors="replace")
     fast = read._compose_fast(text)
     try:
