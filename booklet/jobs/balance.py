@@ -170,7 +170,7 @@ def find_remedies(
         if page.fill is None:
             continue
         section = _held_back(fills, index) if duplex else after
-        if page.fill < RUN_ON and "major" in section.first_classes:
+        if section is not None and page.fill < RUN_ON and "major" in section.first_classes:
             # Only where its heading and first item can fit in what the page leaves.
             if _opening(laid, section, tried.split | splittable) <= page.top + page.height - page.lowest - 6 * MM:
                 run_on.add(section.first)
@@ -198,14 +198,14 @@ def find_remedies(
     return replace(found, split=frozenset(split), breaks=tuple(sorted(breaks.items())))
 
 
-def _held_back(fills: list[PageFill], index: int) -> PageFill:
+def _held_back(fills: list[PageFill], index: int) -> PageFill | None:
     """In duplex, the page after `fills[index]` whose back matter may run on: the next page, or the one
-    after the blank left-hand page that keeps it on the right. A main chapter never runs on there: the
-    page returned then starts nothing."""
+    after the blank left-hand page that keeps it on the right. None where that page does not start
+    back matter: a main chapter never runs on there."""
     after = fills[index + 1]
     if after.kind == "blank" and index + 2 < len(fills):
         after = fills[index + 2]
-    return after if any(c in after.first_classes for c in BACK_MATTER) else PageFill(after.number, after.kind, None)
+    return after if any(c in after.first_classes for c in BACK_MATTER) else None
 
 
 def _opening(laid: Any, page: PageFill, split: frozenset[str] = frozenset()) -> float:
@@ -528,17 +528,10 @@ def plan_rules(laid: Any, settings: Settings, plan_end: int) -> int | None:
 def _notes_only(laid: Any, index: int) -> bool:
     """Whether the plan's part on page `index` (0-based) is its notes alone: fewer lines may pull them
     back; anything before them stays where it is, however many lines follow."""
-    from weasyprint.formatting_structure import boxes
-
-    stack = [c for c in laid.document.pages[index]._page_box.children if not isinstance(c, boxes.MarginBox)]
-    while stack:
-        box = stack.pop()
-        if box.element is not None and box.element.get("id") == "action-plan":
-            parts = [c for c in getattr(box, "children", []) if c.element is not None]
-            return bool(parts) and all("notes" in (c.element.get("class") or "").split() for c in parts)
-        if isinstance(box, boxes.ParentBox):
-            stack.extend(box.children)
-    return False
+    boxes = _walk(laid.document.pages[index]._page_box)
+    plan = next((b for b in boxes if b.element is not None and b.element.get("id") == "action-plan"), None)
+    parts = [c for c in getattr(plan, "children", []) if c.element is not None]
+    return bool(parts) and all("notes" in (c.element.get("class") or "").split() for c in parts)
 
 
 def fill_warnings(fills: list[PageFill]) -> list[str]:
