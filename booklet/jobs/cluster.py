@@ -206,6 +206,13 @@ def run_on_worker(render: Callable[[T], R], item: T, assets: Assets, expected: d
     return Outcome(value, seconds=time.perf_counter() - start)
 
 
+def run_several_on_worker(
+    render: Callable[[T], R], items: Sequence[T], assets: Assets, expected: dict[str, str]
+) -> list[Outcome[R]]:
+    """`run_on_worker` for each item in turn, in one task; raises as soon as one of them raises."""
+    return [run_on_worker(render, item, assets, expected) for item in items]
+
+
 def _worker_name() -> str:
     try:
         from distributed import get_worker
@@ -493,6 +500,7 @@ def run_batch(
     on_start: Callable[[T], None] | None = None,
     retries: int = RETRIES,
     label: Callable[[T], str] = str,
+    per_task: int = 1,
 ) -> None:
     """Run `render(item)` for every item on the cluster `spec`; `done(item, outcome)` here, once per item.
 
@@ -505,6 +513,13 @@ def run_batch(
     computation, and a job rescheduled after a worker died is the same job.
     `label` names an item in a saved traceback. Ctrl-C cancels every item not
     yet done; `done` has been called for each one that finished.
+
+    `per_task` > 1 sends up to that many items in one task while many remain, fewer
+    towards the end and one at a time for the last ones, so no worker is left with a long
+    task when the others have finished. It is for items of a fraction of a second: Dask's
+    own work for each task, here and on the worker, is a few milliseconds. A task of several
+    items that fails is sent again item by item, so each item's outcome (its retries, a
+    worker dying, the error reported) is the one it would have had alone.
     """
     if not items:
         return
@@ -517,21 +532,37 @@ def run_batch(
     with connect(spec) as client:
         # Every worker gets a copy, so one dying does not lose the only one.
         shared = client.scatter({assets.key: assets}, broadcast=True)[assets.key]
-        queue = iter(groups.items())
-        in_flight: dict[Any, list[T]] = {}
+        queue = list(groups.items())
+        position = 0
+        spread = 4 * sum(client.nthreads().values())
+        in_flight: dict[Any, list[tuple[str, list[T]]]] = {}
         completed = distributed.as_completed()
 
-        def submit_next() -> None:
-            for key, group in queue:
-                for item in group:
-                    if on_start:
+        def submit(batch: list[tuple[str, list[T]]], again: bool = False) -> None:
+            if on_start and not again:
+                for _key, group in batch:
+                    for item in group:
                         on_start(item)
+            future: Any
+            if len(batch) == 1:
+                key, group = batch[0]
                 future = client.submit(
                     run_on_worker, render, group[0], shared, expected, key=f"booklet-{key}", pure=True, retries=retries
                 )
-                in_flight[future] = group
-                completed.add(future)
-                return
+            else:
+                joined = hashlib.sha256("\n".join(key for key, _group in batch).encode()).hexdigest()
+                firsts = [group[0] for _key, group in batch]
+                # No retries: a failed task of several items is sent again item by item (below).
+                future = client.submit(run_several_on_worker, render, firsts, shared, expected, key=f"booklet-{joined}")
+            in_flight[future] = batch
+            completed.add(future)
+
+        def submit_next() -> None:
+            nonlocal position
+            size = max(1, min(per_task, (len(queue) - position) // spread))
+            if position < len(queue):
+                submit(queue[position : position + size])
+                position += size
 
         # A window of jobs per worker thread, not the whole batch: with 35,000 copies the scheduler
         # would otherwise hold every tailored booklet, and the workers every PDF until it is written.
@@ -539,10 +570,19 @@ def run_batch(
             submit_next()
         try:
             for future in completed:
-                group = in_flight.pop(future)
-                outcome = _outcome(future, retries, distributed, label(group[0]))
-                for item in group:
-                    done(item, outcome)
+                batch = in_flight.pop(future)
+                if len(batch) > 1 and future.status != "finished":
+                    future.release()
+                    for one in batch:
+                        submit([one], again=True)
+                    continue
+                if len(batch) > 1:
+                    outcomes: list[Outcome[R]] = future.result()
+                else:
+                    outcomes = [_outcome(future, retries, distributed, label(batch[0][1][0]))]
+                for (_key, group), outcome in zip(batch, outcomes, strict=True):
+                    for item in group:
+                        done(item, outcome)
                 future.release()  # the worker may drop the bytes: the files are on disk
                 submit_next()
         except BaseException:

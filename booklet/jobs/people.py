@@ -52,6 +52,10 @@ MANIFEST = "manifest.csv"
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
 PLAN_ONLY_TEMPLATE = "plan-only.html.j2"
+COPIES_PER_TASK = 8
+"""Copies sent to a cluster worker in one task while many remain. A copy takes about 0.17 s; Dask's
+own work for each task cost about 5 ms in this process and 3 ms on the worker (1,000 copies on a
+local cluster: this process used 6.3 s against 1.5 s with the process pool)."""
 
 
 @dataclass(frozen=True)
@@ -408,6 +412,7 @@ def run_people(
                 _attempt,
                 landed,
                 label=lambda job: f"student id {job.student_id}, row {job.row}",
+                per_task=COPIES_PER_TASK,
             )
         elif workers == 1:
             for job in todo:

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -227,6 +228,52 @@ def test_a_job_failing_on_every_try_is_named_and_the_rest_land(tmp_path, address
     built = {p.name for p in (folder / "output").glob("*.pdf")}
     assert len(built) == 5 and not any("fair-handout" in name for name in built)
     assert leftovers(folder) == []
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """An item of a batch for run_batch itself: a number, and the project every item carries."""
+
+    project: Project
+    number: int
+
+
+def double_or_fail(item: Numbered) -> tuple[int, str]:
+    """Render function for run_batch on the workers: twice the number and the Dask task it ran in;
+    number 13 raises on every try."""
+    if item.number == 13:
+        raise RuntimeError("thirteen")
+    return item.number * 2, str(distributed.get_worker().get_current_task())
+
+
+def test_small_items_share_tasks_and_a_failing_one_costs_only_its_own(tmp_path, address):
+    """With per_task, items are sent several to a task (fewer at the end); a task with one failing item
+    is sent again item by item, so the others land and only that item fails, after its own retries."""
+    from booklet.jobs.cluster import run_batch
+
+    folder = new_project(tmp_path)
+    project = Project.locate(folder / "content")
+    items = [Numbered(project, n) for n in range(100)]
+    outcomes: dict[int, object] = {}
+
+    def done(item: Numbered, outcome) -> None:
+        assert item.number not in outcomes
+        outcomes[item.number] = outcome
+
+    keys = [f"{tmp_path.name}-{item.number}" for item in items]
+    run_batch(address, items, keys, double_or_fail, done, label=lambda item: f"item {item.number}", per_task=8)
+    assert sorted(outcomes) == list(range(100))
+    failed = outcomes.pop(13)
+    assert failed.value is None and failed.bug
+    assert failed.error.startswith("failed on every one of 3 tries (RuntimeError: thirteen)")
+    assert all(outcome.value[0] == 2 * n for n, outcome in outcomes.items())
+    tasks = {n: outcome.value[1] for n, outcome in outcomes.items()}
+    # The first items went eight to a task (two workers: so while 64 or more remain) …
+    assert len({tasks[n] for n in range(8)}) == 1 and len({tasks[n] for n in range(16, 24)}) == 1
+    assert tasks[0] != tasks[16] and len(set(tasks.values())) < 60
+    # … the items sent with 13 went again each in a task of its own, as did the last ones.
+    assert all(tasks[n] == f"booklet-{tmp_path.name}-{n}" for n in range(8, 16) if n != 13)
+    assert len({tasks[n] for n in range(90, 100)}) == 10
 
 
 @pytest.mark.parametrize("where", ["cluster", "local"])
