@@ -77,6 +77,8 @@ def run_personalise(
     results = run_people(jobs, workers=workers or default_workers(), force=force, on_done=done, cluster=cluster)
     for problem in bounded(failures, group=False)[MAX_PROBLEM_LINES - 1 :]:
         print_error(f"error: {problem.line()}")
+    for line in copies_warned(results):
+        print_error(line)
     built = sum(r.status == "built" for r in results)
     unchanged = sum(r.status == "unchanged" for r in results)
     failed_jobs = [r for r in results if r.status == "failed"]
@@ -102,6 +104,20 @@ def run_personalise(
     if any(r.bug for r in failed_jobs):
         return int(Exit.BUG)
     return int(Exit.CONTENT) if failed else int(Exit.OK)
+
+
+def copies_warned(results: list[PersonResult], most: int = MAX_PROBLEM_LINES) -> list[str]:
+    """Each distinct warning of the copies made once, with how many copies gave it: the copies of an
+    audience share their pages, so a blocked file or a WeasyPrint message comes with every one of
+    them. At most `most` lines, the last saying how many more there are. (No warning quotes a student.)"""
+    copies: dict[str, int] = {}
+    for result in results:
+        for warning in dict.fromkeys(result.warnings):
+            copies[warning] = copies.get(warning, 0) + 1
+    lines = [warning if n == 1 else f"{warning} (in {n:,} copies)" for warning, n in copies.items()]
+    if len(lines) > most:
+        lines[most - 1 :] = [f"… and {len(lines) - most + 1:,} more warnings"]
+    return lines
 
 
 def _listed(items: list[str], most: int = 10) -> str:

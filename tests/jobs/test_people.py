@@ -438,3 +438,21 @@ def test_a_copy_is_the_same_whichever_copies_the_process_made_before(tmp_path, m
         fresh_process()
         alone = people.render_person(job)
         assert (made.pages, made.pdf) == (alone.pages, alone.pdf), job.student_id
+
+
+def test_a_warning_the_copies_share_is_printed_once_with_how_many_copies_gave_it(tmp_path):
+    """A blocked address in the project's CSS comes with every copy: one line, with the count."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "styles", tmp_path / "styles", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "styles" / "custom.css").write_text("body { background: url(http://evil.example/track.gif) }\n")
+    people = tmp_path / "people.csv"
+    with people.open("w", newline="", encoding="utf-8") as handle:
+        rows = [HEADER] + [[f"W{n}", f"Student {n}", "graduates", "fast-stream"] + [""] * 6 for n in range(3)]
+        csv.writer(handle).writerows(rows)
+    code, out, err = personalise(tmp_path, people, "--jobs", "1")
+    assert code == 0 and "3 built, 0 unchanged, 0 failed" in out, err
+    warned = [line for line in err.splitlines() if line.startswith("warning: blocked http://evil.example/track.gif")]
+    assert len(warned) == 1, err
+    assert warned[0].endswith("(only files inside the project are read) (in 3 copies)")
+    weasyprint = [line for line in err.splitlines() if line.startswith("warning: WeasyPrint: ")]
+    assert len(weasyprint) == 1 and weasyprint[0].endswith("(in 3 copies)"), err
