@@ -157,7 +157,7 @@ def build(
             code=Exit.USAGE,
         )
     if cluster is not None:
-        from ..jobs.cluster import check_spec
+        from ..jobs.spec import check_spec
 
         check_spec(cluster)
     if imposition is Imposition.flip and not bilingual:
@@ -405,7 +405,7 @@ def personalise(
                 hint="give the number of local workers as --cluster local:N",
                 code=Exit.USAGE,
             )
-        from ..jobs.cluster import check_private, check_spec
+        from ..jobs.spec import check_private, check_spec
 
         check_private(cluster, insecure_cluster)  # first: the address as text, before Dask is imported
         check_spec(cluster)

@@ -663,7 +663,7 @@ def test_personalise_with_insecure_cluster_goes_on_to_connect(tmp_path):
 
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "tcp://localhost:8786", "tcp://[::1]:8786"])
 def test_a_plain_scheduler_on_this_machine_is_not_refused(address):
-    from booklet.jobs.cluster import check_private, on_this_machine
+    from booklet.jobs.spec import check_private, on_this_machine
 
     assert on_this_machine(address)
     check_private(address, insecure=False)  # no error
