@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -110,10 +111,7 @@ def copies_warned(results: list[PersonResult], most: int = MAX_PROBLEM_LINES) ->
     """Each distinct warning of the copies made once, with how many copies gave it: the copies of an
     audience share their pages, so a blocked file or a WeasyPrint message comes with every one of
     them. At most `most` lines, the last saying how many more there are. (No warning quotes a student.)"""
-    copies: dict[str, int] = {}
-    for result in results:
-        for warning in dict.fromkeys(result.warnings):
-            copies[warning] = copies.get(warning, 0) + 1
+    copies = Counter(warning for result in results for warning in dict.fromkeys(result.warnings))
     lines = [warning if n == 1 else f"{warning} (in {n:,} copies)" for warning, n in copies.items()]
     if len(lines) > most:
         lines[most - 1 :] = [f"… and {len(lines) - most + 1:,} more warnings"]

@@ -395,7 +395,7 @@ def run_batch(
         shared = client.scatter({assets.key: assets}, broadcast=True)[assets.key]
         queue = list(groups.items())
         position = 0
-        spread = 4 * sum(client.nthreads().values())
+        threads = sum(client.nthreads().values())
         in_flight: dict[Any, list[tuple[str, list[T]]]] = {}
         completed = distributed.as_completed()
 
@@ -420,14 +420,14 @@ def run_batch(
 
         def submit_next() -> None:
             nonlocal position
-            size = max(1, min(per_task, (len(queue) - position) // spread))
+            size = max(1, min(per_task, (len(queue) - position) // (4 * threads)))
             if position < len(queue):
                 submit(queue[position : position + size])
                 position += size
 
         # A window of jobs per worker thread, not the whole batch: with 35,000 copies the scheduler
         # would otherwise hold every tailored booklet, and the workers every PDF until it is written.
-        for _ in range(window(client)):
+        for _ in range(window(threads)):
             submit_next()
         try:
             for future in completed:
@@ -451,9 +451,10 @@ def run_batch(
             raise
 
 
-def window(client: Client) -> int:
-    """How many jobs to keep submitted at once: enough to keep every worker thread busy between answers."""
-    return max(8, 4 * sum(client.nthreads().values()))
+def window(threads: int) -> int:
+    """How many jobs to keep submitted at once: enough to keep every one of the cluster's worker
+    threads busy between answers."""
+    return max(8, 4 * threads)
 
 
 def _outcome(future: Any, retries: int, distributed: Any, label: str) -> Outcome[Any]:
